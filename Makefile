@@ -1,0 +1,64 @@
+# Two commands matter: `make run` and `make test`. Everything else is what they stand on.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make run` is for a newcomer's machine: DEBUG on unless the environment says otherwise.
+MANAGE := DEBUG=$${DEBUG:-1} $(PY) manage.py
+
+# A Python 3.12+ interpreter: python3 if new enough, else one pyenv or the system has installed.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	  && { command -v $$p; break; }; done)
+
+.PHONY: install system-deps run test lint bench loadtest clean frameworks demo
+
+install: $(VENV)/.installed system-deps
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "error: Python 3.12 or newer is needed (Django 6.1 requires it)."; \
+	  echo "Install it (e.g. 'apt-get install python3.12' or 'pyenv install 3.12') and run make again,"; \
+	  echo "or point at one: make PYTHON=/path/to/python3.12 ..."; exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Chromium exports the charts in PDFs as SVG; poppler-utils turns PDFs into images in checks.
+system-deps:
+	@missing=""; command -v chromium >/dev/null 2>&1 || [ -n "$$BROWSER_PATH" ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null \
+	    || { echo "error: could not install$$missing; install it by hand (PDF charts need Chromium)"; exit 1; }; \
+	  else echo "error: please install$$missing with your system's package manager"; exit 1; fi; \
+	fi
+
+frameworks: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_frameworks
+
+run: frameworks
+	$(MANAGE) seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (demo sign-ins are in README.md)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: install
+	$(PY) -m reports.bench
+
+clean:
+	rm -rf $(VENV) staticfiles var db.sqlite3

@@ -1,0 +1,281 @@
+"""Fictional demo data: places, people and rounds in every state, so every page has something.
+
+Everything here is made up. Scores are drawn from a seeded random generator, so a run is
+repeatable, and each place has its own profile of strengths and weaknesses.
+"""
+
+import random
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from assessment.models import (
+    Assessment,
+    Confidence,
+    Consensus,
+    Membership,
+    Place,
+    PlaceKind,
+    Region,
+    Respondent,
+    Response,
+    Role,
+    RoundStatus,
+    Sharing,
+)
+from frameworks.selectors import latest_published_versions
+
+DEMO_PASSWORD = "integration-demo"
+
+EVIDENCE = {
+    "impact": [
+        "Non-elective admissions for over-75s fell 6% against the 2024 baseline; tracked monthly.",
+        "We count care plans written but have no agreed outcome measures yet.",
+        "Patient-reported experience has been surveyed twice; cost impact is not yet measured.",
+    ],
+    "place": [
+        "One council, one trust and one CCG footprint line up; the acute trust is in deficit.",
+        "Three councils and two trusts cross our boundary, which slows every decision.",
+        "A strong shared identity: people see the borough as one place.",
+    ],
+    "focus-on-individuals": [
+        "Risk stratification covers the top 2% by admission risk, using GP data only.",
+        "We now segment the whole population by need, using linked health and social care data.",
+        "Frailty registers in every practice; segmentation beyond that is still a plan.",
+    ],
+    "care-model": [
+        "Multidisciplinary teams meet weekly in four of six neighbourhoods.",
+        "Rapid response and reablement are joined up; mental health is not yet in the teams.",
+        "Care coordinators in every practice, piloted in 2025 and scaled this year.",
+    ],
+    "information-management": [
+        "A shared care record is live for GPs and the acute trust; social care reads it from May.",
+        "Information governance agreement signed by all partners in March.",
+        "Data still moves by spreadsheet between council and NHS analysts.",
+    ],
+    "commissioning-and-payment": [
+        "Better Care Fund at the minimum; no new contract forms yet.",
+        "A pooled budget of £42m for community services under a section 75 agreement.",
+        "We are modelling a capitated budget for the over-65s from 2027.",
+    ],
+    "workforce": [
+        "Joint induction for council and NHS staff in the integrated teams.",
+        "Vacancies in district nursing at 18%; the workforce plan is still by organisation.",
+        "New care navigator roles accredited with the local college.",
+    ],
+    "governance": [
+        "The health and wellbeing board meets quarterly but its decisions bind nobody.",
+        "An alliance agreement sets shared outcomes and risk share across five partners.",
+        "A joint committee with delegated budgets started in April.",
+    ],
+    "leadership": [
+        "Chief executives meet monthly and present one story to staff.",
+        "Clinical leads from primary care chair the programme board.",
+        "Turnover at the top has slowed progress: three directors in two years.",
+    ],
+}
+LESSON_EVIDENCE = [
+    "Discussed at the programme board in September; actions agreed.",
+    "Some progress in two neighbourhoods, not yet across the place.",
+    "Partners agree in principle; no resources committed yet.",
+    "Part of our integration strategy, reviewed every six months.",
+    "We have not looked at this together yet.",
+]
+
+PLACES = [
+    {
+        "code": "riverside",
+        "name": "Riverside Borough",
+        "kind": PlaceKind.BOROUGH,
+        "region": Region.LONDON,
+        "lead": ("Priya", "Shah"),
+        "people": [("Tom", "Hughes"), ("Asha", "Patel"), ("Grace", "Okafor"), ("Dan", "Reilly")],
+        "rounds": [
+            ("2025 Q4", RoundStatus.CLOSED, Sharing.NAMED),
+            ("2026 Q2", RoundStatus.CONSENSUS, Sharing.PRIVATE),
+            ("2026 Q4", RoundStatus.OPEN, Sharing.PRIVATE),
+        ],
+    },
+    {
+        "code": "northmoor",
+        "name": "Northmoor Integrated Care System",
+        "kind": PlaceKind.ICS,
+        "region": Region.NORTH_EAST_YORKSHIRE,
+        "lead": ("Ian", "Walker"),
+        "people": [("Helen", "Brook"), ("Sam", "Ahmed"), ("Ruth", "Denby"), ("Kofi", "Mensah")],
+        "rounds": [
+            ("2025 Q4", RoundStatus.CLOSED, Sharing.ANONYMOUS),
+            ("2026 Q2", RoundStatus.CLOSED, Sharing.NAMED),
+        ],
+    },
+    {
+        "code": "eastvale",
+        "name": "Eastvale Health and Wellbeing Board",
+        "kind": PlaceKind.HWB,
+        "region": Region.EAST,
+        "lead": ("Maria", "Costa"),
+        "people": [("Joe", "Fenn"), ("Lena", "Berg"), ("Oli", "Grant")],
+        "rounds": [
+            ("2026 Q2", RoundStatus.CLOSED, Sharing.NAMED),
+            ("2026 Q4", RoundStatus.OPEN, Sharing.PRIVATE),
+        ],
+    },
+]
+
+
+def _user(first: str, last: str, email: str):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=email, defaults={"email": email, "first_name": first, "last_name": last}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _email(first: str, last: str, code: str) -> str:
+    return f"{first}.{last}@{code}.example.org".lower()
+
+
+def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict:
+    """Create the demo (idempotently) and, if asked, extra synthetic places for scale tests."""
+    versions = latest_published_versions()
+    items = [item for version in versions for item in version.items.all()]
+    counts = {"places": 0, "rounds": 0, "responses": 0}
+    with transaction.atomic():
+        admin = _user("Alex", "Admin", "admin@example.org")
+        if not admin.is_staff:
+            admin.is_staff = admin.is_superuser = True
+            admin.save(update_fields=["is_staff", "is_superuser"])
+        analysts, _ = Group.objects.get_or_create(name="Analysts")
+        analysts.permissions.add(Permission.objects.get(codename="compare_places"))
+        _user("Ana", "Lyst", "analyst@example.org").groups.add(analysts)
+        for spec in PLACES:
+            if Place.objects.filter(code=spec["code"]).exists():
+                continue
+            place = Place.objects.create(
+                code=spec["code"], name=spec["name"], kind=spec["kind"], region=spec["region"]
+            )
+            lead = _user(*spec["lead"], _email(*spec["lead"], spec["code"]))
+            Membership.objects.create(user=lead, place=place, role=Role.LEAD)
+            people = [_user(f, last, _email(f, last, spec["code"])) for f, last in spec["people"]]
+            Membership.objects.bulk_create(
+                Membership(user=p, place=place, role=Role.RESPONDENT) for p in people
+            )
+            viewer = _user("Board", "Member", f"board@{spec['code']}.example.org")
+            Membership.objects.create(user=viewer, place=place, role=Role.VIEWER)
+            rng = random.Random(spec["code"])
+            profile = {item.pk: _base_level(rng, item) for item in items}
+            for months_ago, (period, status, sharing) in zip(
+                range(len(spec["rounds"]) * 6 - 6, -1, -6), spec["rounds"], strict=True
+            ):
+                started = date.today() - timedelta(days=30 * months_ago)
+                people_in_round = [lead, *people]
+                _round(place, period, status, sharing, versions, items, people_in_round, profile,
+                       rng, lead, started)  # fmt: skip
+                # Places improve between rounds.
+                profile = {pk: v + (rng.random() < 0.35) for pk, v in profile.items()}
+                counts["rounds"] += 1
+            counts["places"] += 1
+        counts["places"] += _synthetic_places(
+            extra_places, respondents_per_round, versions, items, counts
+        )
+    return counts
+
+
+def _base_level(rng: random.Random, item) -> int:
+    values = [lv.value for lv in item.version.levels.all()]
+    return rng.choice(values[: max(2, len(values) - 1)])
+
+
+def _clamp(value: int, item) -> int:
+    values = [lv.value for lv in item.version.levels.all()]
+    return max(values[0], min(values[-1], value))
+
+
+def _round(place, period, status, sharing, versions, items, people, profile, rng, lead, started):
+    assessment = Assessment.objects.create(
+        place=place, period=period, status=status, sharing=sharing, created_by=lead,
+        deadline=started + timedelta(days=28), show_names=place.code == "riverside",
+    )  # fmt: skip
+    assessment.framework_versions.set(versions)
+    respondents = Respondent.objects.bulk_create(
+        Respondent(assessment=assessment, user=p, name=p.get_full_name()) for p in people
+    )
+    now = timezone.now()
+    responses = []
+    for index, respondent in enumerate(respondents):
+        # In an open round some people are still drafting, one has not started.
+        if status == RoundStatus.OPEN and index == len(respondents) - 1:
+            continue
+        drafting = status == RoundStatus.OPEN and index % 2 == 1
+        chosen = items[: len(items) // 2] if drafting else items
+        for item in chosen:
+            responses.append(_response(rng, respondent, item, profile[item.pk]))
+        if not drafting:
+            respondent.submitted_at = now
+    Respondent.objects.bulk_update(respondents, ["submitted_at"])
+    Response.objects.bulk_create(responses, batch_size=1000)
+    if status != RoundStatus.OPEN:
+        agreed = items if status == RoundStatus.CLOSED else items[:12]
+        Consensus.objects.bulk_create(
+            Consensus(
+                assessment=assessment, item=item, current=_clamp(profile[item.pk], item),
+                target=_clamp(profile[item.pk] + 1, item), recorded_by=lead,
+                rationale="Agreed at the workshop after discussing the evidence.",
+            )
+            for item in agreed
+        )  # fmt: skip
+    return assessment, len(responses)
+
+
+def _response(rng, respondent, item, base):
+    # Most answers sit at or next to the place's level; a few people see it quite differently.
+    offset = rng.choices([-2, -1, 0, 1, 2], weights=[1, 5, 12, 5, 1])[0]
+    current = _clamp(base + offset, item)
+    target = _clamp(current + rng.choice([0, 1, 1, 2]), item)
+    bank = EVIDENCE.get(item.key, LESSON_EVIDENCE)
+    return Response(
+        respondent=respondent, item=item, current=current, target=target,
+        evidence=rng.choice(bank) if rng.random() < 0.7 else "",
+        confidence=rng.choice(Confidence.values),
+    )  # fmt: skip
+
+
+def _synthetic_places(count, per_round, versions, items, counts) -> int:
+    """Many made-up places with two closed, shared rounds each: the national scale."""
+    regions, kinds = Region.values, [PlaceKind.ICS, PlaceKind.HWB, PlaceKind.BOROUGH]
+    created = 0
+    for n in range(1, count + 1):
+        code = f"place-{n:03d}"
+        if Place.objects.filter(code=code).exists():
+            continue
+        place = Place.objects.create(
+            code=code, name=f"Place {n:03d}", kind=kinds[n % 3], region=regions[n % len(regions)]
+        )
+        rng = random.Random(code)
+        profile = {item.pk: _base_level(rng, item) for item in items}
+        for period in ("2025 Q4", "2026 Q2"):
+            assessment = Assessment.objects.create(
+                place=place, period=period, status=RoundStatus.CLOSED,
+                sharing=rng.choice([Sharing.NAMED, Sharing.NAMED, Sharing.ANONYMOUS]),
+            )  # fmt: skip
+            assessment.framework_versions.set(versions)
+            respondents = Respondent.objects.bulk_create(
+                Respondent(
+                    assessment=assessment, name=f"Respondent {i}", submitted_at=timezone.now()
+                )
+                for i in range(1, per_round + 1)
+            )
+            Response.objects.bulk_create(
+                (_response(rng, r, item, profile[item.pk]) for r in respondents for item in items),
+                batch_size=2000,
+            )
+            counts["responses"] += per_round * len(items)
+            profile = {pk: v + (rng.random() < 0.3) for pk, v in profile.items()}
+        created += 1
+    return created

@@ -1,0 +1,193 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+
+from assessment.models import EVIDENCE_MAX_LENGTH, Confidence, Role, Sharing
+from assessment.services import Answer
+from frameworks.models import FrameworkKind, FrameworkVersion, VersionStatus
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign in with an e-mail address: people are added to places by e-mail."""
+
+    username = forms.CharField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    name = forms.CharField(label="Full name", max_length=150)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.RESPONDENT)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class AssessmentOpenForm(forms.Form):
+    period = forms.CharField(
+        label="Period", max_length=40, help_text='How the round will be known, e.g. "2026 Q4".'
+    )
+    matrix_version = forms.ModelChoiceField(
+        queryset=FrameworkVersion.objects.none(), label="Maturity matrix version", empty_label=None
+    )
+    lessons_version = forms.ModelChoiceField(
+        queryset=FrameworkVersion.objects.none(), label="Sixteen lessons version", empty_label=None
+    )
+    participants = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Who takes part",
+        help_text="Members not ticked can still join the round while it is open.",
+    )
+    deadline = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Deadline for scoring"
+    )
+    show_names = forms.BooleanField(
+        required=False,
+        label="Show each person's answers by name to the team",
+        help_text="Otherwise the team sees counts and ranges, not who said what.",
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        published = FrameworkVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related(
+            "framework"
+        )
+        for name, kind in (
+            ("matrix_version", FrameworkKind.MATURITY_MATRIX),
+            ("lessons_version", FrameworkKind.LESSONS),
+        ):
+            field = self.fields[name]
+            field.queryset = published.filter(framework__kind=kind).order_by("-major", "-minor")
+            field.label_from_instance = lambda v: f"{v.title} — version {v.version}"
+            field.initial = field.queryset.first()
+        self.members = {str(user.pk): user for user in members}
+        self.fields["participants"].choices = [
+            (pk, f"{user.get_full_name() or user.email} ({user.email})")
+            for pk, user in self.members.items()
+        ]
+        self.fields["participants"].initial = list(self.members)
+
+    def clean_period(self):
+        return " ".join(self.cleaned_data["period"].split())
+
+    def clean_participants(self):
+        return [self.members[pk] for pk in self.cleaned_data["participants"]]
+
+
+class SharingForm(forms.Form):
+    sharing = forms.ChoiceField(
+        choices=Sharing.choices,
+        widget=forms.RadioSelect,
+        label="Share this round for comparison",
+        help_text="Analysts see shared rounds; anonymous rounds appear without the place's name.",
+    )
+
+
+class ResponseForm(forms.Form):
+    """One fieldset per item: current level, target level, evidence and confidence."""
+
+    def __init__(self, *args, items, responses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            levels = [(str(lv.value), f"{lv.value} {lv.label}") for lv in item.version.levels.all()]
+            saved = responses.get(item.pk)
+            prefix = f"i{item.pk}"
+            self.fields[f"{prefix}_current"] = forms.TypedChoiceField(
+                choices=levels, coerce=int, empty_value=None, required=False,
+                widget=forms.RadioSelect, label="Where are we now?",
+                initial=getattr(saved, "current", None),
+            )  # fmt: skip
+            self.fields[f"{prefix}_target"] = forms.TypedChoiceField(
+                choices=[("", "Not set")] + levels, coerce=int, empty_value=None, required=False,
+                label="Where do we want to be in 12 months?",
+                widget=forms.Select(attrs={"class": "form-select"}),
+                initial=getattr(saved, "target", None),
+            )  # fmt: skip
+            self.fields[f"{prefix}_evidence"] = forms.CharField(
+                required=False, max_length=EVIDENCE_MAX_LENGTH, label="Evidence",
+                widget=forms.Textarea(
+                    attrs={"rows": 3, "class": "form-control",
+                           "aria-describedby": f"id_{prefix}_evidence_help"}
+                ),
+                help_text=f"What shows this? Up to {EVIDENCE_MAX_LENGTH:,} characters.",
+                initial=getattr(saved, "evidence", ""),
+            )  # fmt: skip
+            self.fields[f"{prefix}_confidence"] = forms.ChoiceField(
+                choices=[("", "Not set")] + Confidence.choices, required=False,
+                label="How confident are you?",
+                widget=forms.Select(attrs={"class": "form-select"}),
+                initial=getattr(saved, "confidence", ""),
+            )  # fmt: skip
+
+    def rows(self):
+        """(item, descriptors by value, bound fields) for the template."""
+        for item in self.items:
+            prefix = f"i{item.pk}"
+            descriptors = {d.value: d.descriptor for d in item.descriptors.all()}
+            yield {
+                "item": item,
+                "options": [
+                    (lv, descriptors.get(lv.value, "")) for lv in item.version.levels.all()
+                ],
+                "current": self[f"{prefix}_current"],
+                "target": self[f"{prefix}_target"],
+                "evidence": self[f"{prefix}_evidence"],
+                "confidence": self[f"{prefix}_confidence"],
+            }
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        return {
+            item: Answer(
+                current=data[f"i{item.pk}_current"],
+                target=data[f"i{item.pk}_target"],
+                evidence=data[f"i{item.pk}_evidence"].strip(),
+                confidence=data[f"i{item.pk}_confidence"],
+            )
+            for item in self.items
+        }
+
+
+class ConsensusForm(forms.Form):
+    current = forms.TypedChoiceField(coerce=int, label="Agreed current level")
+    target = forms.TypedChoiceField(coerce=int, label="Agreed target level")
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=EVIDENCE_MAX_LENGTH,
+        help_text="Why the team settled here: the evidence that decided it.",
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(lv.value), f"{lv.value} {lv.label}") for lv in levels]
+        self.fields["current"].choices = choices
+        self.fields["target"].choices = choices
+
+
+class ScoresUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Workshop scores (XLSX or CSV)",
+        help_text="The template from this page, filled in; or a CSV with the columns "
+        "respondent, framework, item, current, target, evidence.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".csv")):
+            raise forms.ValidationError("Upload an .xlsx or .csv file.")
+        if upload.size > settings.SCORE_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size // 1024:,} KB; the limit is "
+                f"{settings.SCORE_UPLOAD_MAX_BYTES // 1024:,} KB."
+            )
+        return upload

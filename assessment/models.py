@@ -1,0 +1,197 @@
+"""Places, their people, rounds of self-assessment, responses and consensus."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from frameworks.models import FrameworkVersion, Item
+
+EVIDENCE_MAX_LENGTH = 5000
+
+
+class PlaceKind(models.TextChoices):
+    ICS = "ics", "Integrated care system"
+    HWB = "hwb", "Health and wellbeing board"
+    BOROUGH = "borough", "Borough"
+    OTHER = "other", "Other"
+
+
+class Region(models.TextChoices):
+    NORTH_EAST_YORKSHIRE = "north-east-yorkshire", "North East and Yorkshire"
+    NORTH_WEST = "north-west", "North West"
+    MIDLANDS = "midlands", "Midlands"
+    EAST = "east", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south-east", "South East"
+    SOUTH_WEST = "south-west", "South West"
+
+
+class Place(models.Model):
+    name = models.CharField(max_length=200)
+    code = models.SlugField(
+        max_length=40, unique=True, help_text="A short code, e.g. 'tower-hamlets'."
+    )
+    kind = models.CharField(max_length=10, choices=PlaceKind.choices, default=PlaceKind.BOROUGH)
+    region = models.CharField(max_length=30, choices=Region.choices, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "Lead (facilitator)"
+    RESPONDENT = "respondent", "Respondent"
+    VIEWER = "viewer", "Board viewer"
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["place", "role", "user__email"]
+        constraints = [models.UniqueConstraint(fields=["user", "place"], name="unique_membership")]
+
+    def __str__(self):
+        return f"{self.user} · {self.place} · {self.get_role_display()}"
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", "Open for scoring"
+    CONSENSUS = "consensus", "Consensus"
+    CLOSED = "closed", "Closed"
+
+
+class Sharing(models.TextChoices):
+    PRIVATE = "private", "Not shared"
+    ANONYMOUS = "anonymous", "Shared anonymously"
+    NAMED = "named", "Shared by name"
+
+
+class Assessment(models.Model):
+    """A round: one place scoring itself at one time against pinned framework versions."""
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="assessments")
+    period = models.CharField(max_length=40, help_text='A label for the round, e.g. "2026 Q4".')
+    status = models.CharField(max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    framework_versions = models.ManyToManyField(FrameworkVersion, related_name="assessments")
+    deadline = models.DateField(null=True, blank=True)
+    show_names = models.BooleanField(
+        default=False, help_text="Show each person's answers by name to the team and in reports."
+    )
+    sharing = models.CharField(max_length=10, choices=Sharing.choices, default=Sharing.PRIVATE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["place__name", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "period"], name="unique_round_period")
+        ]
+        permissions = [("compare_places", "Can compare shared rounds across places")]
+
+    def __str__(self):
+        return f"{self.place} {self.period}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == RoundStatus.CLOSED
+
+
+class Respondent(models.Model):
+    """Someone who scores a round: a signed-in user, or a name from a workshop sheet."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondents")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    imported = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "name"], name="unique_respondent_name"),
+            models.UniqueConstraint(
+                fields=["assessment", "user"],
+                condition=models.Q(user__isnull=False),
+                name="unique_respondent_user",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Response(models.Model):
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="responses")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    current = models.PositiveSmallIntegerField(null=True, blank=True)
+    target = models.PositiveSmallIntegerField(null=True, blank=True)
+    evidence = models.TextField(blank=True, max_length=EVIDENCE_MAX_LENGTH)
+    confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["respondent", "item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "item"], name="unique_response_item")
+        ]
+
+    def __str__(self):
+        return f"{self.respondent} · {self.item.key}"
+
+
+class Consensus(models.Model):
+    """The team's agreed position on one item, recorded by the facilitator."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="consensus")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    current = models.PositiveSmallIntegerField()
+    target = models.PositiveSmallIntegerField()
+    rationale = models.TextField(max_length=EVIDENCE_MAX_LENGTH)
+    # Bumped on every save: a form carries the revision it was drawn from, to catch a clash.
+    revision = models.PositiveIntegerField(default=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "consensus"
+        ordering = ["assessment", "item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="unique_consensus_item")
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.item.key}"

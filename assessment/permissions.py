@@ -1,0 +1,35 @@
+"""Who may see and do what. Outsiders get 404: they should not learn that a round exists."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from assessment.models import Assessment, Membership, Place, Role
+
+
+def role_in_place(user, place: Place) -> str | None:
+    """The user's role in a place; staff act as leads everywhere."""
+    if not user.is_authenticated:
+        return None
+    if user.is_staff:
+        return Role.LEAD
+    membership = Membership.objects.filter(user=user, place=place).only("role").first()
+    return membership.role if membership else None
+
+
+def _require(role: str | None, roles: tuple[str, ...] | None) -> str:
+    if role is None:
+        raise Http404("No such page.")
+    if roles is not None and role not in roles:
+        raise PermissionDenied
+    return role
+
+
+def get_place_for_user(user, code: str, *, roles: tuple[str, ...] | None = None):
+    place = get_object_or_404(Place, code=code)
+    return place, _require(role_in_place(user, place), roles)
+
+
+def get_assessment_for_user(user, pk: int, *, roles: tuple[str, ...] | None = None):
+    assessment = get_object_or_404(Assessment.objects.select_related("place"), pk=pk)
+    return assessment, _require(role_in_place(user, assessment.place), roles)

@@ -1,0 +1,130 @@
+"""Reads that build the assessment pages, the API and the reports."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from assessment.models import Assessment, Consensus, Membership, Place, Respondent, Response
+from frameworks.models import FrameworkKind, FrameworkVersion, Item, ScaleLevel
+from reports.analysis import Spread, spread
+
+
+@dataclass
+class ItemSummary:
+    item: Item
+    levels: list[ScaleLevel]
+    responses: list[Response] = field(default_factory=list)
+    consensus: Consensus | None = None
+
+    @property
+    def framework(self) -> FrameworkVersion:
+        return self.item.version
+
+    @property
+    def current(self) -> Spread:
+        return spread(r.current for r in self.responses)
+
+    @property
+    def target(self) -> Spread:
+        return spread(r.target for r in self.responses)
+
+    @property
+    def split(self) -> bool:
+        return self.current.split
+
+    def label(self, value: int | None) -> str:
+        return next((f"{lv.value} {lv.label}" for lv in self.levels if lv.value == value), "—")
+
+    def counts(self) -> list[tuple[ScaleLevel, int]]:
+        """How many chose each level as current: the anonymised view of the answers."""
+        return [(lv, sum(1 for r in self.responses if r.current == lv.value)) for lv in self.levels]
+
+
+def places_for_user(user) -> QuerySet[Place]:
+    """The places a user belongs to (every place for staff), with their rounds."""
+    places = Place.objects.all() if user.is_staff else Place.objects.filter(memberships__user=user)
+    rounds = Assessment.objects.annotate(
+        submitted=Count("respondents", filter=Q(respondents__submitted_at__isnull=False)),
+        invited=Count("respondents"),
+    ).order_by("-created_at")
+    return places.prefetch_related(
+        Prefetch("assessments", queryset=rounds),
+        Prefetch("memberships", queryset=Membership.objects.filter(user=user), to_attr="mine"),
+    ).order_by("name")
+
+
+def assessment_items(assessment: Assessment) -> list[Item]:
+    """The items of a round's pinned versions: matrix factors first, then lessons."""
+    items = (
+        Item.objects.filter(version__assessments=assessment)
+        .select_related("version__framework")
+        .prefetch_related("descriptors", "version__levels")
+    )
+    return sorted(
+        items, key=lambda i: (i.version.framework.kind != FrameworkKind.MATURITY_MATRIX, i.position)
+    )
+
+
+def assessment_summaries(
+    assessment: Assessment, *, submitted_only: bool = True
+) -> list[ItemSummary]:
+    """Every item of a round with its responses, spread and consensus (5 queries)."""
+    items = assessment_items(assessment)
+    summaries = {i.pk: ItemSummary(item=i, levels=list(i.version.levels.all())) for i in items}
+    responses = Response.objects.filter(respondent__assessment=assessment).select_related(
+        "respondent"
+    )
+    if submitted_only:
+        responses = responses.filter(respondent__submitted_at__isnull=False)
+    for response in responses.order_by("respondent__name"):
+        summaries[response.item_id].responses.append(response)
+    for record in Consensus.objects.filter(assessment=assessment).select_related("recorded_by"):
+        summaries[record.item_id].consensus = record
+    return list(summaries.values())
+
+
+def respondents_with_progress(assessment: Assessment) -> QuerySet[Respondent]:
+    return (
+        Respondent.objects.filter(assessment=assessment)
+        .annotate(answered=Count("responses", filter=Q(responses__current__isnull=False)))
+        .select_related("user")
+        .order_by("name")
+    )
+
+
+def assessment_document(assessment: Assessment, summaries: list[ItemSummary]) -> dict:
+    """The round as the JSON API gives it."""
+    return {
+        "id": assessment.pk,
+        "place": {"code": assessment.place.code, "name": assessment.place.name},
+        "period": assessment.period,
+        "status": assessment.status,
+        "frameworks": [
+            {"slug": v.framework.slug, "version": v.version}
+            for v in sorted(
+                {s.framework for s in summaries},
+                key=lambda v: v.framework.kind != "maturity-matrix",
+            )
+        ],
+        "items": [
+            {
+                "framework": s.framework.framework.slug,
+                "key": s.item.key,
+                "title": s.item.title,
+                "responses": len(s.responses),
+                "current": s.current.as_dict(),
+                "target": s.target.as_dict(),
+                "split": s.split,
+                "consensus": (
+                    {
+                        "current": s.consensus.current,
+                        "target": s.consensus.target,
+                        "rationale": s.consensus.rationale,
+                    }
+                    if s.consensus
+                    else None
+                ),
+            }
+            for s in summaries
+        ],
+    }

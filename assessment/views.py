@@ -1,0 +1,300 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from assessment import selectors, services
+from assessment.forms import (
+    AssessmentOpenForm,
+    ConsensusForm,
+    MemberAddForm,
+    ResponseForm,
+    ScoresUploadForm,
+    SharingForm,
+)
+from assessment.imports import ScoresFileError, check_rows, read_table, template_workbook
+from assessment.models import Consensus, Membership, Respondent, Response, Role
+from assessment.permissions import get_assessment_for_user, get_place_for_user
+from reports.analysis import SPLIT_RULE
+
+LEADS = (Role.LEAD,)
+SCORERS = (Role.LEAD, Role.RESPONDENT)
+
+
+@login_required
+def home(request):
+    places = selectors.places_for_user(request.user)
+    return render(request, "assessment/home.html", {"nav": "home", "places": places})
+
+
+@login_required
+def place_detail(request, code):
+    place, role = get_place_for_user(request.user, code)
+    members = Membership.objects.filter(place=place).select_related("user")
+    rounds = place.assessments.order_by("-created_at")
+    return render(
+        request,
+        "assessment/place_detail.html",
+        {"place": place, "role": role, "members": members, "rounds": rounds,
+         "form": MemberAddForm()},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def member_add(request, code):
+    place, _ = get_place_for_user(request.user, code, roles=LEADS)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.member_add(
+                place=place, base_url=request.build_absolute_uri("/")[:-1], **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            messages.success(
+                request, f"{membership.user.email} added; they have been e-mailed a link."
+            )
+            return redirect("assessment-place", code=place.code)
+    members = Membership.objects.filter(place=place).select_related("user")
+    return render(
+        request,
+        "assessment/place_detail.html",
+        {"place": place, "role": Role.LEAD, "members": members,
+         "rounds": place.assessments.all(), "form": form},
+        status=400,
+    )  # fmt: skip
+
+
+@login_required
+def assessment_open(request, code):
+    place, _ = get_place_for_user(request.user, code, roles=LEADS)
+    members = services.participants_default(place)
+    form = AssessmentOpenForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assessment = services.assessment_open(
+                place=place, period=data["period"],
+                versions=[data["matrix_version"], data["lessons_version"]],
+                participants=data["participants"], deadline=data["deadline"],
+                show_names=data["show_names"], user=request.user,
+            )  # fmt: skip
+        except ValidationError as exc:
+            form.add_error("period", exc)
+        else:
+            messages.success(request, f"Round {assessment.period} is open for scoring.")
+            return redirect("assessment-detail", pk=assessment.pk)
+    return render(request, "assessment/assessment_open.html", {"place": place, "form": form})
+
+
+@login_required
+def assessment_detail(request, pk):
+    assessment, role = get_assessment_for_user(request.user, pk)
+    respondents = selectors.respondents_with_progress(assessment)
+    mine = next((r for r in respondents if r.user_id == request.user.pk), None)
+    context = {
+        "assessment": assessment, "role": role, "respondents": respondents, "mine": mine,
+        "item_count": len(selectors.assessment_items(assessment)),
+        "versions": assessment.framework_versions.select_related("framework").order_by(
+            "-framework__kind"
+        ),
+        "sharing_form": SharingForm(initial={"sharing": assessment.sharing}),
+    }  # fmt: skip
+    return render(request, "assessment/assessment_detail.html", context)
+
+
+@login_required
+@require_POST
+def assessment_advance(request, pk):
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    try:
+        services.assessment_advance(assessment=assessment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The round is now: {assessment.get_status_display()}.")
+    return redirect("assessment-detail", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def assessment_share(request, pk):
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    form = SharingForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Choose how to share the round.")
+        services.assessment_share(assessment=assessment, sharing=form.cleaned_data["sharing"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Sharing: {assessment.get_sharing_display()}.")
+    return redirect("assessment-detail", pk=assessment.pk)
+
+
+@login_required
+def assessment_respond(request, pk):
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=SCORERS)
+    items = selectors.assessment_items(assessment)
+    respondent = Respondent.objects.filter(assessment=assessment, user=request.user).first()
+    saved = (
+        {r.item_id: r for r in Response.objects.filter(respondent=respondent)} if respondent else {}
+    )
+    form = ResponseForm(request.POST or None, items=items, responses=saved)
+    if request.method == "POST" and form.is_valid():
+        respondent = respondent or services.respondent_for_user(
+            assessment=assessment, user=request.user
+        )
+        submit = request.POST.get("action") == "submit"
+        try:
+            services.responses_save(respondent=respondent, answers=form.answers(), submit=submit)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            answered = sum(1 for a in form.answers().values() if a.current is not None)
+            if submit:
+                messages.success(request, "Thank you: your answers are submitted.")
+                return redirect("assessment-detail", pk=assessment.pk)
+            messages.success(request, f"Draft saved: {answered} of {len(items)} answered.")
+            return redirect("assessment-respond", pk=assessment.pk)
+    answered = sum(1 for r in saved.values() if r.current is not None)
+    context = {"assessment": assessment, "form": form, "respondent": respondent,
+               "answered": answered, "total": len(items)}  # fmt: skip
+    return render(request, "assessment/assessment_respond.html", context)
+
+
+@login_required
+@require_POST
+def assessment_reopen(request, pk):
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=SCORERS)
+    respondent = get_object_or_404(Respondent, assessment=assessment, user=request.user)
+    try:
+        services.response_reopen(respondent=respondent)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessment-detail", pk=assessment.pk)
+    messages.success(request, "Your answers are open again: change them and submit.")
+    return redirect("assessment-respond", pk=assessment.pk)
+
+
+@login_required
+def consensus_overview(request, pk):
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    summaries = selectors.assessment_summaries(assessment)
+    context = {"assessment": assessment, "summaries": summaries, "split_rule": SPLIT_RULE,
+               "recorded": sum(1 for s in summaries if s.consensus)}  # fmt: skip
+    return render(request, "assessment/consensus_overview.html", context)
+
+
+@login_required
+def consensus_item(request, pk, item_pk):
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    summary = next(
+        (s for s in selectors.assessment_summaries(assessment) if s.item.pk == item_pk), None
+    )
+    if summary is None:
+        raise Http404("No such item in this round.")
+    record, conflict = summary.consensus, None
+    initial = {"revision": record.revision if record else 0}
+    if record:
+        initial.update(current=record.current, target=record.target, rationale=record.rationale)
+    elif summary.current.count:
+        initial.update(
+            current=round(summary.current.median), target=_rounded(summary.target.median)
+        )
+    form = ConsensusForm(request.POST or None, levels=summary.levels, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consensus_record(
+                assessment=assessment, item=summary.item, current=data["current"],
+                target=data["target"], rationale=data["rationale"], user=request.user,
+                revision=data["revision"],
+            )  # fmt: skip
+        except services.ConsensusConflict as exc:
+            conflict = exc.current
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Consensus on {summary.item.title} saved.")
+            return redirect(reverse("assessment-consensus", kwargs={"pk": pk}) + f"#item-{item_pk}")
+    context = {"assessment": assessment, "summary": summary, "form": form,
+               "conflict": conflict, "split_rule": SPLIT_RULE}  # fmt: skip
+    return render(
+        request, "assessment/consensus_item.html", context, status=409 if conflict else 200
+    )
+
+
+def _rounded(value):
+    return None if value is None else round(value)
+
+
+@login_required
+def assessment_history(request, pk):
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    responses = (
+        Response.history.filter(respondent__assessment=assessment)
+        .select_related("history_user", "respondent", "item")
+        .order_by("-history_date")[:300]
+    )
+    consensus = (
+        Consensus.history.filter(assessment=assessment)
+        .select_related("history_user", "item")
+        .order_by("-history_date")[:300]
+    )
+    context = {"assessment": assessment, "responses": responses, "consensus": consensus}
+    return render(request, "assessment/assessment_history.html", context)
+
+
+@login_required
+def assessment_import(request, pk):
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    form = ScoresUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        versions = list(assessment.framework_versions.prefetch_related("levels", "items"))
+        try:
+            rows = check_rows(read_table(upload.name, upload.read()), versions)
+            with transaction.atomic():
+                summary = services.scores_import(assessment=assessment, rows=rows)
+        except ScoresFileError as exc:
+            errors = exc.errors
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Imported {summary}.")
+            return redirect("assessment-detail", pk=assessment.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"assessment": assessment, "form": form, "errors": errors}
+    return render(request, "assessment/assessment_import.html", context, status=status)
+
+
+@login_required
+def assessment_import_template(request, pk):
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    names = [r.name for r in assessment.respondents.order_by("name")] or [
+        f"Participant {n}" for n in range(1, 6)
+    ]
+    content = template_workbook(
+        assessment=assessment, items=selectors.assessment_items(assessment), names=names
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"{assessment.place.code}-{assessment.period}-workshop-scores.xlsx".replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def assessment_api(request, pk):
+    assessment, _ = get_assessment_for_user(request.user, pk)
+    summaries = selectors.assessment_summaries(assessment)
+    return JsonResponse(selectors.assessment_document(assessment, summaries))

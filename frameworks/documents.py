@@ -1,0 +1,229 @@
+"""Framework files: read, validate and fingerprint them. No database here.
+
+A framework version is one human-readable file (YAML or JSON) in fixtures/frameworks/. Its parsed
+form is the same shape that ``export_framework`` prints, so an export loads back unchanged.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "framework-version.schema.json"
+FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks"
+LOCK_PATH = FIXTURES_DIR.parent / "frameworks.lock.json"
+# Status and publication date may change over a version's life; its content may not.
+NOT_CONTENT = ("status", "published")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    location: str  # "line 12" or a JSON path such as items[3].levels
+    message: str
+
+    def __str__(self):
+        where = f"{self.path}: {self.location}" if self.location else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class FrameworkDocument:
+    path: str
+    data: dict
+    lines: dict = field(default_factory=dict, repr=False)  # JSON path → line number
+
+    @property
+    def slug(self) -> str:
+        return self.data["slug"]
+
+    @property
+    def version(self) -> str:
+        return self.data["version"]
+
+    @property
+    def label(self) -> str:
+        return f"{self.slug}@{self.version}"
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(canonical(self.data))
+
+    def where(self, json_path: str) -> str:
+        """The line of a JSON path (or its nearest parent) where the file has lines."""
+        probe = json_path
+        while probe:
+            if probe in self.lines:
+                return f"line {self.lines[probe]} ({json_path})"
+            parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+            if parent == probe:
+                break
+            probe = parent
+        return json_path
+
+
+class FrameworkFileError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def content_hash(data: dict) -> str:
+    content = {k: v for k, v in data.items() if k not in NOT_CONTENT}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def default_paths() -> list[Path]:
+    return sorted(p for p in FIXTURES_DIR.iterdir() if p.suffix in {".yaml", ".yml", ".json"})
+
+
+def read_lock() -> dict[str, str]:
+    if not LOCK_PATH.exists():
+        return {}
+    return json.loads(LOCK_PATH.read_text(encoding="utf-8"))
+
+
+def write_lock(lock: dict[str, str]) -> None:
+    LOCK_PATH.write_text(json.dumps(dict(sorted(lock.items())), indent=2) + "\n", encoding="utf-8")
+
+
+def _yaml_lines(node, prefix: str = "", out: dict | None = None) -> dict:
+    """Map JSON paths (items[2].levels) to 1-based line numbers in a composed YAML tree."""
+    out = {} if out is None else out
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+            out[path] = key_node.start_mark.line + 1
+            _yaml_lines(value_node, path, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            path = f"{prefix}[{index}]"
+            out[path] = child.start_mark.line + 1
+            _yaml_lines(child, path, out)
+    return out
+
+
+def parse_file(path: Path) -> FrameworkDocument:
+    """Parse one file; raise FrameworkFileError naming the line of a syntax error."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FrameworkFileError([Problem(name, "", f"cannot read the file ({exc})")]) from exc
+    lines: dict = {}
+    try:
+        if path.suffix == ".json":
+            data = json.loads(text)
+        else:
+            data = yaml.safe_load(text)
+            lines = _yaml_lines(yaml.compose(text))
+    except json.JSONDecodeError as exc:
+        raise FrameworkFileError([Problem(name, f"line {exc.lineno}", exc.msg)]) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FrameworkFileError([Problem(name, where, f"not valid YAML: {problem}")]) from exc
+    if not isinstance(data, dict):
+        raise FrameworkFileError([Problem(name, "", "a framework file must be a mapping")])
+    return FrameworkDocument(path=name, data=data, lines=lines)
+
+
+def _json_path(error_path) -> str:
+    out = ""
+    for part in error_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def check_document(doc: FrameworkDocument) -> list[Problem]:
+    """Schema first; if the shape is right, the rules a schema cannot say."""
+    problems = [
+        Problem(doc.path, doc.where(_json_path(e.absolute_path)) or "top level", e.message)
+        for e in sorted(_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
+    ]
+    if problems:
+        return problems
+
+    data = doc.data
+    scale_values = [level["value"] for level in data["scale"]]
+    if len(set(scale_values)) != len(scale_values):
+        problems.append(Problem(doc.path, doc.where("scale"), "scale values repeat"))
+    if scale_values != sorted(scale_values):
+        problems.append(Problem(doc.path, doc.where("scale"), "scale values must be in order"))
+    if data["status"] != "draft" and "published" not in data:
+        problems.append(
+            Problem(doc.path, doc.where("status"), "a published version needs a published date")
+        )
+
+    seen_keys: set[str] = set()
+    for index, item in enumerate(data["items"]):
+        at = f"items[{index}]"
+        if item["key"] in seen_keys:
+            problems.append(
+                Problem(doc.path, doc.where(at + ".key"), f"key {item['key']!r} repeats")
+            )
+        seen_keys.add(item["key"])
+        values = [level["value"] for level in item["levels"]]
+        if sorted(values) != sorted(scale_values) or len(values) != len(set(values)):
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.where(at + ".levels"),
+                    f"{item['key']}: needs one descriptor for each scale value {scale_values}, "
+                    f"has {values}",
+                )
+            )
+        texts = [level["descriptor"].strip().lower() for level in item["levels"]]
+        if len(set(texts)) != len(texts):
+            problems.append(
+                Problem(doc.path, doc.where(at + ".levels"), f"{item['key']}: descriptors repeat")
+            )
+        if item.get("related") and "related_framework" not in data:
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.where(at + ".related"),
+                    "'related' needs 'related_framework' at the top of the file",
+                )
+            )
+    return problems
+
+
+def canonical(data: dict) -> dict:
+    """The document as the loader and the export see it: optional parts filled in, text trimmed.
+
+    YAML block scalars end in a newline that JSON exports do not; trimming makes both hash alike.
+    """
+    out = dict(data)
+    out["description"] = data["description"].strip()
+    out["scale"] = [
+        {**level, "description": level["description"].strip()} for level in data["scale"]
+    ]
+    out["items"] = [
+        {
+            **item,
+            "summary": item["summary"].strip(),
+            "context": item.get("context", False),
+            "questions": item.get("questions", []),
+            "related": sorted(item.get("related", [])),  # a set: order carries no meaning
+            "levels": [
+                {"value": level["value"], "descriptor": level["descriptor"].strip()}
+                for level in sorted(item["levels"], key=lambda level: level["value"])
+            ],
+        }
+        for item in data["items"]
+    ]
+    return out

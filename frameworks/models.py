@@ -1,0 +1,130 @@
+"""Framework content: a framework has versions; a version has a scale and items.
+
+Content is loaded from the files in fixtures/frameworks/ and a published version never
+changes (see frameworks.services). Assessments pin the versions they were scored against.
+"""
+
+from django.db import models
+
+
+class FrameworkKind(models.TextChoices):
+    MATURITY_MATRIX = "maturity-matrix", "Maturity matrix"
+    LESSONS = "lessons", "Lessons"
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+class Framework(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=FrameworkKind.choices)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title
+
+
+class FrameworkVersion(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="versions")
+    version = models.CharField(max_length=10)
+    # Numeric parts of the version, so that 1.10 sorts after 1.9.
+    major = models.PositiveSmallIntegerField()
+    minor = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=VersionStatus.choices)
+    published_on = models.DateField(null=True, blank=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    source_document = models.CharField(max_length=200)
+    source_citation = models.TextField()
+    related_version = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The version whose item keys this version's relations name.",
+    )
+    content_hash = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["framework__slug", "-major", "-minor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "version"], name="unique_framework_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.framework.slug} {self.version}"
+
+    @property
+    def slug(self) -> str:
+        return self.framework.slug
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
+
+
+class ScaleLevel(models.Model):
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="levels")
+    value = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=60)
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["version", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "value"], name="unique_level_value")
+        ]
+
+    def __str__(self):
+        return f"{self.value} {self.label}"
+
+
+class Item(models.Model):
+    """A factor of the matrix or a lesson: what respondents score."""
+
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="items")
+    key = models.SlugField(max_length=60)
+    position = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    # A context factor (such as Place) describes circumstances more than achievement.
+    is_context = models.BooleanField(default=False)
+    questions = models.JSONField(default=list, blank=True)
+    prompts = models.JSONField(default=list, blank=True)
+    section = models.CharField(max_length=300, help_text="Where in the source this is drawn from.")
+    related = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="related_from"
+    )
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="unique_item_key")]
+
+    def __str__(self):
+        return self.title
+
+
+class LevelDescriptor(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="descriptors")
+    value = models.PositiveSmallIntegerField()
+    descriptor = models.TextField()
+
+    class Meta:
+        ordering = ["item", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "value"], name="unique_descriptor_value")
+        ]
+
+    def __str__(self):
+        return f"{self.item.key} {self.value}"

@@ -1,0 +1,44 @@
+"""The published framework files, and changed copies of them for tests to load."""
+
+import copy
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from frameworks.documents import FIXTURES_DIR
+
+MATRIX_FILE = FIXTURES_DIR / "lga-maturity-matrix-1.0.yaml"
+LESSONS_FILE = FIXTURES_DIR / "kingsfund-16-lessons-1.0.yaml"
+
+
+@cache
+def _published(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def matrix_data() -> dict:
+    """The published matrix as parsed data: a fresh copy each call, free to change."""
+    return copy.deepcopy(_published(MATRIX_FILE))
+
+
+def lessons_data() -> dict:
+    return copy.deepcopy(_published(LESSONS_FILE))
+
+
+def as_draft(data: dict, version: str) -> dict:
+    """The same content as an unpublished version, which the lock does not cover."""
+    data = {**data, "version": version, "status": "draft"}
+    data.pop("published", None)
+    return data
+
+
+def as_published(data: dict, version: str, on: str = "2027-01-15") -> dict:
+    return {**data, "version": version, "status": "published", "published": on}
+
+
+def write_framework(folder: Path, data: dict, name: str | None = None) -> Path:
+    path = folder / (name or f"{data['slug']}-{data['version']}.yaml")
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,92 @@
+"""manage.py export_framework: a version as JSON, in the shape its fixture file has."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from frameworks.documents import canonical, parse_file
+from tests.frameworks.files import (
+    MATRIX_FILE,
+    as_draft,
+    as_published,
+    matrix_data,
+    write_framework,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _export(*args) -> dict:
+    out = StringIO()
+    call_command("export_framework", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def _load(*paths) -> str:
+    out = StringIO()
+    call_command("load_frameworks", *map(str, paths), stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_it_prints_the_matrix_with_its_scale_and_factors():
+    document = _export("lga-maturity-matrix")
+    assert (document["slug"], document["version"]) == ("lga-maturity-matrix", "1.0")
+    assert document["title"] == "Integration maturity matrix: nine factors"
+    assert document["source"]["document"] == "Carnall Farrar for the LGA"
+    assert [(level["value"], level["label"]) for level in document["scale"]][::3] == [
+        (1, "Emerging"),
+        (4, "Extensive development"),
+    ]
+    assert set(document["scale"][0]) == {"value", "label", "description"}
+    place = document["items"][1]
+    assert {"key", "title", "summary", "levels", "related"} <= set(place)
+    assert (place["key"], place["title"], place["context"]) == ("place", "Place", True)
+    assert [level["value"] for level in place["levels"]] == [1, 2, 3, 4]
+    assert set(place["levels"][0]) == {"value", "descriptor"}
+
+
+def test_it_prints_what_the_fixture_file_says():
+    # Same content as the published file: the export is a faithful copy, not a summary.
+    assert canonical(_export("lga-maturity-matrix")) == canonical(parse_file(MATRIX_FILE).data)
+
+
+def test_it_names_the_factors_each_lesson_bears_on():
+    lessons = {item["key"]: item for item in _export("kingsfund-16-lessons")["items"]}
+    assert lessons["lesson-12"]["related"] == ["information-management", "governance"]
+    assert len(lessons["lesson-16"]["related"]) == 9
+
+
+def test_it_exports_the_latest_published_version_by_default(tmp_path, lock_path):
+    _load(write_framework(tmp_path, as_draft(matrix_data(), "3.0")))
+    assert _export("lga-maturity-matrix")["version"] == "1.0"  # a draft is not the default
+    published = write_framework(tmp_path, as_published(matrix_data(), "2.0"))
+    call_command("lock_frameworks", str(published), stdout=StringIO())
+    _load(published)
+    assert _export("lga-maturity-matrix")["version"] == "2.0"
+
+
+def test_it_exports_the_version_asked_for(tmp_path):
+    _load(write_framework(tmp_path, as_draft(matrix_data(), "3.0")))
+    assert _export("lga-maturity-matrix", "--version", "3.0")["status"] == "draft"
+    assert _export("lga-maturity-matrix", "--version", "1.0")["status"] == "published"
+
+
+def test_it_refuses_an_unknown_framework():
+    with pytest.raises(CommandError, match="No framework version"):
+        _export("lga-maturity-matrx")
+
+
+def test_it_refuses_an_unknown_version():
+    with pytest.raises(CommandError, match="No framework version"):
+        _export("lga-maturity-matrix", "--version", "7.0")
+
+
+@pytest.mark.parametrize("slug", ["lga-maturity-matrix", "kingsfund-16-lessons"])
+def test_it_loads_its_own_export_back_unchanged(tmp_path, slug):
+    first = _export(slug)
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(first, indent=2, ensure_ascii=False), encoding="utf-8")
+    assert "0 created, 0 updated, 1 unchanged" in _load(path)
+    assert _export(slug) == first
