@@ -115,6 +115,7 @@ STATICFILES_FINDERS = [
     "reports.staticfiles.PlotlyFinder",
 ]
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -15,10 +15,11 @@ def _is_locked(obj) -> bool:
 
 
 class ReadOnlyWhenPublished:
-    def has_add_permission(self, request, obj=None):
-        if obj is not None and _is_locked(obj):
+    def has_add_permission(self, request, *args):
+        # Inlines are passed their parent object; model admins are not.
+        if args and args[0] is not None and _is_locked(args[0]):
             return False
-        return super().has_add_permission(request, *([obj] if obj is not None else []))
+        return super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
         return not (obj is not None and _is_locked(obj)) and super().has_change_permission(

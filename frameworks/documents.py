@@ -115,6 +115,21 @@ def _yaml_lines(node, prefix: str = "", out: dict | None = None) -> dict:
     return out
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key written twice, instead of keeping the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is written twice in one mapping", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def parse_file(path: Path) -> FrameworkDocument:
     """Parse one file; raise FrameworkFileError naming the line of a syntax error."""
     name = str(path)
@@ -127,7 +142,7 @@ def parse_file(path: Path) -> FrameworkDocument:
         if path.suffix == ".json":
             data = json.loads(text)
         else:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
             lines = _yaml_lines(yaml.compose(text))
     except json.JSONDecodeError as exc:
         raise FrameworkFileError([Problem(name, f"line {exc.lineno}", exc.msg)]) from exc

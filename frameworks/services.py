@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from frameworks.documents import (
     FrameworkDocument,
@@ -163,7 +164,6 @@ def _load_document(doc: FrameworkDocument) -> str:
             ]
         )
     if existing:
-        existing.items.all().delete()
         existing.levels.all().delete()
     version = existing or FrameworkVersion(framework=framework, version=data["version"])
     major, minor = (int(part) for part in data["version"].split("."))
@@ -191,21 +191,7 @@ def _load_document(doc: FrameworkDocument) -> str:
         )
         for s in data["scale"]
     )
-    items = Item.objects.bulk_create(
-        Item(
-            version=version,
-            key=item["key"],
-            position=position,
-            number=item.get("number"),
-            title=item["title"],
-            summary=item["summary"],
-            is_context=item["context"],
-            questions=item["questions"],
-            prompts=item["prompts"],
-            section=item["section"],
-        )
-        for position, item in enumerate(data["items"], start=1)
-    )
+    items = _items_upsert(version, data["items"], doc)
     LevelDescriptor.objects.bulk_create(
         LevelDescriptor(item=obj, value=level["value"], descriptor=level["descriptor"])
         for obj, item in zip(items, data["items"], strict=True)
@@ -220,3 +206,39 @@ def _load_document(doc: FrameworkDocument) -> str:
             for key in item["related"]
         )
     return "updated" if existing else "created"
+
+
+ITEM_FIELDS = [
+    "position",
+    "number",
+    "title",
+    "summary",
+    "is_context",
+    "questions",
+    "prompts",
+    "section",
+]
+
+
+def _items_upsert(version: FrameworkVersion, entries: list[dict], doc) -> list[Item]:
+    """Items matched by key, so a reloaded draft keeps the links other versions have to them."""
+    kept = {item.key: item for item in version.items.all()} if version.pk else {}
+    items = []
+    for position, entry in enumerate(entries, start=1):
+        item = kept.pop(entry["key"], None) or Item(version=version, key=entry["key"])
+        item.position, item.number = position, entry.get("number")
+        item.title, item.summary, item.section = entry["title"], entry["summary"], entry["section"]
+        item.is_context, item.questions = entry["context"], entry["questions"]
+        item.prompts = entry["prompts"]
+        items.append(item)
+    Item.objects.bulk_create([i for i in items if i.pk is None])
+    Item.objects.bulk_update([i for i in items if i.pk], ITEM_FIELDS)
+    LevelDescriptor.objects.filter(item__version=version).delete()
+    Item.related.through.objects.filter(from_item__version=version).delete()
+    try:
+        Item.objects.filter(pk__in=[i.pk for i in kept.values()]).delete()
+    except ProtectedError as exc:
+        raise FrameworkFileError(
+            [Problem(doc.path, "items", f"cannot remove items {sorted(kept)}: they have answers")]
+        ) from exc
+    return items
