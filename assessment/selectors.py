@@ -58,7 +58,7 @@ def assessment_items(assessment: Assessment) -> list[Item]:
     items = (
         Item.objects.filter(version__assessments=assessment)
         .select_related("version__framework")
-        .prefetch_related("descriptors", "version__levels")
+        .prefetch_related("descriptors", "version__levels", "related")
     )
     return sorted(
         items, key=lambda i: (i.version.framework.kind != FrameworkKind.MATURITY_MATRIX, i.position)
@@ -68,7 +68,7 @@ def assessment_items(assessment: Assessment) -> list[Item]:
 def assessment_summaries(
     assessment: Assessment, *, submitted_only: bool = True
 ) -> list[ItemSummary]:
-    """Every item of a round with its responses, spread and consensus (5 queries)."""
+    """Every item of a round with its responses, spread and consensus (6 queries)."""
     items = assessment_items(assessment)
     summaries = {i.pk: ItemSummary(item=i, levels=list(i.version.levels.all())) for i in items}
     responses = Response.objects.filter(respondent__assessment=assessment).select_related(

@@ -1,7 +1,7 @@
 """Tests for reports.chart_export: real kaleido + real Chromium, no database.
 
-The browser-driven tests are skipped (with a reason) where no Chromium is installed; the
-"no browser" behaviour is tested everywhere.
+The browser-driven tests need Chromium, which `make install` installs; without one they fail
+with a message saying so. The "no browser" behaviour is tested with a browser path that is wrong.
 """
 
 from __future__ import annotations
@@ -21,9 +21,15 @@ import pytest
 from reports import chart_export
 from reports.chart_export import ChartExportError, figures_to_svg, find_browser
 
-needs_browser = pytest.mark.skipif(
-    find_browser() is None, reason="no Chromium for kaleido (apt-get install chromium)"
-)
+
+@pytest.fixture
+def browser() -> str:
+    path = find_browser()
+    assert path, "no Chromium for chart export: run `make install` (apt-get install chromium)"
+    return path
+
+
+needs_browser = pytest.mark.usefixtures("browser")
 
 
 def radar(title: str, labels: tuple[str, ...] = ("Speed", "Power", "Grace")) -> go.Figure:

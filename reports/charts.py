@@ -1,0 +1,120 @@
+"""Plotly figure builders, shared by the report page (plotly.js) and the PDF (SVG via kaleido).
+
+Readable in greyscale: the current position is a solid line with filled circles, the target a
+dashed line with open diamonds, and the range of answers a light band.
+"""
+
+import textwrap
+
+import plotly.graph_objects as go
+
+from reports.analysis import ItemResult
+
+FONT = "DejaVu Sans"
+INK = "#1d3f6e"
+TARGET = "#b35900"
+BAND = "rgba(110, 110, 110, 0.22)"
+
+
+def _wrap(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+def _layout(fig: go.Figure, *, title: str, width: int, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.02, "font": {"size": 16}},
+        font={"family": FONT, "size": 12, "color": "#1b1b1b"},
+        width=width,
+        height=height,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
+    )
+    return fig
+
+
+def factor_radar(factors: list[ItemResult], *, title: str = "The nine factors") -> go.Figure:
+    """Current (agreed or median) and target on each factor, with the range of answers."""
+    if not factors:
+        return _layout(go.Figure(), title=title, width=720, height=560)
+    theta = [_wrap(f.title, 14) for f in factors]
+    levels = factors[0].scores.levels
+    fig = go.Figure()
+    lows = [f.current_spread.min for f in factors]
+    highs = [f.current_spread.max for f in factors]
+    if all(v is not None for v in lows + highs):
+        # One closed polygon out along the highs and back along the lows draws a band.
+        fig.add_trace(
+            go.Scatterpolar(
+                r=highs + [highs[0], lows[0]] + lows[::-1],
+                theta=theta + [theta[0], theta[0]] + theta[::-1],
+                fill="toself", fillcolor=BAND, line={"width": 0}, mode="lines",
+                name="Range of answers", hoverinfo="skip",
+            )
+        )  # fmt: skip
+    for name, values, style in (
+        ("Now (agreed, or median)", [f.current for f in factors],
+         {"line": {"color": INK, "width": 3}, "marker": {"symbol": "circle", "size": 8}}),
+        ("Target", [f.target for f in factors],
+         {"line": {"color": TARGET, "width": 2.5, "dash": "dash"},
+          "marker": {"symbol": "diamond-open", "size": 10, "line": {"width": 2}}}),
+    ):  # fmt: skip
+        fig.add_trace(
+            go.Scatterpolar(
+                r=values + values[:1], theta=theta + theta[:1], mode="lines+markers",
+                name=name, connectgaps=True, **style,
+            )
+        )  # fmt: skip
+    low, high = levels[0][0], levels[-1][0]
+    fig.update_layout(
+        polar={
+            "radialaxis": {
+                "range": [low - 1, high], "tickvals": [v for v, _ in levels],
+                "ticktext": [str(v) for v, _ in levels], "angle": 90, "tickangle": 90,
+                "gridcolor": "#c8c8c8", "linecolor": "#8a8a8a",
+            },
+            "angularaxis": {"direction": "clockwise", "rotation": 90, "gridcolor": "#c8c8c8"},
+            "bgcolor": "white",
+        },
+        margin={"l": 90, "r": 90, "t": 70, "b": 80},
+    )  # fmt: skip
+    return _layout(fig, title=title, width=720, height=600)
+
+
+def lessons_chart(lessons: list[ItemResult], *, title: str = "The sixteen lessons") -> go.Figure:
+    """Each lesson's current and target, with the range of answers, one row a lesson."""
+    fig = go.Figure()
+    if not lessons:
+        return _layout(fig, title=title, width=720, height=300)
+    labels = [f"{x.scores.number or i}. {textwrap.shorten(x.title, 46, placeholder='…')}"
+              for i, x in enumerate(lessons, start=1)]  # fmt: skip
+    xs, ys = [], []
+    for label, lesson in zip(labels, lessons, strict=True):
+        if lesson.current_spread.count:
+            xs += [lesson.current_spread.min, lesson.current_spread.max, None]
+            ys += [label, label, None]
+    fig.add_trace(
+        go.Scatter(x=xs, y=ys, mode="lines", line={"color": BAND, "width": 12},
+                   name="Range of answers", hoverinfo="skip")
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(x=[x.current for x in lessons], y=labels, mode="markers",
+                   marker={"symbol": "circle", "size": 11, "color": INK},
+                   name="Now (agreed, or median)")
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(x=[x.target for x in lessons], y=labels, mode="markers",
+                   marker={"symbol": "diamond-open", "size": 12, "color": TARGET,
+                           "line": {"width": 2}},
+                   name="Target")
+    )  # fmt: skip
+    levels = lessons[0].scores.levels
+    fig.update_layout(
+        xaxis={"range": [levels[0][0] - 0.3, levels[-1][0] + 0.3],
+               "tickvals": [v for v, _ in levels],
+               "ticktext": [f"{v} {label}" for v, label in levels],
+               "gridcolor": "#d5d5d5", "zeroline": False, "side": "top"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        margin={"l": 10, "r": 20, "t": 90, "b": 60},
+    )  # fmt: skip
+    return _layout(fig, title=title, width=720, height=120 + 30 * len(lessons))

@@ -1,0 +1,166 @@
+"""Build a round's report: the results, the analysis and the figures, from one set of queries."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+
+from django.conf import settings
+
+from assessment.models import Assessment
+from assessment.selectors import ItemSummary, assessment_summaries
+from frameworks.models import FrameworkKind, FrameworkVersion
+from reports import charts
+from reports.analysis import (
+    SPLIT_RULE,
+    GapAnalysis,
+    ItemResult,
+    ItemScores,
+    gap_analysis,
+    item_result,
+    lesson_groups,
+)
+
+EVIDENCE_EXCERPTS = 5
+EXCERPT_LENGTH = 320
+PRINT_TEMPLATES = (
+    "reports/report_print.html",
+    "reports/_summary.html",
+    "reports/_factor_table.html",
+    "reports/_gaps.html",
+    "reports/_factor_page.html",
+    "reports/_lessons.html",
+    "reports/_method.html",
+)
+
+
+@dataclass
+class Report:
+    assessment: Assessment
+    versions: list[FrameworkVersion]
+    factors: list[ItemResult]
+    lessons: list[ItemResult]
+    gaps: GapAnalysis
+    summaries: dict[str, ItemSummary]
+    respondents: int
+    as_of: object
+    split_rule: str = SPLIT_RULE
+
+    @cached_property
+    def figures(self) -> dict:
+        """Built on first use: a cached PDF is served without them."""
+        return {
+            "radar": charts.factor_radar(self.factors),
+            "lessons": charts.lessons_chart(self.lessons),
+        }
+
+    @property
+    def lesson_groups(self):
+        return lesson_groups(self.lessons)
+
+    @property
+    def matrix(self) -> FrameworkVersion | None:
+        return next((v for v in self.versions if v.framework.kind == "maturity-matrix"), None)
+
+    @property
+    def lesson_version(self) -> FrameworkVersion | None:
+        return next((v for v in self.versions if v.framework.kind == "lessons"), None)
+
+    def evidence(self, key: str) -> list[tuple[str, str]]:
+        """Excerpts of what respondents wrote: named only where the round allows."""
+        out = []
+        for number, response in enumerate(self.summaries[key].responses, start=1):
+            if response.evidence:
+                who = (
+                    response.respondent.name
+                    if self.assessment.show_names
+                    else f"Respondent {number}"
+                )
+                text = response.evidence
+                if len(text) > EXCERPT_LENGTH:
+                    text = text[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + "…"
+                out.append((who, text))
+        return out[:EVIDENCE_EXCERPTS]
+
+    def factor_pages(self) -> list[dict]:
+        return [
+            {"result": f, "evidence": self.evidence(f.key),
+             "lessons": [x for x in self.lessons if f.key in x.scores.related],
+             "counts": self.summaries[f.key].counts()}
+            for f in self.factors
+        ]  # fmt: skip
+
+    @property
+    def digest(self) -> str:
+        """A hash of everything the PDF shows: any change to the round gives a new PDF."""
+        a = self.assessment
+        content = {
+            "round": [a.pk, a.place.name, a.place.code, a.period, a.status, a.show_names],
+            "as_of": str(self.as_of),
+            "versions": sorted(v.content_hash for v in self.versions),
+            "items": [
+                [s.item.key,
+                 [[r.respondent.name, r.current, r.target, r.evidence, r.confidence]
+                  for r in s.responses],
+                 s.consensus and [s.consensus.current, s.consensus.target, s.consensus.rationale]]
+                for s in self.summaries.values()
+            ],
+            "layout": _templates_hash(),
+        }  # fmt: skip
+        encoded = json.dumps(content, sort_keys=True, default=str).encode()
+        return hashlib.sha256(encoded).hexdigest()[:32]
+
+
+@cache
+def _templates_hash() -> str:
+    """The print templates' text: a new layout after a deploy is never served from cache."""
+    base = Path(settings.BASE_DIR) / "templates"
+    return hashlib.sha256(
+        b"".join((base / name).read_bytes() for name in PRINT_TEMPLATES)
+    ).hexdigest()
+
+
+def _scores(summary: ItemSummary) -> ItemScores:
+    item = summary.item
+    return ItemScores(
+        key=item.key,
+        title=item.title,
+        kind="factor" if item.version.framework.kind == FrameworkKind.MATURITY_MATRIX else "lesson",
+        levels=tuple((lv.value, lv.label) for lv in summary.levels),
+        descriptors={d.value: d.descriptor for d in item.descriptors.all()},
+        currents=tuple(r.current for r in summary.responses if r.current is not None),
+        targets=tuple(r.target for r in summary.responses if r.target is not None),
+        agreed_current=summary.consensus.current if summary.consensus else None,
+        agreed_target=summary.consensus.target if summary.consensus else None,
+        is_context=item.is_context,
+        number=item.number,
+        related=tuple(other.key for other in item.related.all()),
+        section=item.section,
+    )
+
+
+def report_build(assessment: Assessment) -> Report:
+    """The report of a round (7 queries); its figures are built once, when first used."""
+    summaries = assessment_summaries(assessment)
+    results = [(s, item_result(_scores(s))) for s in summaries]
+    factors = [r for _, r in results if r.scores.kind == "factor"]
+    lessons = [r for _, r in results if r.scores.kind == "lesson"]
+    versions = sorted(
+        {s.framework for s in summaries}, key=lambda v: v.framework.kind != "maturity-matrix"
+    )
+    latest = [r.updated_at for s in summaries for r in s.responses] + [
+        s.consensus.recorded_at for s in summaries if s.consensus
+    ]
+    as_of = max(latest, default=assessment.updated_at)
+    as_of = max(as_of, assessment.updated_at)
+    return Report(
+        assessment=assessment,
+        versions=versions,
+        factors=factors,
+        lessons=lessons,
+        gaps=gap_analysis(factors, lessons),
+        summaries={s.item.key: s for s in summaries},
+        respondents=len({r.respondent_id for s in summaries for r in s.responses}),
+        as_of=as_of,
+    )
