@@ -27,6 +27,7 @@ from assessment.models import (
     Sharing,
 )
 from frameworks.selectors import latest_published_versions
+from reports.services import round_results_backfill
 
 DEMO_PASSWORD = "integration-demo"
 
@@ -184,6 +185,7 @@ def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict
         counts["places"] += _synthetic_places(
             extra_places, respondents_per_round, versions, items, counts
         )
+        round_results_backfill()
     return counts
 
 

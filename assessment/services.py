@@ -24,6 +24,7 @@ from assessment.models import (
     Sharing,
 )
 from frameworks.models import FrameworkVersion, Item
+from reports.services import round_results_store
 
 User = get_user_model()
 
@@ -118,12 +119,16 @@ def assessment_advance(*, assessment: Assessment) -> Assessment:
     following = NEXT_STATUS.get(assessment.status)
     if following is None:
         raise ValidationError("This round is closed; it cannot move on.")
-    updated = Assessment.objects.filter(pk=assessment.pk, status=assessment.status).update(
-        status=following, updated_at=timezone.now()
-    )
-    if not updated:
-        raise ValidationError("Someone else has changed this round's status; reload the page.")
-    assessment.refresh_from_db()
+    with transaction.atomic():
+        updated = Assessment.objects.filter(pk=assessment.pk, status=assessment.status).update(
+            status=following, updated_at=timezone.now()
+        )
+        if not updated:
+            raise ValidationError("Someone else has changed this round's status; reload the page.")
+        assessment.refresh_from_db()
+        if following == RoundStatus.CLOSED:
+            # A closed round never changes again: keep its results for comparisons.
+            round_results_store(assessment=assessment)
     return assessment
 
 

@@ -118,3 +118,95 @@ def lessons_chart(lessons: list[ItemResult], *, title: str = "The sixteen lesson
         margin={"l": 10, "r": 20, "t": 90, "b": 60},
     )  # fmt: skip
     return _layout(fig, title=title, width=720, height=120 + 30 * len(lessons))
+
+
+# --- comparisons ------------------------------------------------------------------------------
+
+# Eight distinguishable series, in colour and in greyscale: colour, dash and marker all differ.
+SERIES = [
+    ("#1d3f6e", "solid", "circle"),
+    ("#b35900", "dash", "diamond"),
+    ("#2e7d32", "dot", "square"),
+    ("#6a1b9a", "dashdot", "triangle-up"),
+    ("#00838f", "longdash", "x"),
+    ("#8d6e63", "longdashdot", "star"),
+    ("#c2185b", "solid", "triangle-down"),
+    ("#455a64", "dash", "hexagon"),
+]
+
+
+def overlay_radar(rounds, factors, levels, *, title: str = "Places side by side") -> go.Figure:
+    """One line per round on the shared factors; click a legend entry to hide or show it."""
+    fig = go.Figure()
+    theta = [_wrap(f.title, 14) for f in factors]
+    for (colour, dash, symbol), column in zip(SERIES, rounds, strict=False):
+        values = [column.values.get(f.key) for f in factors]
+        fig.add_trace(
+            go.Scatterpolar(
+                r=values + values[:1], theta=theta + theta[:1], mode="lines+markers",
+                name=column.label, connectgaps=True,
+                line={"color": colour, "dash": dash, "width": 2.5},
+                marker={"symbol": symbol, "size": 8},
+            )
+        )  # fmt: skip
+    low, high = (levels[0][0], levels[-1][0]) if levels else (1, 4)
+    fig.update_layout(
+        polar={"radialaxis": {"range": [low - 1, high], "tickvals": [v for v, _ in levels],
+                              "angle": 90, "tickangle": 90, "gridcolor": "#c8c8c8"},
+               "angularaxis": {"direction": "clockwise", "rotation": 90, "gridcolor": "#c8c8c8"},
+               "bgcolor": "white"},
+        margin={"l": 90, "r": 90, "t": 70, "b": 110},
+    )  # fmt: skip
+    return _layout(fig, title=title, width=720, height=640)
+
+
+def distribution_chart(comparison, *, title: str = "Every shared place, factor by factor"):
+    """A box of all shared places' values per factor, with the chosen rounds marked."""
+    fig = go.Figure()
+    names = [_wrap(f.title, 11) for f in comparison.factors]
+    for factor, name in zip(comparison.factors, names, strict=True):
+        fig.add_trace(
+            go.Box(y=comparison.distribution.get(factor.key, []), name=name, boxpoints="all",
+                   jitter=0.4, pointpos=0, marker={"color": "#9e9e9e", "size": 4},
+                   line={"color": "#616161"}, fillcolor="rgba(0,0,0,0)", showlegend=False,
+                   hoverinfo="y")
+        )  # fmt: skip
+    for (colour, _, symbol), column in zip(SERIES, comparison.rounds, strict=False):
+        fig.add_trace(
+            go.Scatter(x=names, y=[column.values.get(f.key) for f in comparison.factors],
+                       mode="markers", name=column.label,
+                       marker={"symbol": symbol, "size": 12, "color": colour,
+                               "line": {"width": 1.5, "color": "white"}})
+        )  # fmt: skip
+    levels = comparison.levels
+    fig.update_layout(
+        yaxis={"tickvals": [v for v, _ in levels], "ticktext": [f"{v} {lb}" for v, lb in levels],
+               "range": [levels[0][0] - 0.3, levels[-1][0] + 0.3] if levels else None,
+               "gridcolor": "#d5d5d5"},
+        xaxis={"tickangle": 0},
+        margin={"l": 10, "r": 10, "t": 70, "b": 60},
+    )  # fmt: skip
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, title=title, width=900, height=560)
+
+
+def trend_chart(trend, factors, levels, *, title: str) -> go.Figure:
+    """Each factor across a place's rounds, oldest first."""
+    fig = go.Figure()
+    periods = [column.assessment.period for column in trend]
+    for index, factor in enumerate(factors):
+        colour, dash, symbol = SERIES[index % len(SERIES)]
+        fig.add_trace(
+            go.Scatter(x=periods, y=[c.values.get(factor.key) for c in trend],
+                       mode="lines+markers", name=factor.title,
+                       line={"color": colour, "dash": dash}, marker={"symbol": symbol, "size": 9})
+        )  # fmt: skip
+    fig.update_layout(
+        yaxis={"tickvals": [v for v, _ in levels], "ticktext": [f"{v} {lb}" for v, lb in levels],
+               "range": [levels[0][0] - 0.3, levels[-1][0] + 0.3] if levels else None,
+               "gridcolor": "#d5d5d5"},
+        xaxis={"type": "category"},
+        margin={"l": 10, "r": 10, "t": 70, "b": 60},
+    )  # fmt: skip
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, title=title, width=720, height=460)

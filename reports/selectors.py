@@ -121,7 +121,7 @@ def _templates_hash() -> str:
     ).hexdigest()
 
 
-def _scores(summary: ItemSummary) -> ItemScores:
+def scores_of(summary: ItemSummary) -> ItemScores:
     item = summary.item
     return ItemScores(
         key=item.key,
@@ -143,7 +143,7 @@ def _scores(summary: ItemSummary) -> ItemScores:
 def report_build(assessment: Assessment) -> Report:
     """The report of a round (7 queries); its figures are built once, when first used."""
     summaries = assessment_summaries(assessment)
-    results = [(s, item_result(_scores(s))) for s in summaries]
+    results = [(s, item_result(scores_of(s))) for s in summaries]
     factors = [r for _, r in results if r.scores.kind == "factor"]
     lessons = [r for _, r in results if r.scores.kind == "lesson"]
     versions = sorted(

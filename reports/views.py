@@ -2,13 +2,18 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.tasks import TaskResultStatus
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from assessment.permissions import get_assessment_for_user
-from reports.chart_export import ChartExportError
-from reports.pdf import cache_name, report_filename, report_print_html
+from reports import charts, compare, exports
+from reports.chart_export import ChartExportError, figures_to_svg
+from reports.compare import columns_for, comparable_rounds, comparison_build, visible_rounds
+from reports.forms import CompareFilterForm, chosen_ids
+from reports.pdf import cache_name, html_to_pdf, report_filename, report_print_html
 from reports.selectors import report_build
 from reports.tasks import render_report_pdf
 
@@ -59,3 +64,130 @@ def report_pdf(request, pk):
 def _unavailable(request, report, reason: str):
     context = {"report": report, "assessment": report.assessment, "reason": reason}
     return render(request, "reports/report_unavailable.html", context, status=503)
+
+
+# --- comparing places -------------------------------------------------------------------------
+
+
+def _comparison(request):
+    form = CompareFilterForm(request.GET)
+    ids = chosen_ids(request.GET)
+    comparison = comparison_build(request.user, ids, trend_code=request.GET.get("trend"))
+    return form, ids, comparison
+
+
+@login_required
+def compare_page(request):
+    form, ids, comparison = _comparison(request)
+    candidates = columns_for(
+        request.user, form.filter(comparable_rounds(request.user)).order_by("place__name", "period")
+    )
+    rows = list(comparison.rounds)
+    sort = request.GET.get("sort", "")
+    if sort in {f.key for f in comparison.factors}:
+        rows.sort(key=lambda c: (c.values.get(sort) is None, -(c.values.get(sort) or 0)))
+    elif sort == "place":
+        rows.sort(key=lambda c: c.label)
+    figures = {}
+    if comparison.rounds:
+        figures["overlay"] = charts.overlay_radar(
+            comparison.rounds[: compare.MAX_OVERLAY], comparison.factors, comparison.levels
+        )
+        figures["distribution"] = charts.distribution_chart(comparison)
+    if len(comparison.trend) > 1:
+        figures["trend"] = charts.trend_chart(
+            comparison.trend, comparison.factors or _all_factors(comparison), comparison.levels,
+            title=f"{comparison.trend_place.name} over time",
+        )  # fmt: skip
+    context = {
+        "nav": "compare", "form": form, "candidates": candidates, "chosen": set(ids),
+        "comparison": comparison, "rows": rows, "sort": sort,
+        "figures": {name: json.loads(fig.to_json()) for name, fig in figures.items()},
+        "ignored": len(ids) - len(comparison.rounds), "max_overlay": compare.MAX_OVERLAY,
+        "query": request.GET.urlencode(),
+    }  # fmt: skip
+    return render(request, "reports/compare.html", context)
+
+
+def _all_factors(comparison):
+    keys = {key for column in comparison.trend for key in column.values}
+    return [compare.Factor(key, key.replace("-", " ").capitalize(), False) for key in sorted(keys)]
+
+
+@login_required
+def compare_pdf(request):
+    _, _, comparison = _comparison(request)
+    if not comparison.rounds:
+        return HttpResponse("Choose at least one round to compare.", status=400)
+    figures = [
+        charts.overlay_radar(comparison.rounds[: compare.MAX_OVERLAY], comparison.factors,
+                             comparison.levels),
+        charts.distribution_chart(comparison),
+    ]  # fmt: skip
+    try:
+        overlay, distribution = figures_to_svg(figures)
+    except ChartExportError as exc:
+        return HttpResponse(f"The PDF could not be made: {exc}", status=503)
+    html = render_to_string(
+        "reports/compare_print.html",
+        {"comparison": comparison, "svgs": {"overlay": overlay, "distribution": distribution}},
+    )
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="place-comparison.pdf"'
+    return response
+
+
+def _export_rows(request):
+    form, ids, _ = _comparison(request)
+    rounds = comparable_rounds(request.user)
+    rounds = rounds.filter(pk__in=ids) if ids else form.filter(rounds)
+    columns = columns_for(request.user, rounds.order_by("place__name", "period"))
+    if request.GET.get("detail") == "responses":
+        return exports.DETAIL_HEADER, exports.detail_rows(columns), "responses"
+    return exports.SUMMARY_HEADER, exports.summary_rows(columns), "results"
+
+
+@login_required
+def compare_export_csv(request):
+    header, rows, kind = _export_rows(request)
+    response = StreamingHttpResponse(
+        exports.csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="integration-maturity-{kind}.csv"'
+    return response
+
+
+@login_required
+def compare_export_xlsx(request):
+    header, rows, kind = _export_rows(request)
+    response = HttpResponse(
+        exports.xlsx_bytes(header, rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="integration-maturity-{kind}.xlsx"'
+    return response
+
+
+@login_required
+def assessments_api(request):
+    """The rounds the caller may see, filtered by ?place=<code>&period=&status=."""
+    rounds = visible_rounds(request.user).order_by("place__name", "-created_at")
+    if place := request.GET.get("place"):
+        rounds = rounds.filter(place__code=place)
+    if period := request.GET.get("period"):
+        rounds = rounds.filter(period=period)
+    if status := request.GET.get("status"):
+        rounds = rounds.filter(status=status)
+    columns = columns_for(request.user, rounds)
+    return JsonResponse(
+        {
+            "assessments": [
+                {"id": c.pk, "place": {"code": c.place_code, "name": c.place_name},
+                 "period": c.assessment.period, "status": c.assessment.status,
+                 "sharing": c.assessment.sharing,
+                 "url": request.build_absolute_uri(reverse("assessment-api", args=[c.pk]))
+                 if c.named else None}
+                for c in columns
+            ]
+        }
+    )  # fmt: skip

@@ -1,0 +1,107 @@
+"""The numbers behind comparisons, as CSV or XLSX for analysts' own tools."""
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from openpyxl import Workbook
+
+from assessment.models import Response
+from reports.compare import RoundColumn
+from reports.models import RoundItemResult
+
+SUMMARY_HEADER = [
+    "place_code", "place_name", "period", "framework", "framework_version", "item_key",
+    "item_title", "agreed_current", "agreed_target", "current", "target", "median", "minimum",
+    "maximum", "responses", "split",
+]  # fmt: skip
+DETAIL_HEADER = [
+    "place_code", "place_name", "period", "framework", "framework_version", "item_key",
+    "item_title", "respondent", "current", "target", "confidence", "evidence",
+]  # fmt: skip
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value):
+    """Text a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _number(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
+    """One row per round × item (one query)."""
+    by_id = {c.pk: c for c in columns}
+    results = (
+        RoundItemResult.objects.filter(assessment__in=list(by_id))
+        .select_related("item__version__framework")
+        .order_by("assessment_id", "-item__version__framework__kind", "item__position")
+    )
+    for r in results:
+        column, item = by_id[r.assessment_id], r.item
+        yield [
+            column.place_code, column.place_name, column.assessment.period,
+            item.version.framework.slug, item.version.version, item.key, item.title,
+            r.agreed_current, r.agreed_target, _number(r.current), _number(r.target),
+            _number(r.median), r.minimum, r.maximum, r.responses, "yes" if r.split else "no",
+        ]  # fmt: skip
+
+
+def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
+    """One row per respondent × item; names only where the round shows them (one query)."""
+    by_id = {c.pk: c for c in columns}
+    responses = (
+        Response.objects.filter(
+            respondent__assessment__in=list(by_id), respondent__submitted_at__isnull=False
+        )
+        .select_related("respondent", "item__version__framework")
+        .order_by("respondent__assessment_id", "respondent__name",
+                  "-item__version__framework__kind", "item__position")
+        .iterator(chunk_size=2000)
+    )  # fmt: skip
+    numbers: dict[int, int] = {}  # respondent → its number within its round
+    per_round: dict[int, int] = defaultdict(int)
+    for r in responses:
+        column, item = by_id[r.respondent.assessment_id], r.item
+        if r.respondent_id not in numbers:
+            per_round[column.pk] += 1
+            numbers[r.respondent_id] = per_round[column.pk]
+        number = numbers[r.respondent_id]
+        named = column.named and column.assessment.show_names
+        yield [
+            column.place_code, column.place_name, column.assessment.period,
+            item.version.framework.slug, item.version.version, item.key, item.title,
+            r.respondent.name if named else f"Respondent {number}",
+            r.current, r.target, r.confidence, r.evidence,
+        ]  # fmt: skip
+
+
+def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """UTF-8 with a byte-order mark, so Excel reads accents and £ signs right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe(v) for v in row])
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_bytes(header: list[str], rows: Iterable[list]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Results")
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
