@@ -6,8 +6,10 @@ repeatable, and each place has its own profile of strengths and weaknesses.
 
 import random
 from datetime import date, timedelta
+from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +28,7 @@ from assessment.models import (
     RoundStatus,
     Sharing,
 )
+from frameworks.models import Item
 from frameworks.selectors import latest_published_versions
 from reports.services import round_results_backfill
 
@@ -127,14 +130,19 @@ PLACES = [
 ]
 
 
+@cache
+def _demo_password_hash() -> str:
+    # Hashing is slow on purpose; every demo user shares the one password, so hash it once.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(first: str, last: str, email: str):
     User = get_user_model()
-    user, created = User.objects.get_or_create(
-        username=email, defaults={"email": email, "first_name": first, "last_name": last}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+    user, _ = User.objects.get_or_create(
+        username=email,
+        defaults={"email": email, "first_name": first, "last_name": last,
+                  "password": _demo_password_hash()},
+    )  # fmt: skip
     return user
 
 
@@ -145,7 +153,12 @@ def _email(first: str, last: str, code: str) -> str:
 def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict:
     """Create the demo (idempotently) and, if asked, extra synthetic places for scale tests."""
     versions = latest_published_versions()
-    items = [item for version in versions for item in version.items.all()]
+    items = list(
+        Item.objects.filter(version__in=versions)
+        .select_related("version__framework")
+        .prefetch_related("version__levels")
+        .order_by("-version__framework__kind", "position")
+    )
     counts = {"places": 0, "rounds": 0, "responses": 0}
     with transaction.atomic():
         admin = _user("Alex", "Admin", "admin@example.org")

@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template.defaultfilters import filesizeformat
 
 from assessment.models import EVIDENCE_MAX_LENGTH, Confidence, Role, Sharing
 from assessment.services import Answer
@@ -10,6 +12,12 @@ from frameworks.models import FrameworkKind, FrameworkVersion, VersionStatus
 class EmailAuthenticationForm(AuthenticationForm):
     """Sign in with an e-mail address: people are added to places by e-mail."""
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That e-mail address and password do not match. Passwords are "
+        "case-sensitive.",
+    }
+
     username = forms.CharField(
         label="Email address",
         max_length=254,
@@ -18,6 +26,13 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+
+class SetPasswordLinkForm(PasswordResetForm):
+    """Password reset that also reaches people who were added but never set a password."""
+
+    def get_users(self, email):
+        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
 
 
 class MemberAddForm(forms.Form):
@@ -187,7 +202,8 @@ class ScoresUploadForm(forms.Form):
             raise forms.ValidationError("Upload an .xlsx or .csv file.")
         if upload.size > settings.SCORE_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size // 1024:,} KB; the limit is "
-                f"{settings.SCORE_UPLOAD_MAX_BYTES // 1024:,} KB."
+                f"The file is {filesizeformat(upload.size)} ({upload.size:,} bytes); the limit "
+                f"is {filesizeformat(settings.SCORE_UPLOAD_MAX_BYTES)} "
+                f"({settings.SCORE_UPLOAD_MAX_BYTES:,} bytes)."
             )
         return upload

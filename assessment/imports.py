@@ -115,7 +115,11 @@ def _level(text: str) -> int | None:
 
 
 def check_rows(table: list[tuple[int, dict]], versions: list[FrameworkVersion]) -> list[ScoreRow]:
-    """Every line checked against the round's framework versions; all problems raised at once."""
+    """Every line checked against the round's framework versions; all problems raised at once.
+
+    A row with no scores, evidence or confidence at all is passed over: the template has a row
+    for everyone invited, and not everyone comes to the workshop.
+    """
     scales, keys = {}, {}
     for version in versions:
         slug = version.framework.slug
@@ -125,6 +129,8 @@ def check_rows(table: list[tuple[int, dict]], versions: list[FrameworkVersion]) 
     good: list[ScoreRow] = []
     seen: dict[tuple, int] = {}
     for line, row in table:
+        if not any(row.get(column, "") for column in ("current", *OPTIONAL)):
+            continue  # a template row nobody filled in: someone who did not take part
         problems = []
         respondent = row.get("respondent", "")
         framework, item = row.get("framework", ""), row.get("item", "")

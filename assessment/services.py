@@ -156,7 +156,11 @@ def respondent_for_user(*, assessment: Assessment, user) -> Respondent:
 def responses_save(
     *, respondent: Respondent, answers: dict[Item, Answer], submit: bool = False
 ) -> int:
-    """Save a respondent's draft (and submit it when asked). Returns how many items changed."""
+    """Save a respondent's draft, and submit it when asked and complete.
+
+    Returns how many items changed. An incomplete submission is still saved as a draft, then
+    refused with a ValidationError naming what is left to do.
+    """
     assessment = respondent.assessment
     if not assessment.is_open:
         raise ValidationError("Scoring has ended for this round.")
@@ -168,6 +172,8 @@ def responses_save(
         for item, answer in answers.items():
             response = existing.get(item.pk) or Response(respondent=respondent, item=item)
             values = (answer.current, answer.target, answer.evidence, answer.confidence)
+            if response.pk is None and values == (None, None, "", ""):
+                continue  # nothing said about this item yet
             if response.pk and values == (
                 response.current,
                 response.target,
@@ -179,18 +185,22 @@ def responses_save(
             response.save()
             existing[item.pk] = response
             changed += 1
+        missing = []
         if submit:
-            items = Item.objects.filter(version__assessments=assessment)
+            items = Item.objects.filter(version__assessments=assessment).order_by(
+                "-version__framework__kind", "position"
+            )
             missing = [
                 i.title for i in items if getattr(existing.get(i.pk), "current", None) is None
             ]
-            if missing:
-                raise ValidationError(
-                    f"Choose a current level for every item before submitting; "
-                    f"{len(missing)} still to do, starting with {missing[0]}."
-                )
-            respondent.submitted_at = timezone.now()
-            respondent.save(update_fields=["submitted_at"])
+            if not missing:
+                respondent.submitted_at = timezone.now()
+                respondent.save(update_fields=["submitted_at"])
+    if missing:
+        raise ValidationError(
+            f"Your answers are saved as a draft, but not submitted: choose a current level for "
+            f"every item first. {len(missing)} still to do, starting with {missing[0]}."
+        )
     return changed
 
 

@@ -1,3 +1,5 @@
+from math import floor
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -147,6 +149,9 @@ def assessment_respond(request, pk):
         {r.item_id: r for r in Response.objects.filter(respondent=respondent)} if respondent else {}
     )
     form = ResponseForm(request.POST or None, items=items, responses=saved)
+    if request.method == "POST" and not assessment.is_open:
+        messages.error(request, "Scoring has ended for this round; your answers were not saved.")
+        return redirect("assessment-detail", pk=assessment.pk)
     if request.method == "POST" and form.is_valid():
         respondent = respondent or services.respondent_for_user(
             assessment=assessment, user=request.user
@@ -155,7 +160,9 @@ def assessment_respond(request, pk):
         try:
             services.responses_save(respondent=respondent, answers=form.answers(), submit=submit)
         except ValidationError as exc:
+            # The draft is kept (see responses_save): show it as saved, with what is left.
             messages.error(request, " ".join(exc.messages))
+            return redirect("assessment-respond", pk=assessment.pk)
         else:
             answered = sum(1 for a in form.answers().values() if a.current is not None)
             if submit:
@@ -205,9 +212,8 @@ def consensus_item(request, pk, item_pk):
     if record:
         initial.update(current=record.current, target=record.target, rationale=record.rationale)
     elif summary.current.count:
-        initial.update(
-            current=round(summary.current.median), target=_rounded(summary.target.median)
-        )
+        # Propose the median, a half level read as the lower one, as the report reads it.
+        initial.update(current=floor(summary.current.median), target=_floor(summary.target.median))
     form = ConsensusForm(request.POST or None, levels=summary.levels, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -219,6 +225,10 @@ def consensus_item(request, pk, item_pk):
             )  # fmt: skip
         except services.ConsensusConflict as exc:
             conflict = exc.current
+            # Their values are shown above; saving again now deliberately replaces them.
+            data = request.POST.copy()
+            data["revision"] = conflict.revision
+            form = ConsensusForm(data, levels=summary.levels)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -231,8 +241,8 @@ def consensus_item(request, pk, item_pk):
     )
 
 
-def _rounded(value):
-    return None if value is None else round(value)
+def _floor(value):
+    return None if value is None else floor(value)
 
 
 @login_required

@@ -1,0 +1,100 @@
+"""manage.py seed_demo: made-up places, people and rounds, safe to run again."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from assessment.demo import DEMO_PASSWORD
+from assessment.models import (
+    Assessment,
+    Consensus,
+    Membership,
+    Place,
+    Respondent,
+    Response,
+    Role,
+    RoundStatus,
+)
+from frameworks.models import FrameworkVersion
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+def _seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _counts():
+    return [
+        model.objects.count()
+        for model in (User, Place, Membership, Assessment, Respondent, Response, Consensus)
+    ]
+
+
+def test_it_creates_places_with_a_lead_respondents_and_a_board_viewer():
+    out = _seed()
+    assert "3 place(s) and 7 demo round(s) added" in out
+    assert set(Place.objects.values_list("code", flat=True)) == {
+        "riverside", "northmoor", "eastvale",
+    }  # fmt: skip
+    riverside = Membership.objects.filter(place__code="riverside")
+    assert sorted(set(riverside.values_list("role", flat=True))) == sorted(Role.values)
+
+
+def test_it_creates_rounds_in_every_state_with_scores_and_consensus():
+    _seed()
+    assert set(Assessment.objects.values_list("status", flat=True)) == set(RoundStatus.values)
+    closed = Assessment.objects.filter(status=RoundStatus.CLOSED).first()
+    assert closed.consensus.count() == 25
+    open_round = Assessment.objects.get(place__code="riverside", status=RoundStatus.OPEN)
+    submitted = open_round.respondents.filter(submitted_at__isnull=False).count()
+    assert 0 < submitted < open_round.respondents.count()
+
+
+def test_it_adds_nothing_the_second_time():
+    _seed()
+    before = _counts()
+    out = _seed()
+    assert _counts() == before
+    assert "0 place(s) and 0 demo round(s) added" in out
+
+
+def test_it_creates_people_who_can_sign_in_with_the_demo_password(client):
+    _seed()
+    admin = User.objects.get(email="admin@example.org")
+    assert admin.is_staff and admin.check_password(DEMO_PASSWORD)
+    analyst = User.objects.get(email="analyst@example.org")
+    assert analyst.has_perm("assessment.compare_places")
+    signed_in = client.post(
+        "/accounts/login/",
+        {"username": "priya.shah@riverside.example.org", "password": DEMO_PASSWORD},
+    )
+    assert signed_in["Location"] == "/"
+
+
+def test_it_adds_synthetic_places_with_two_shared_closed_rounds_each():
+    out = _seed("--places", "2", "--respondents", "3")
+    assert "5 place(s)" in out
+    synthetic = Assessment.objects.filter(place__code__startswith="place-")
+    assert synthetic.count() == 4
+    assert set(synthetic.values_list("status", flat=True)) == {RoundStatus.CLOSED}
+    assert Response.objects.filter(respondent__assessment__in=synthetic).count() == 4 * 3 * 25
+
+
+def test_it_refuses_a_negative_number_of_places():
+    with pytest.raises(CommandError, match="--places must be 0 or more"):
+        _seed("--places", "-1")
+    assert not Place.objects.exists()
+
+
+def test_it_asks_for_the_frameworks_to_be_loaded_first():
+    FrameworkVersion.objects.update(status="draft")
+    with pytest.raises(CommandError, match="load_frameworks"):
+        _seed()
+    assert not Place.objects.exists()

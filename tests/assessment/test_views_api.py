@@ -1,0 +1,120 @@
+"""GET /api/assessments/<id>/: the round's spread and consensus per item, as JSON."""
+
+import pytest
+
+from assessment.services import assessment_advance, consensus_record
+from tests.assessment.scoring import items_by_key, named_respondent, respondent_of, score
+
+pytestmark = pytest.mark.django_db
+
+
+def _api(assessment):
+    return f"/api/assessments/{assessment.pk}/"
+
+
+@pytest.fixture
+def scored_round(open_round, lead, respondent):
+    """Impact: currents 1, 2, 4 and targets 2, 3, 4. Lesson 1: currents 0, 3, 1 and targets
+    1 and 2 (Tom set none). Dan's draft does not count."""
+    score(respondent_of(open_round, lead), levels={"impact": (1, 2), "lesson-01": (0, 1)})
+    score(respondent_of(open_round, respondent), levels={"impact": (2, 3), "lesson-01": (3, None)})
+    grace = named_respondent(open_round, "Grace Okafor")
+    score(grace, levels={"impact": (4, 4), "lesson-01": (1, 2)})
+    score(named_respondent(open_round, "Dan Reilly"), only=["impact"], current=3, submit=False)
+    return open_round
+
+
+def _item(document, key):
+    return next(i for i in document["items"] if i["key"] == key)
+
+
+def test_it_describes_the_round_and_its_pinned_frameworks(client, viewer, scored_round):
+    client.force_login(viewer)
+    response = client.get(_api(scored_round))
+    assert response["Content-Type"] == "application/json"
+    document = response.json()
+    assert {k: document[k] for k in ("id", "place", "period", "status", "frameworks")} == {
+        "id": scored_round.pk,
+        "place": {"code": "riverside", "name": "Riverside Borough"},
+        "period": "2026 Q4",
+        "status": "open",
+        "frameworks": [
+            {"slug": "lga-maturity-matrix", "version": "1.0"},
+            {"slug": "kingsfund-16-lessons", "version": "1.0"},
+        ],
+    }
+
+
+def test_it_lists_the_nine_factors_then_the_sixteen_lessons(client, viewer, scored_round):
+    client.force_login(viewer)
+    items = client.get(_api(scored_round)).json()["items"]
+    assert [i["framework"] for i in items] == ["lga-maturity-matrix"] * 9 + [
+        "kingsfund-16-lessons"
+    ] * 16
+    assert (items[0]["key"], items[0]["title"]) == ("impact", "Impact")
+    assert items[-1]["key"] == "lesson-16"
+
+
+def test_it_gives_the_spread_of_the_submitted_answers_per_item(client, viewer, scored_round):
+    client.force_login(viewer)
+    document = client.get(_api(scored_round)).json()
+    assert _item(document, "impact") == {
+        "framework": "lga-maturity-matrix", "key": "impact", "title": "Impact",
+        "responses": 3,
+        "current": {"median": 2, "min": 1, "max": 4},
+        "target": {"median": 3, "min": 2, "max": 4},
+        "split": True, "consensus": None,
+    }  # fmt: skip
+    lesson = _item(document, "lesson-01")
+    assert lesson["current"] == {"median": 1, "min": 0, "max": 3}
+    assert lesson["target"] == {"median": 1.5, "min": 1, "max": 2}
+    place = _item(document, "place")
+    assert place["current"] == {"median": 2, "min": 2, "max": 2}
+    assert place["split"] is False
+
+
+def test_it_gives_nothing_for_an_item_nobody_has_submitted(client, lead, open_round):
+    client.force_login(lead)
+    impact = _item(client.get(_api(open_round)).json(), "impact")
+    assert impact["responses"] == 0
+    assert impact["current"] == {"median": None, "min": None, "max": None}
+    assert impact["split"] is False
+
+
+def test_it_gives_the_agreed_position_once_recorded(client, lead, scored_round):
+    assessment_advance(assessment=scored_round)
+    consensus_record(
+        assessment=scored_round, item=items_by_key(scored_round)["impact"], current=2, target=4,
+        rationale="The pilot has not yet scaled.", user=lead, revision=0,
+    )  # fmt: skip
+    client.force_login(lead)
+    document = client.get(_api(scored_round)).json()
+    assert document["status"] == "consensus"
+    assert _item(document, "impact")["consensus"] == {
+        "current": 2, "target": 4, "rationale": "The pilot has not yet scaled.",
+    }  # fmt: skip
+    assert _item(document, "place")["consensus"] is None
+
+
+def test_it_answers_staff_for_any_place(client, staff, scored_round):
+    client.force_login(staff)
+    assert client.get(_api(scored_round)).json()["id"] == scored_round.pk
+
+
+def test_it_answers_404_for_a_round_that_does_not_exist(client, lead, open_round):
+    client.force_login(lead)
+    assert client.get(f"/api/assessments/{open_round.pk + 1000}/").status_code == 404
+
+
+@pytest.mark.parametrize("respondents", [0, 10])
+def test_it_answers_in_the_same_queries_however_many_answered(
+    client, lead, open_round, django_assert_num_queries, respondents
+):
+    for n in range(respondents):
+        score(named_respondent(open_round, f"Respondent {n}"))
+    client.force_login(lead)
+    # session, user, round with place, my role, items (with framework) and their descriptors,
+    # scales and related items, submitted answers with respondents, consensus with recorder
+    with django_assert_num_queries(10):
+        document = client.get(_api(open_round)).json()
+    assert _item(document, "impact")["responses"] == respondents

@@ -1,0 +1,160 @@
+"""Workshop scores: the lead downloads the template and uploads it back filled (or a CSV)."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from assessment.models import Respondent, Response
+from assessment.services import assessment_advance
+from tests.assessment.forms_helper import page_form
+
+pytestmark = pytest.mark.django_db
+
+SCORES = b"""respondent,framework,item,current,target,evidence
+Grace Okafor,lga-maturity-matrix,impact,2,3,Admissions fell 6%.
+Grace Okafor,kingsfund-16-lessons,lesson-01,1 Starting,2,
+Dan Reilly,lga-maturity-matrix,impact,3,4,
+"""
+BAD = b"""respondent,framework,item,current,target,evidence
+Grace Okafor,lga-maturity-matrix,impact,2,3,
+Grace Okafor,lga-maturity-matrix,no-such-item,2,3,
+,lga-maturity-matrix,place,2,3,
+Dan Reilly,kingsfund-16-lessons,lesson-01,4,3,
+"""
+
+
+@pytest.fixture
+def urls(open_round):
+    base = f"/assessments/{open_round.pk}/"
+    return {"detail": base, "import": f"{base}import/", "template": f"{base}import/template.xlsx"}
+
+
+def _upload(client, urls, name, content):
+    form = page_form(client.get(urls["import"]))
+    data = form.data()
+    assert "file" in form.names
+    data["file"] = SimpleUploadedFile(name, content)
+    return client.post(urls["import"], data, follow=True)
+
+
+def _imported():
+    return Response.objects.filter(respondent__imported=True)
+
+
+def test_it_links_the_template_from_the_import_page(client, lead, urls):
+    client.force_login(lead)
+    response = client.get(urls["import"])
+    assert f'href="{urls["template"]}"' in response.text
+
+
+def test_it_downloads_a_template_with_a_row_per_respondent_and_item(client, lead, urls, open_round):
+    client.force_login(lead)
+    response = client.get(urls["template"])
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == (
+        'attachment; filename="riverside-2026-Q4-workshop-scores.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(response.content))["Scores"]
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Priya Shah"] * 25 + ["Tom Hughes"] * 25
+    assert len(sheet.data_validations.dataValidation) == 3
+
+
+def test_it_offers_placeholder_names_when_nobody_is_taking_part_yet(client, lead, urls, open_round):
+    open_round.respondents.all().delete()
+    client.force_login(lead)
+    sheet = load_workbook(io.BytesIO(client.get(urls["template"]).content))["Scores"]
+    names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert names == {f"Participant {n}" for n in range(1, 6)}
+
+
+def test_it_imports_a_csv_and_says_what_it_imported(client, lead, urls, open_round):
+    client.force_login(lead)
+    response = _upload(client, urls, "workshop.csv", SCORES)
+    assert response.redirect_chain == [(urls["detail"], 302)]
+    assert "Imported 3 scores from 2 respondents (2 new)." in response.text
+    assert "Grace Okafor" in response.text and "workshop</span>" in response.text
+    grace = Respondent.objects.get(assessment=open_round, name="Grace Okafor")
+    assert grace.is_submitted
+    assert grace.responses.get(item__key="lesson-01").current == 1
+
+
+def test_it_imports_the_downloaded_template_filled_in(client, lead, urls, open_round):
+    client.force_login(lead)
+    workbook = load_workbook(io.BytesIO(client.get(urls["template"]).content))
+    sheet = workbook["Scores"]
+    for row in sheet.iter_rows(min_row=2):
+        row[4].value = "2 Established" if row[1].value == "kingsfund-16-lessons" else "3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = _upload(client, urls, "riverside.xlsx", buffer.getvalue())
+    assert "Imported 50 scores from 2 respondents (0 new)." in response.text
+    tom = Respondent.objects.get(assessment=open_round, name="Tom Hughes")
+    assert tom.is_submitted
+    assert tom.responses.get(item__key="impact").current == 3
+    assert tom.responses.get(item__key="lesson-16").current == 2
+
+
+def test_it_refuses_the_whole_file_and_lists_each_bad_line(client, lead, urls, open_round):
+    client.force_login(lead)
+    response = _upload(client, urls, "workshop.csv", BAD)
+    assert response.status_code == 400
+    assert "The file was not imported: 3 problems" in response.text
+    for message in (
+        "line 3: unknown item &#x27;no-such-item&#x27; in lga-maturity-matrix",
+        "line 4: the respondent is missing",
+        "line 5: current level 4 is off the scale 0–3",
+    ):
+        assert f"<li>{message}</li>" in response.text
+    assert not _imported().exists()
+    assert not Respondent.objects.filter(assessment=open_round, imported=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("scores.txt", SCORES, "Upload an .xlsx or .csv file."),
+        (
+            "scores.csv",
+            b"x" * (2 * 1024 * 1024 + 1),
+            "(2,097,153 bytes); the limit is 2.0\xa0MB (2,097,152 bytes).",
+        ),
+        ("scores.xlsx", SCORES, "the file is not a valid XLSX workbook"),
+    ],
+)
+def test_it_refuses_a_file_it_cannot_read(client, lead, urls, name, content, message):
+    client.force_login(lead)
+    response = _upload(client, urls, name, content)
+    assert response.status_code == 400
+    assert message in response.text
+    assert not _imported().exists()
+
+
+def test_it_asks_for_a_file(client, lead, urls):
+    client.force_login(lead)
+    response = client.post(urls["import"], page_form(client.get(urls["import"])).data())
+    assert response.status_code == 400
+    assert "This field is required." in response.text
+
+
+def test_it_refuses_to_import_into_a_closed_round(client, lead, urls, open_round):
+    assessment_advance(assessment=open_round)
+    assessment_advance(assessment=open_round)
+    client.force_login(lead)
+    response = _upload(client, urls, "workshop.csv", SCORES)
+    assert "This round is closed; scores can no longer be imported." in response.text
+    assert not _imported().exists()
+
+
+@pytest.mark.parametrize("who", ["respondent", "viewer"])
+def test_it_forbids_anyone_but_the_lead(client, request, urls, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(urls["import"]).status_code == 403
+    assert client.get(urls["template"]).status_code == 403
+    upload = SimpleUploadedFile("workshop.csv", SCORES)
+    assert client.post(urls["import"], {"file": upload}).status_code == 403
+    assert not _imported().exists()
