@@ -96,7 +96,8 @@ class Report:
         """A hash of everything the PDF shows: any change to the round gives a new PDF."""
         a = self.assessment
         content = {
-            "round": [a.pk, a.place.name, a.place.code, a.period, a.status, a.show_names],
+            "round": [a.pk, a.place.name, a.place.code, a.place.kind, a.place.region, a.period,
+                      a.status, a.show_names],
             "as_of": str(self.as_of),
             "versions": sorted(v.content_hash for v in self.versions),
             "items": [

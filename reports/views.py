@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.tasks import TaskResultStatus
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from assessment.permissions import get_assessment_for_user
 from reports import charts, compare, exports
@@ -24,6 +25,7 @@ def _report_for(request, pk):
 
 
 @login_required
+@require_GET
 def report_page(request, pk):
     report, role = _report_for(request, pk)
     figures = {name: json.loads(fig.to_json()) for name, fig in report.figures.items()}
@@ -32,6 +34,7 @@ def report_page(request, pk):
 
 
 @login_required
+@require_GET
 def report_print(request, pk):
     """The exact HTML that WeasyPrint lays out, charts inline as SVG."""
     report, _ = _report_for(request, pk)
@@ -42,6 +45,7 @@ def report_print(request, pk):
 
 
 @login_required
+@require_GET
 def report_pdf(request, pk):
     report, _ = _report_for(request, pk)
     name = cache_name(report)
@@ -77,6 +81,7 @@ def _comparison(request):
 
 
 @login_required
+@require_GET
 def compare_page(request):
     form, ids, comparison = _comparison(request)
     candidates = columns_for(
@@ -115,6 +120,7 @@ def _all_factors(comparison):
 
 
 @login_required
+@require_GET
 def compare_pdf(request):
     _, _, comparison = _comparison(request)
     if not comparison.rounds:
@@ -148,6 +154,7 @@ def _export_rows(request):
 
 
 @login_required
+@require_GET
 def compare_export_csv(request):
     header, rows, kind = _export_rows(request)
     response = StreamingHttpResponse(
@@ -158,6 +165,7 @@ def compare_export_csv(request):
 
 
 @login_required
+@require_GET
 def compare_export_xlsx(request):
     header, rows, kind = _export_rows(request)
     response = HttpResponse(
@@ -169,6 +177,7 @@ def compare_export_xlsx(request):
 
 
 @login_required
+@require_GET
 def assessments_api(request):
     """The rounds the caller may see, filtered by ?place=<code>&period=&status=."""
     rounds = visible_rounds(request.user).order_by("place__name", "-created_at")

@@ -1,0 +1,133 @@
+"""Measure what users wait for: chart export, report page, PDFs, comparison and exports.
+
+Run by `make bench` on its own SQLite database seeded at national scale. Prints a Markdown
+table (also written to bench-results/bench.md) for the README.
+"""
+
+import statistics
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from assessment.models import Assessment, RoundStatus
+from reports import chart_export
+from reports.pdf import cache_name, html_to_pdf, report_pdf, report_print_html
+from reports.selectors import report_build
+
+
+def _timed(fn, repeat: int) -> tuple[float, object]:
+    """Median wall time in milliseconds over `repeat` runs, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+class Command(BaseCommand):
+    help = "Benchmark chart export, the report page and PDF, comparisons and exports."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--places", type=int, default=200)
+        parser.add_argument("--repeat", type=int, default=5)
+
+    def handle(self, *args, places, repeat, **options):
+        call_command("load_frameworks", verbosity=0)
+        start = time.perf_counter()
+        call_command("seed_demo", places=places, respondents=20, verbosity=0)
+        seeded = time.perf_counter() - start
+        rows: list[tuple[str, str, str]] = []
+        closed = Assessment.objects.filter(status=RoundStatus.CLOSED).count()
+        rows.append(("Seed (idempotent; first run creates it)", f"{seeded:.1f} s",
+                     f"{closed} closed rounds"))  # fmt: skip
+
+        # Chart export: the first call opens Chromium, later ones reuse it.
+        chart_export.shutdown()
+        assessment = Assessment.objects.select_related("place").get(
+            place__code="riverside", period="2026 Q2"
+        )
+        report = report_build(assessment)
+        figures = list(report.figures.values())
+        cold, _ = _timed(lambda: chart_export.figures_to_svg(figures), 1)
+        warm, _ = _timed(lambda: chart_export.figures_to_svg(figures), repeat * 2)
+        rows.append(("Chart export, cold (opens the browser), 2 charts", f"{cold:.0f} ms", ""))
+        rows.append(("Chart export, warm, 2 charts in one batch", f"{warm:.0f} ms", "median"))
+
+        lead = get_user_model().objects.get(email="priya.shah@riverside.example.org")
+        # Session cookies are "secure" with DEBUG off; the bench speaks plain HTTP on loopback.
+        settings.SESSION_COOKIE_SECURE = False
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(lead)
+        url = f"/assessments/{assessment.pk}/report/"
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        page, response = _timed(lambda: client.get(url), repeat * 2)
+        assert response.status_code == 200, f"report page answered {response.status_code}"
+        rows.append(("Report page", f"{page:.0f} ms", f"{len(queries)} queries"))
+
+        html = report_print_html(report)
+        floor, _ = _timed(lambda: html_to_pdf(html), repeat)
+
+        def fresh():
+            name = cache_name(report_build(assessment))
+            if default_storage.exists(name):
+                default_storage.delete(name)
+            return report_pdf(report_build(assessment))
+
+        fresh_ms, _ = _timed(fresh, repeat)
+        rows.append(("WeasyPrint alone on the print HTML (the floor)", f"{floor:.0f} ms", ""))
+        rows.append(("Fresh report PDF (build, export charts, lay out, store)",
+                     f"{fresh_ms:.0f} ms", f"{fresh_ms / floor:.2f}× the floor"))  # fmt: skip
+        pdf_url = f"/assessments/{assessment.pk}/report.pdf"
+        client.get(pdf_url)
+        cached, response = _timed(lambda: client.get(pdf_url), repeat * 4)
+        size = len(b"".join(response.streaming_content))
+        rows.append(("Cached report PDF over HTTP", f"{cached:.0f} ms", f"{size:,} bytes"))
+
+        analyst = get_user_model().objects.get(email="analyst@example.org")
+        client.force_login(analyst)
+        shared = list(
+            Assessment.objects.filter(status=RoundStatus.CLOSED)
+            .exclude(sharing="private")
+            .values_list("pk", flat=True)
+        )
+        for count in (4, 40, len(shared)):
+            query = "&".join(f"assessment={pk}" for pk in shared[:count])
+            compare_url = f"/compare/?{query}"
+            client.get(compare_url)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(compare_url)
+            took, response = _timed(lambda u=compare_url: client.get(u), repeat)
+            assert response.status_code == 200, f"compare page answered {response.status_code}"
+            rows.append((f"Compare page, {count} rounds chosen of {len(shared)} shared",
+                         f"{took:.0f} ms", f"{len(queries)} queries"))  # fmt: skip
+
+        def export(detail=""):
+            response = client.get(f"/compare/export.csv?{detail}")
+            return b"".join(response.streaming_content)
+
+        took, body = _timed(export, 1)
+        rows.append((f"CSV export, all {len(shared)} shared rounds", f"{took:.0f} ms",
+                     f"{body.count(b'\n') - 1:,} rows"))  # fmt: skip
+        took, body = _timed(lambda: export("detail=responses"), 1)
+        rows.append(("CSV export with responses, all shared rounds", f"{took:.0f} ms",
+                     f"{body.count(b'\n') - 1:,} rows"))  # fmt: skip
+
+        table = ["| measure | time | notes |", "|---|---|---|"]
+        table += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+        output = "\n".join(table)
+        out_dir = Path(settings.BASE_DIR) / "bench-results"
+        out_dir.mkdir(exist_ok=True)
+        (out_dir / "bench.md").write_text(output + "\n", encoding="utf-8")
+        self.stdout.write(output)
+        chart_export.shutdown()

@@ -1,0 +1,58 @@
+"""Rounds with submitted answers for the report tests, and a private folder for cached PDFs."""
+
+import pytest
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """A media folder of this test's own, so cached PDFs never leak between tests."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def make_round(place, lead, respondent, versions):
+    """A round in which the lead, the respondent and `others` people without accounts have
+    all submitted their answers (see tests/reports/rounds.py)."""
+    from assessment.models import Respondent
+    from assessment.services import assessment_open
+
+    from .rounds import LEAD_ANSWERS, RESPONDENT_ANSWERS, answer, respondent_of
+
+    def make(*, others=0, period="2026 Q4"):
+        assessment = assessment_open(
+            place=place, period=period, versions=versions, participants=[lead, respondent]
+        )
+        answer(respondent_of(assessment, lead), LEAD_ANSWERS)
+        answer(respondent_of(assessment, respondent), RESPONDENT_ANSWERS)
+        for number in range(1, others + 1):
+            answer(Respondent.objects.create(assessment=assessment, name=f"Workshop {number}"))
+        return assessment
+
+    return make
+
+
+@pytest.fixture
+def scored_round(make_round):
+    """The lead and the respondent have both submitted."""
+    return make_round()
+
+
+@pytest.fixture
+def fake_render(monkeypatch):
+    """Stand-ins for Chromium and WeasyPrint, for tests of the cache around them.
+
+    Each render returns a distinct small "PDF", so a test can tell a cached file from a new one.
+    The real pipeline is tested in test_views.py.
+    """
+    from reports import pdf
+
+    renders = []
+
+    def html_to_pdf(html):
+        renders.append(html)
+        return f"%PDF-1.7 render {len(renders)}".encode()
+
+    monkeypatch.setattr(pdf, "report_svgs", lambda report: {"radar": "", "lessons": ""})
+    monkeypatch.setattr(pdf, "html_to_pdf", html_to_pdf)
+    return renders

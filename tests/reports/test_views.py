@@ -1,0 +1,251 @@
+"""The report page, its print version and its PDF (reports/views.py)."""
+
+import io
+import json
+import textwrap
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assessment.services import assessment_advance
+
+from .rounds import FACTOR_TITLES, record_consensus
+
+REPORT_VIEWS = ("reports-page", "reports-print", "reports-pdf")
+
+
+class _Page(HTMLParser):
+    """The scripts and table rows of a page, as a browser would see them."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.scripts = []  # (attributes, text)
+        self.rows = []  # the text of each cell, row by row
+        self._script = None
+        self._cell = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self._script = (dict(attrs), [])
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th") and self.rows:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script:
+            attrs, text = self._script
+            self.scripts.append((attrs, "".join(text)))
+            self._script = None
+        elif tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._script:
+            self._script[1].append(data)
+        elif self._cell is not None:
+            self._cell.append(data)
+
+    def script(self, element_id):
+        return next(text for attrs, text in self.scripts if attrs.get("id") == element_id)
+
+    def row(self, heading):
+        return next(row for row in self.rows if row and row[0] == heading)
+
+
+def report_url(assessment, name="reports-page"):
+    return reverse(name, args=[assessment.pk])
+
+
+# --- the report page ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("member", ["lead", "respondent", "viewer"])
+def test_it_shows_the_report_to_every_member_of_the_place(client, request, scored_round, member):
+    client.force_login(request.getfixturevalue(member))
+    response = client.get(report_url(scored_round))
+    assert response.status_code == 200
+    assert "Riverside Borough, 2026 Q4: report" in response.text
+
+
+def test_it_shows_each_factors_position_target_gap_and_range(client, viewer, scored_round):
+    client.force_login(viewer)
+    page = _Page(client.get(report_url(scored_round)).text)
+    # Factor, now, target, gap, range of answers, basis: medians of the lead's and respondent's.
+    assert page.row("Impact") == ["Impact", "1.5", "3.5", "2", "1–2", "median of 2"]
+    assert page.row("Place (context)")[1:4] == ["2", "4", "2"]
+    assert page.row("Care model Split")[1:5] == ["2", "4", "2", "1–3"]
+    assert page.row("Governance")[1:4] == ["3.5", "3", "-0.5"]
+
+
+def test_it_shows_the_agreed_position_once_consensus_is_recorded(
+    client, lead, viewer, scored_round
+):
+    assessment_advance(assessment=scored_round)
+    record_consensus(scored_round, lead, "impact", current=3, target=4)
+    client.force_login(viewer)
+    page = _Page(client.get(report_url(scored_round)).text)
+    # The answers still give the range; the agreed position replaces their median.
+    assert page.row("Impact") == ["Impact", "3", "4", "1", "1–2", "agreed"]
+
+
+def test_it_keeps_evidence_anonymous_unless_the_round_shows_names(client, viewer, scored_round):
+    client.force_login(viewer)
+    html = client.get(report_url(scored_round)).text
+    assert '<span class="who">Respondent 1:</span> Seen in the board papers. (impact)' in html
+    assert "Tom Hughes" not in html and "Priya Shah" not in html
+    scored_round.show_names = True
+    scored_round.save()
+    assert '<span class="who">Tom Hughes:</span>' in client.get(report_url(scored_round)).text
+
+
+def test_it_ranks_the_gaps_and_names_the_strengths(client, viewer, scored_round):
+    client.force_login(viewer)
+    text = client.get(report_url(scored_round)).text
+    # Impact and Care model share the largest gap; Impact stands lower so it comes first.
+    assert "1. Impact: gap 2" in text
+    assert "2. Care model: gap 2" in text
+    assert "<strong>Governance</strong>: at 3.5, target 3" in text
+    assert "<strong>Place</strong> describes the place's circumstances" in text
+
+
+def test_it_embeds_the_figures_as_json_for_plotly(client, viewer, scored_round):
+    client.force_login(viewer)
+    page = _Page(client.get(report_url(scored_round)).text)
+    radar = json.loads(page.script("radar-data"))
+    now = next(t for t in radar["data"] if t["name"] == "Now (agreed, or median)")
+    assert now["r"][:4] == [1.5, 2, 2, 2]  # Impact, Place, Focus on individuals, Care model
+    lessons = json.loads(page.script("lessons-data"))
+    assert len(lessons["data"][1]["y"]) == 16
+
+
+def test_it_loads_plotly_from_its_own_static_files_with_no_inline_script(
+    client, viewer, scored_round
+):
+    client.force_login(viewer)
+    response = client.get(report_url(scored_round))
+    page = _Page(response.text)
+    sources = [attrs["src"] for attrs, _ in page.scripts if "src" in attrs]
+    assert sources == ["/static/vendor/plotly.min.js", "/static/js/charts.js"]
+    # The strict CSP allows no inline script: every other script block is data.
+    inline = [attrs for attrs, _ in page.scripts if "src" not in attrs]
+    assert inline and all(attrs.get("type") == "application/json" for attrs in inline)
+    assert "cdn" not in response.text.lower()
+
+
+def test_it_serves_the_plotly_the_page_asks_for(client):
+    response = client.get("/static/vendor/plotly.min.js")
+    assert response.status_code == 200
+    assert b"plotly.js v" in b"".join(response.streaming_content)[:1000]
+
+
+@pytest.mark.parametrize("others", [1, 10])
+def test_it_builds_the_page_in_the_same_queries_however_many_responded(
+    client, viewer, make_round, others, django_assert_num_queries
+):
+    assessment = make_round(others=others)  # 3 and then 12 respondents
+    client.force_login(viewer)
+    # session, user, round with its place, the viewer's membership; then the report: items,
+    # their descriptors, scale levels and related items, the submitted responses, consensus.
+    with django_assert_num_queries(10):
+        response = client.get(report_url(assessment))
+    assert f"{others + 2} submitted responses" in response.text
+
+
+# --- who may see a report -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REPORT_VIEWS)
+def test_it_hides_a_round_from_someone_outside_the_place(client, outsider, scored_round, name):
+    client.force_login(outsider)
+    assert client.get(report_url(scored_round, name)).status_code == 404
+
+
+@pytest.mark.parametrize("name", REPORT_VIEWS)
+def test_it_answers_404_for_a_round_that_does_not_exist(client, lead, name):
+    client.force_login(lead)
+    assert client.get(reverse(name, args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("name", REPORT_VIEWS)
+def test_it_sends_someone_signed_out_to_sign_in(client, scored_round, name):
+    url = report_url(scored_round, name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
+
+
+# --- the print version (real Chromium) ----------------------------------------------------------
+
+
+def test_it_gives_the_print_html_with_both_charts_inline_as_svg(client, viewer, scored_round):
+    client.force_login(viewer)
+    response = client.get(report_url(scored_round, "reports-print"))
+    html = response.text
+    assert response.status_code == 200
+    assert html.count('<svg role="img"') == 2
+    assert "Radar chart of the nine factors" in html
+    assert "<title>Riverside Borough, 2026 Q4: integration maturity report</title>" in html
+    assert all(title in html for title in FACTOR_TITLES)
+
+
+def test_it_says_why_when_the_charts_cannot_be_drawn(client, viewer, scored_round, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nowhere/chromium")
+    client.force_login(viewer)
+    response = client.get(report_url(scored_round, "reports-print"))
+    assert response.status_code == 503
+    assert "The PDF could not be made" in response.text
+    assert "BROWSER_PATH=&#x27;/nowhere/chromium&#x27; is not an executable file" in response.text
+
+
+# --- the PDF (real Chromium and WeasyPrint) -----------------------------------------------------
+
+
+def fetch_pdf(client, assessment):
+    response = client.get(report_url(assessment, "reports-pdf"))
+    assert response.status_code == 200, response.content[:500]
+    return response, PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_it_serves_the_report_as_a_pdf_whose_words_are_text(client, viewer, scored_round, media):
+    client.force_login(viewer)
+    response, pdf = fetch_pdf(client, scored_round)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'inline; filename="riverside-borough-2026-q4-integration-maturity.pdf"'
+    )
+    pages = [page.extract_text() for page in pdf.pages]
+    text = "\n".join(pages)
+    assert "Riverside Borough · 2026 Q4" in text and "Page 1 of " in pages[0]
+    # The factor table: now, target, gap and range for each factor.
+    assert "Impact 1.5 3.5 2 1–2 median of 2" in text
+    assert "Governance 3.5 3 -0.5 3–4 median of 2" in text
+    assert all(title in text for title in FACTOR_TITLES)
+
+
+def test_it_draws_the_charts_as_vectors_with_real_text(client, viewer, scored_round, media):
+    client.force_login(viewer)
+    _, pdf = fetch_pdf(client, scored_round)
+    [radar_page] = [p.extract_text() for p in pdf.pages if "The nine factors\n" in p.extract_text()]
+    # The legend and the radar's own labels, wrapped as drawn (the table has them on one line).
+    assert "Range of answers Now (agreed, or median) Target" in radar_page
+    for title in FACTOR_TITLES:
+        assert "\n".join(textwrap.wrap(title, 14)) in radar_page
+    assert [image for page in pdf.pages for image in page.images] == []
+    assert not any(_raster_images(page["/Resources"]) for page in pdf.pages)
+
+
+def _raster_images(resources) -> list:
+    """Image XObjects in a page's resources, looking inside the forms WeasyPrint draws."""
+    found = []
+    for ref in (resources.get("/XObject") or {}).values():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Image":
+            found.append(xobject)
+        elif "/Resources" in xobject:
+            found += _raster_images(xobject["/Resources"].get_object())
+    return found
