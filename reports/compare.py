@@ -105,6 +105,7 @@ class Comparison:
     distribution: dict[str, list[float]]  # factor key → latest shared value per place
     trend: list[RoundColumn]
     trend_place: Place | None
+    trend_factors: list[Factor] = field(default_factory=list)  # factors of the trend's rounds
 
     def distribution_summary(self) -> list[dict]:
         out = []
@@ -123,7 +124,7 @@ class Comparison:
 def comparison_build(user, chosen_ids: list[int], *, trend_code: str | None = None) -> Comparison:
     """The chosen rounds' results, the distribution across shared places and one place's trend."""
     allowed = comparable_rounds(user)
-    chosen = list(allowed.filter(pk__in=chosen_ids).prefetch_related("framework_versions"))
+    chosen = list(allowed.filter(pk__in=chosen_ids))
     chosen.sort(key=lambda a: chosen_ids.index(a.pk))
     own = set(_own_places(user).values_list("pk", flat=True)) if not user.is_staff else set()
     columns = [RoundColumn(a, names_visible(user, a, own)) for a in chosen]
@@ -155,6 +156,7 @@ def comparison_build(user, chosen_ids: list[int], *, trend_code: str | None = No
         if not levels:
             levels = [(lv.value, lv.label) for lv in result.item.version.levels.all()]
     shared_keys = set.intersection(*(keys_per_round[c.pk] for c in columns)) if columns else set()
+    trend_keys = set().union(*(keys_per_round[c.pk] for c in trend))
     return Comparison(
         rounds=columns,
         factors=[f for f in factors.values() if f.key in shared_keys],
@@ -163,6 +165,7 @@ def comparison_build(user, chosen_ids: list[int], *, trend_code: str | None = No
         distribution=_distribution(),
         trend=trend,
         trend_place=trend_place,
+        trend_factors=[f for f in factors.values() if f.key in trend_keys],
     )
 
 

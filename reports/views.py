@@ -1,6 +1,7 @@
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -28,7 +29,12 @@ def _report_for(request, pk):
 @require_GET
 def report_page(request, pk):
     report, role = _report_for(request, pk)
-    figures = {name: json.loads(fig.to_json()) for name, fig in report.figures.items()}
+    # Building Plotly figures costs more than the rest of the page: keep them per digest.
+    key = f"report-figures:{report.digest}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {name: json.loads(fig.to_json()) for name, fig in report.figures.items()}
+        cache.set(key, figures, timeout=3600)
     context = {"report": report, "assessment": report.assessment, "role": role, "figures": figures}
     return render(request, "reports/report_page.html", context)
 
@@ -73,6 +79,10 @@ def _unavailable(request, report, reason: str):
 # --- comparing places -------------------------------------------------------------------------
 
 
+# Factor keys are lower-case words and hyphens, so this can never be mistaken for one.
+PLACE_ORDER = "_place"
+
+
 def _comparison(request):
     form = CompareFilterForm(request.GET)
     ids = chosen_ids(request.GET)
@@ -84,14 +94,13 @@ def _comparison(request):
 @require_GET
 def compare_page(request):
     form, ids, comparison = _comparison(request)
-    candidates = columns_for(
-        request.user, form.filter(comparable_rounds(request.user)).order_by("place__name", "period")
-    )
+    candidates = columns_for(request.user, form.filter(comparable_rounds(request.user)))
+    candidates.sort(key=lambda c: (c.place_name, c.assessment.period))
     rows = list(comparison.rounds)
     sort = request.GET.get("sort", "")
     if sort in {f.key for f in comparison.factors}:
         rows.sort(key=lambda c: (c.values.get(sort) is None, -(c.values.get(sort) or 0)))
-    elif sort == "place":
+    elif sort == PLACE_ORDER:
         rows.sort(key=lambda c: c.label)
     figures = {}
     if comparison.rounds:
@@ -101,7 +110,7 @@ def compare_page(request):
         figures["distribution"] = charts.distribution_chart(comparison)
     if len(comparison.trend) > 1:
         figures["trend"] = charts.trend_chart(
-            comparison.trend, comparison.factors or _all_factors(comparison), comparison.levels,
+            comparison.trend, comparison.trend_factors, comparison.levels,
             title=f"{comparison.trend_place.name} over time",
         )  # fmt: skip
     context = {
@@ -112,11 +121,6 @@ def compare_page(request):
         "query": request.GET.urlencode(),
     }  # fmt: skip
     return render(request, "reports/compare.html", context)
-
-
-def _all_factors(comparison):
-    keys = {key for column in comparison.trend for key in column.values}
-    return [compare.Factor(key, key.replace("-", " ").capitalize(), False) for key in sorted(keys)]
 
 
 @login_required
@@ -144,10 +148,12 @@ def compare_pdf(request):
 
 
 def _export_rows(request):
-    form, ids, _ = _comparison(request)
+    form, ids = CompareFilterForm(request.GET), chosen_ids(request.GET)
     rounds = comparable_rounds(request.user)
     rounds = rounds.filter(pk__in=ids) if ids else form.filter(rounds)
-    columns = columns_for(request.user, rounds.order_by("place__name", "period"))
+    columns = sorted(
+        columns_for(request.user, rounds), key=lambda c: (c.place_name, c.assessment.period)
+    )
     if request.GET.get("detail") == "responses":
         return exports.DETAIL_HEADER, exports.detail_rows(columns), "responses"
     return exports.SUMMARY_HEADER, exports.summary_rows(columns), "results"
@@ -180,14 +186,18 @@ def compare_export_xlsx(request):
 @require_GET
 def assessments_api(request):
     """The rounds the caller may see, filtered by ?place=<code>&period=&status=."""
-    rounds = visible_rounds(request.user).order_by("place__name", "-created_at")
-    if place := request.GET.get("place"):
+    rounds = visible_rounds(request.user).order_by("-created_at")
+    place = request.GET.get("place")
+    if place:
         rounds = rounds.filter(place__code=place)
     if period := request.GET.get("period"):
         rounds = rounds.filter(period=period)
     if status := request.GET.get("status"):
         rounds = rounds.filter(status=status)
     columns = columns_for(request.user, rounds)
+    if place:  # an anonymous round is never found by the code it hides
+        columns = [c for c in columns if c.place_code == place]
+    columns.sort(key=lambda c: c.place_name)  # by the name shown, not the one hidden
     return JsonResponse(
         {
             "assessments": [

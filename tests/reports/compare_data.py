@@ -1,0 +1,273 @@
+"""Closed rounds for the comparison tests, and a reader for the pages, PDFs and files they give.
+
+Rounds are scored, moved to consensus and closed through the services, so their stored results
+(reports.models.RoundItemResult) are worked out exactly as a real round's are.
+"""
+
+import csv
+import io
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from assessment.models import Place, PlaceKind, Region, Respondent, Sharing
+from assessment.selectors import assessment_items
+from assessment.services import (
+    Answer,
+    assessment_advance,
+    assessment_open,
+    assessment_share,
+    consensus_record,
+    responses_save,
+)
+from frameworks import documents
+from frameworks.selectors import latest_published_versions
+from frameworks.services import framework_files_load
+from tests.frameworks.files import as_published, matrix_data, write_framework
+
+DEFAULT_LEVELS = (2, 3)  # on both frameworks' scales
+
+
+def make_place(code: str, name: str, *, kind=PlaceKind.HWB, region=Region.EAST) -> Place:
+    return Place.objects.create(code=code, name=name, kind=kind, region=region)
+
+
+def closed_round(
+    place: Place,
+    period: str,
+    answers: dict[str, dict],
+    *,
+    sharing: str = Sharing.NAMED,
+    consensus: dict | None = None,
+    by=None,
+    show_names: bool = False,
+    versions=None,
+    evidence: dict | None = None,
+):
+    """A closed round of `place`.
+
+    `answers` maps each respondent's name to the (current, target) they give per item key; every
+    item they leave out they answer DEFAULT_LEVELS. `consensus` is the team's agreed (current,
+    target) per key, recorded by `by`. `evidence` maps (name, key) to what that person wrote.
+    """
+    assessment = assessment_open(
+        place=place,
+        period=period,
+        versions=versions or latest_published_versions(),
+        participants=[],
+        show_names=show_names,
+    )
+    items = assessment_items(assessment)
+    for name, levels in answers.items():
+        respondent = Respondent.objects.create(assessment=assessment, name=name)
+        written = evidence or {}
+        responses_save(
+            respondent=respondent,
+            answers={
+                item: Answer(
+                    *levels.get(item.key, DEFAULT_LEVELS),
+                    evidence=written.get((name, item.key), f"Evidence on {item.key}."),
+                    confidence="medium",
+                )
+                for item in items
+            },
+            submit=True,
+        )
+    assessment_advance(assessment=assessment)
+    by_key = {item.key: item for item in items}
+    for key, (current, target) in (consensus or {}).items():
+        consensus_record(
+            assessment=assessment, item=by_key[key], current=current, target=target,
+            rationale="Agreed at the workshop.", user=by, revision=0,
+        )  # fmt: skip
+    assessment_advance(assessment=assessment)
+    if sharing != Sharing.PRIVATE:
+        assessment_share(assessment=assessment, sharing=sharing)
+    return assessment
+
+
+def chosen(*rounds, **more) -> dict:
+    """The query string of a comparison: ?assessment=<id>&assessment=<id>…"""
+    return {"assessment": [r.pk for r in rounds], **more}
+
+
+# --- a matrix 2.0 with one factor fewer -------------------------------------------------------
+
+
+def matrix_without(tmp_path: Path, monkeypatch, key: str, version: str = "2.0"):
+    """Publish a matrix version that drops the factor `key`, locked in a private lock file."""
+    lock = tmp_path / "frameworks.lock.json"
+    shutil.copyfile(documents.LOCK_PATH, lock)
+    monkeypatch.setattr(documents, "LOCK_PATH", lock)
+    data = as_published(matrix_data(), version)
+    data["items"] = [item for item in data["items"] if item["key"] != key]
+    path = write_framework(tmp_path, data)
+    call_command("lock_frameworks", str(path), stdout=io.StringIO())
+    framework_files_load(paths=[path])
+    from frameworks.models import FrameworkVersion
+
+    return FrameworkVersion.objects.get(framework__slug=data["slug"], version=version)
+
+
+# --- reading what the user gets -----------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """A page as a browser shows it: its tables (each cell's text and class), scripts, links, and
+    the label of each round on offer."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []  # {"caption": str, "rows": [[(text, class), …], …]}
+        self.scripts: dict[str, str] = {}
+        self.labels: dict[str, str] = {}  # the text of each label, by the field it labels
+        self.ticks: dict[str, str] = {}  # each round on offer: its checkbox's id, by round id
+        self.links: dict[str, str] = {}  # href by the link's text
+        self._label: tuple[str, list] | None = None
+        self._link: tuple[str, list] | None = None
+        self._script: tuple[str, list] | None = None
+        self._cell: tuple[str, list] | None = None
+        self._caption: list | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script":
+            self._script = (a.get("id", ""), [])
+        elif tag == "label" and a.get("for"):
+            self._label = (a["for"], [])
+        elif tag == "a" and a.get("href"):
+            self._link = (a["href"], [])
+        elif tag == "input" and a.get("name") == "assessment":
+            self.ticks[a["value"]] = a["id"]
+        elif tag == "table":
+            self.tables.append({"caption": "", "rows": []})
+        elif tag == "caption" and self.tables:
+            self._caption = []
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = (a.get("class") or "", [])
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script:
+            self.scripts[self._script[0]] = "".join(self._script[1])
+            self._script = None
+        elif tag == "a" and self._link:
+            self.links[" ".join("".join(self._link[1]).split())] = self._link[0]
+            self._link = None
+        elif tag == "label" and self._label:
+            self.labels[self._label[0]] = " ".join("".join(self._label[1]).split())
+            self._label = None
+        elif tag == "caption" and self._caption is not None:
+            self.tables[-1]["caption"] = " ".join("".join(self._caption).split())
+            self._caption = None
+        elif tag in ("td", "th") and self._cell is not None:
+            css, text = self._cell
+            self.tables[-1]["rows"][-1].append((" ".join("".join(text).split()), css))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._link:
+            self._link[1].append(data)
+        if self._script:
+            self._script[1].append(data)
+        elif self._label:
+            self._label[1].append(data)
+        elif self._caption is not None:
+            self._caption.append(data)
+        elif self._cell is not None:
+            self._cell[1].append(data)
+
+    def table(self, caption_start: str) -> list[list[str]]:
+        """The text of each row of the table whose caption starts so."""
+        return [[text for text, _ in row] for row in self.cells(caption_start)]
+
+    def cells(self, caption_start: str) -> list[list[tuple[str, str]]]:
+        [found] = [t for t in self.tables if t["caption"].startswith(caption_start)]
+        return found["rows"]
+
+    def json(self, element_id: str) -> dict:
+        return json.loads(self.scripts[element_id])
+
+
+HEATMAP = "Places (rows) against the factors"
+DISTRIBUTION = "Every shared place's latest level"
+
+
+def heatmap_rows(response) -> list[str]:
+    """The place-and-round label of each heat map row, top to bottom."""
+    return [row[0] for row in Page(response.text).table(HEATMAP)[1:]]
+
+
+def offered(response) -> dict[int, str]:
+    """The rounds the page offers to compare, as the person reads them: id → label."""
+    page = Page(response.text)
+    return {int(pk): page.labels[tick] for pk, tick in page.ticks.items()}
+
+
+def csv_rows(response) -> list[dict]:
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+def xlsx_rows(response) -> list[dict]:
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Results"]
+    header, *rows = sheet.iter_rows(values_only=True)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def raster_images(resources) -> list:
+    """Image XObjects in a PDF page's resources, looking inside the forms WeasyPrint draws."""
+    found = []
+    for ref in (resources.get("/XObject") or {}).values():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Image":
+            found.append(xobject)
+        elif "/Resources" in xobject:
+            found += raster_images(xobject["/Resources"].get_object())
+    return found
+
+
+# --- four places, for the comparison pages --------------------------------------------------------
+
+
+def four_places(place: Place, other_place: Place) -> dict:
+    """Closed rounds of four places, two respondents each, on Impact and Governance:
+
+    ============================  =========  ======  ==========
+    round                         sharing    Impact  Governance
+    ============================  =========  ======  ==========
+    Riverside Borough 2025 Q4     named      1       2
+    Riverside Borough 2026 Q2     named      2.5     4
+    Northmoor ICS 2026 Q2         anonymous  3       1
+    Eastvale HWB 2026 Q2          private    4       2
+    Westfield Borough 2026 Q2     named      3.5     3
+    ============================  =========  ======  ==========
+
+    Every other factor stands at 2 everywhere.
+    """
+    eastvale = make_place("eastvale", "Eastvale Health and Wellbeing Board")
+    westfield = make_place(
+        "westfield", "Westfield Borough", kind=PlaceKind.BOROUGH, region=Region.SOUTH_WEST
+    )
+
+    def two(period, at, sharing, impact, governance):
+        """Two respondents: Asha and Dan give these currents, and target 4 everywhere."""
+        answers = {
+            name: {"impact": (impact[n], 4), "governance": (governance[n], 4)}
+            for n, name in enumerate(("Asha Patel", "Dan Reilly"))
+        }
+        return closed_round(at, period, answers, sharing=sharing)
+
+    return {
+        "riverside_2025": two("2025 Q4", place, Sharing.NAMED, (1, 1), (2, 2)),
+        "riverside": two("2026 Q2", place, Sharing.NAMED, (2, 3), (4, 4)),
+        "northmoor": two("2026 Q2", other_place, Sharing.ANONYMOUS, (3, 3), (1, 1)),
+        "eastvale": two("2026 Q2", eastvale, Sharing.PRIVATE, (4, 4), (2, 2)),
+        "westfield": two("2026 Q2", westfield, Sharing.NAMED, (3, 4), (3, 3)),
+    }

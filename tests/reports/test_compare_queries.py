@@ -1,0 +1,95 @@
+"""Comparing 4 places or 40 takes the same queries: the pages read stored results in bulk."""
+
+import pytest
+from django.urls import reverse
+
+from assessment.demo import seed_demo
+from assessment.models import Assessment
+from reports import views
+
+from .compare_data import chosen, csv_rows, heatmap_rows, xlsx_rows
+
+pytestmark = pytest.mark.django_db
+
+PLACES = [4, 40]
+
+
+@pytest.fixture
+def national(request):
+    """The demo's three places and `places` synthetic ones, each with two closed rounds,
+    mostly shared by name and some anonymously, scored by three people each."""
+    seed_demo(extra_places=request.param, respondents_per_round=3)
+    return list(
+        Assessment.objects.filter(place__code__startswith="place-", period="2026 Q2").order_by(
+            "place__code"
+        )
+    )
+
+
+@pytest.fixture
+def signed_in(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+@pytest.mark.parametrize("national", PLACES, indirect=True)
+def test_it_builds_the_comparison_page_in_the_same_queries_for_any_number_of_places(
+    signed_in, national, django_assert_num_queries
+):
+    # session, user, the analyst's own and group permissions; the chosen rounds with their
+    # places, the analyst's places, the trend place's rounds, the
+    # stored results, the matrix's levels, every shared place's results; the analyst's places
+    # again and the rounds on offer.
+    with django_assert_num_queries(12):
+        response = signed_in.get(reverse("reports-compare"), chosen(*national))
+    assert len(heatmap_rows(response)) == len(national)
+
+
+@pytest.mark.parametrize("national", PLACES, indirect=True)
+@pytest.mark.parametrize("detail", ["", "responses"])
+def test_it_exports_csv_in_the_same_queries_for_any_number_of_places(
+    signed_in, national, detail, django_assert_num_queries
+):
+    # session, user, permissions (2); the analyst's places, the chosen rounds, and then their
+    # stored results or their respondents' answers, in one query.
+    with django_assert_num_queries(7):
+        response = signed_in.get(
+            reverse("reports-export-csv"), {**chosen(*national), "detail": detail}
+        )
+        rows = csv_rows(response)  # the body streams: its query runs as it is read
+    per_round = 25 if not detail else 25 * 3
+    assert len(rows) == per_round * len(national)
+
+
+@pytest.mark.parametrize("national", PLACES, indirect=True)
+def test_it_exports_xlsx_in_the_same_queries_for_any_number_of_places(
+    signed_in, national, django_assert_num_queries
+):
+    # as the CSV export
+    with django_assert_num_queries(7):
+        response = signed_in.get(reverse("reports-export-xlsx"), chosen(*national))
+    assert len(xlsx_rows(response)) == 25 * len(national)
+
+
+@pytest.mark.parametrize("national", PLACES, indirect=True)
+def test_it_builds_the_comparison_pdf_in_the_same_queries_for_any_number_of_places(
+    signed_in, national, django_assert_num_queries, monkeypatch
+):
+    # Chromium and WeasyPrint stand aside: only the reads are counted here.
+    monkeypatch.setattr(views, "figures_to_svg", lambda figures: ["<svg></svg>"] * len(figures))
+    monkeypatch.setattr(views, "html_to_pdf", lambda html: html.encode())
+    # session, user, permissions (2); the comparison (6 queries, as the page builds it)
+    with django_assert_num_queries(10):
+        response = signed_in.get(reverse("reports-compare-pdf"), chosen(*national))
+    assert response.content.count(b'<td class="heat heat-') == 9 * len(national)
+
+
+@pytest.mark.parametrize("national", PLACES, indirect=True)
+def test_it_lists_rounds_in_the_same_queries_for_any_number_of_places(
+    signed_in, national, django_assert_num_queries
+):
+    # session, user, permissions (2), the rounds with their places, the analyst's places
+    with django_assert_num_queries(6):
+        listed = signed_in.get(reverse("reports-api-assessments")).json()["assessments"]
+    # Every synthetic place shares both its rounds; the demo shares four more.
+    assert len(listed) == 2 * len(national) + 4

@@ -1,0 +1,279 @@
+"""GET /compare/export.csv and /compare/export.xlsx: the numbers behind a comparison."""
+
+import pytest
+from django.urls import reverse
+
+from assessment.models import Sharing
+from assessment.services import assessment_advance, assessment_share
+from reports.compare import anonymous_label
+from reports.exports import DETAIL_HEADER, SUMMARY_HEADER
+from tests.assessment.scoring import respondent_of, score
+
+from .compare_data import chosen, closed_round, csv_rows, make_place, xlsx_rows
+
+pytestmark = pytest.mark.django_db
+
+CSV = reverse("reports-export-csv")
+XLSX = reverse("reports-export-xlsx")
+
+
+@pytest.fixture
+def rounds(place, other_place, lead):
+    """Riverside (shared by name) and Northmoor (shared anonymously) show names; Eastvale keeps
+    its round private. At Riverside three people put Impact at 1, 2 and 4, and the team agreed
+    3 (target 4); nobody agreed Care model, answered 2, 3 and 3 (targets 4, 4, 3)."""
+    riverside = closed_round(
+        place, "2026 Q2",
+        {"Asha Patel": {"impact": (1, 2), "care-model": (2, 4)},
+         "Grace Okafor": {"impact": (2, 3), "care-model": (3, 4)},
+         "Tom Hughes": {"impact": (4, 4), "care-model": (3, 3)}},
+        consensus={"impact": (3, 4)}, by=lead, show_names=True,
+    )  # fmt: skip
+    northmoor = closed_round(
+        other_place, "2026 Q2", {"Ian Walker": {}, "Helen Brook": {}},
+        sharing=Sharing.ANONYMOUS, show_names=True,
+    )  # fmt: skip
+    eastvale = make_place("eastvale", "Eastvale Health and Wellbeing Board")
+    private = closed_round(eastvale, "2026 Q2", {"Maria Costa": {}}, sharing=Sharing.PRIVATE)
+    return {"riverside": riverside, "northmoor": northmoor, "eastvale": private}
+
+
+def _get(client, user, url, query):
+    client.force_login(user)
+    response = client.get(url, query)
+    assert response.status_code == 200
+    return response
+
+
+def _row(rows, key, place_code="riverside", respondent=None):
+    return next(
+        r for r in rows
+        if r["item_key"] == key and r["place_code"] == place_code
+        and (respondent is None or r["respondent"] == respondent)
+    )  # fmt: skip
+
+
+# --- the results of each round ----------------------------------------------------------------
+
+
+def test_it_exports_a_row_per_round_and_item(client, analyst, rounds):
+    response = _get(client, analyst, CSV, chosen(rounds["riverside"], rounds["northmoor"]))
+    rows = csv_rows(response)
+    assert list(rows[0]) == SUMMARY_HEADER
+    assert len(rows) == 2 * (9 + 16)
+    assert [r["item_key"] for r in rows[:2]] == ["impact", "place"]  # factors, then lessons
+    assert rows[24]["item_key"] == "lesson-16"
+
+
+def test_it_exports_an_agreed_item_with_the_spread_of_the_answers(client, analyst, rounds):
+    rows = csv_rows(_get(client, analyst, CSV, chosen(rounds["riverside"])))
+    assert _row(rows, "impact") == {
+        "place_code": "riverside", "place_name": "Riverside Borough", "period": "2026 Q2",
+        "framework": "lga-maturity-matrix", "framework_version": "1.0",
+        "item_key": "impact", "item_title": "Impact",
+        "agreed_current": "3", "agreed_target": "4", "current": "3", "target": "4",
+        "median": "2", "minimum": "1", "maximum": "4", "responses": "3", "split": "yes",
+    }  # fmt: skip
+
+
+def test_it_exports_the_median_where_nothing_was_agreed(client, analyst, rounds):
+    rows = csv_rows(_get(client, analyst, CSV, chosen(rounds["riverside"])))
+    care_model = _row(rows, "care-model")
+    assert [care_model[k] for k in SUMMARY_HEADER[7:]] == [
+        "",
+        "",
+        "3",
+        "4",
+        "3",
+        "2",
+        "3",
+        "3",
+        "no",
+    ]
+
+
+def test_it_exports_a_lesson_against_its_own_framework(client, analyst, rounds):
+    rows = csv_rows(_get(client, analyst, CSV, chosen(rounds["riverside"])))
+    lesson = _row(rows, "lesson-01")
+    assert (lesson["framework"], lesson["framework_version"]) == ("kingsfund-16-lessons", "1.0")
+    assert (lesson["current"], lesson["responses"]) == ("2", "3")
+
+
+def test_it_starts_the_csv_with_a_byte_order_mark_for_excel(client, analyst, rounds):
+    response = _get(client, analyst, CSV, chosen(rounds["riverside"]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="integration-maturity-results.csv"'
+    )
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfplace_code,place_name,period,")
+
+
+def test_it_exports_the_same_numbers_as_a_spreadsheet(client, analyst, rounds):
+    response = _get(client, analyst, XLSX, chosen(rounds["riverside"]))
+    assert response["Content-Disposition"] == (
+        'attachment; filename="integration-maturity-results.xlsx"'
+    )
+    impact = _row(xlsx_rows(response), "impact")
+    # Numbers stay numbers, to sum and chart in the spreadsheet.
+    assert [impact[k] for k in SUMMARY_HEADER[7:]] == [3, 4, 3, 4, 2, 1, 4, 3, "yes"]
+
+
+# --- what an analyst may export ---------------------------------------------------------------
+
+
+def test_it_never_exports_a_private_round_to_an_analyst_asking_for_it(client, analyst, rounds):
+    response = _get(client, analyst, CSV, chosen(rounds["eastvale"]))
+    assert csv_rows(response) == []
+
+
+def test_it_exports_every_shared_round_when_none_is_chosen(client, analyst, rounds):
+    rows = csv_rows(_get(client, analyst, CSV, {}))
+    assert {r["place_code"] for r in rows} == {"riverside", ""}
+    assert "Eastvale Health and Wellbeing Board" not in {r["place_name"] for r in rows}
+
+
+def test_it_exports_only_a_member_s_own_place(client, viewer, rounds):
+    rows = csv_rows(_get(client, viewer, CSV, chosen(rounds["riverside"], rounds["northmoor"])))
+    assert {r["place_code"] for r in rows} == {"riverside"}
+
+
+def test_it_exports_only_the_rounds_the_filters_match(client, staff, rounds):
+    rows = csv_rows(_get(client, staff, CSV, {"region": "north-east-yorkshire"}))
+    assert {r["place_code"] for r in rows} == {"northmoor"}
+
+
+@pytest.mark.parametrize("query", [{}, {"detail": "responses"}])
+def test_it_never_names_an_anonymous_place_in_an_export(
+    client, analyst, rounds, other_place, query
+):
+    response = _get(client, analyst, CSV, {**chosen(rounds["northmoor"]), **query})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "northmoor" not in body.lower()
+    assert f",{anonymous_label(other_place.pk)},2026 Q2," in body
+
+
+def test_it_never_names_an_anonymous_place_in_a_spreadsheet(client, analyst, rounds, other_place):
+    rows = xlsx_rows(_get(client, analyst, XLSX, chosen(rounds["northmoor"])))
+    assert {(r["place_code"], r["place_name"]) for r in rows} == {
+        (None, anonymous_label(other_place.pk))
+    }
+
+
+# --- every answer -----------------------------------------------------------------------------
+
+
+def test_it_exports_a_row_per_respondent_and_item(client, lead, rounds):
+    query = {**chosen(rounds["riverside"]), "detail": "responses"}
+    response = _get(client, lead, CSV, query)
+    assert response["Content-Disposition"] == (
+        'attachment; filename="integration-maturity-responses.csv"'
+    )
+    rows = csv_rows(response)
+    assert list(rows[0]) == DETAIL_HEADER
+    assert len(rows) == 3 * 25
+    impact = [
+        (r["respondent"], r["current"], r["target"], r["confidence"], r["evidence"])
+        for r in rows if r["item_key"] == "impact"
+    ]  # fmt: skip
+    assert impact == [
+        ("Asha Patel", "1", "2", "medium", "Evidence on impact."),
+        ("Grace Okafor", "2", "3", "medium", "Evidence on impact."),
+        ("Tom Hughes", "4", "4", "medium", "Evidence on impact."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "round_", "names"),
+    [
+        ("lead", "riverside", ["Asha Patel", "Grace Okafor", "Tom Hughes"]),
+        ("analyst", "riverside", ["Asha Patel", "Grace Okafor", "Tom Hughes"]),
+        # Shared anonymously: the analyst learns neither the place nor who answered.
+        ("analyst", "northmoor", ["Respondent 1", "Respondent 2"]),
+        ("staff", "northmoor", ["Helen Brook", "Ian Walker"]),
+        # The round does not show names: nobody sees them, staff included.
+        ("staff", "eastvale", ["Respondent 1"]),
+    ],
+)
+def test_it_names_respondents_only_where_the_round_shows_names_to_the_reader(
+    client, request, rounds, who, round_, names
+):
+    query = {**chosen(rounds[round_]), "detail": "responses"}
+    rows = csv_rows(_get(client, request.getfixturevalue(who), CSV, query))
+    assert [r["respondent"] for r in rows if r["item_key"] == "impact"] == names
+
+
+def test_it_numbers_each_respondent_the_same_on_every_item(client, analyst, rounds):
+    query = {**chosen(rounds["northmoor"]), "detail": "responses"}
+    rows = csv_rows(_get(client, analyst, CSV, query))
+    assert [r["respondent"] for r in rows[:26]] == ["Respondent 1"] * 25 + ["Respondent 2"]
+
+
+def test_it_leaves_out_answers_never_submitted(client, analyst, open_round, lead, respondent):
+    score(respondent_of(open_round, lead), levels={"impact": (1, 2)})
+    score(respondent_of(open_round, respondent), levels={"impact": (4, 4)}, submit=False)
+    assessment_advance(assessment=open_round)
+    assessment_advance(assessment=open_round)
+    assessment_share(assessment=open_round, sharing=Sharing.NAMED)
+    detail = csv_rows(_get(client, analyst, CSV, {**chosen(open_round), "detail": "responses"}))
+    assert len(detail) == 25
+    impact = _row(csv_rows(_get(client, analyst, CSV, chosen(open_round))), "impact")
+    assert (impact["current"], impact["maximum"], impact["responses"]) == ("1", "1", "1")
+
+
+# --- text a spreadsheet would run -------------------------------------------------------------
+
+HOSTILE = {
+    "impact": '=HYPERLINK("http://evil.example","Click")',
+    "place": "+44 20 7946 0000",
+    "care-model": "-1 since last year",
+    "governance": "@SUM(1+1)",
+}
+
+
+@pytest.fixture
+def hostile(place, lead):
+    place.name = "=Riverside Borough"
+    place.save()
+    evidence = {("-Dan Reilly", key): text for key, text in HOSTILE.items()}
+    return closed_round(place, "2026 Q2", {"-Dan Reilly": {}}, show_names=True, evidence=evidence)
+
+
+def _detail(client, user, url, assessment):
+    response = _get(client, user, url, {**chosen(assessment), "detail": "responses"})
+    return csv_rows(response) if url == CSV else xlsx_rows(response)
+
+
+@pytest.mark.parametrize("url", [CSV, XLSX])
+def test_it_keeps_evidence_that_looks_like_a_formula_as_text(client, lead, hostile, url):
+    rows = _detail(client, lead, url, hostile)
+    evidence = {r["item_key"]: r["evidence"] for r in rows if r["item_key"] in HOSTILE}
+    assert evidence == {key: "'" + text for key, text in HOSTILE.items()}
+
+
+@pytest.mark.parametrize("url", [CSV, XLSX])
+def test_it_keeps_names_that_look_like_a_formula_as_text(client, lead, hostile, url):
+    [row, *_] = _detail(client, lead, url, hostile)
+    assert (row["place_name"], row["respondent"]) == ("'=Riverside Borough", "'-Dan Reilly")
+
+
+@pytest.mark.parametrize("url", [CSV, XLSX])
+def test_it_leaves_ordinary_evidence_alone(client, lead, hostile, url):
+    rows = _detail(client, lead, url, hostile)
+    assert _row(rows, "workforce")["evidence"] == "Evidence on workforce."
+
+
+# --- who may export ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [CSV, XLSX])
+def test_it_sends_someone_signed_out_to_sign_in(client, rounds, url):
+    response = client.get(url, chosen(rounds["riverside"]))
+    assert response.status_code == 302
+    assert response.url.startswith(f"{reverse('login')}?next=")
+
+
+@pytest.mark.parametrize("url", [CSV, XLSX])
+def test_it_only_answers_get(client, analyst, rounds, url):
+    client.force_login(analyst)
+    assert client.post(url, chosen(rounds["riverside"])).status_code == 405
