@@ -52,6 +52,7 @@ run: frameworks
 
 test: install
 	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m e2e tests/e2e
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -62,6 +63,11 @@ bench: install
 	mkdir -p var
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 MEDIA_ROOT=$(CURDIR)/var/bench-media $(MANAGE) migrate --noinput -v0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 MEDIA_ROOT=$(CURDIR)/var/bench-media DEBUG=0 SECRET_KEY=bench $(PY) manage.py bench
+
+# 50 users for 60 s against gunicorn on PostgreSQL, on loopback only; figures in bench-results/.
+loadtest: install
+	$(PY) -m pip install --quiet -e '.[load]'
+	loadtest/run.sh 50 60
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3

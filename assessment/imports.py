@@ -58,6 +58,8 @@ def read_table(name: str, content: bytes) -> list[tuple[int, dict]]:
 
 
 def _read_csv(content: bytes) -> list[tuple[int, dict]]:
+    if b"\x00" in content[:65536]:
+        raise ScoresFileError([LineError(0, "the file is not CSV text (is it a spreadsheet?)")])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

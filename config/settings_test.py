@@ -7,6 +7,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Static files straight from the source folders, as in development: no collectstatic needed.
 WHITENOISE_USE_FINDERS = True

@@ -5,7 +5,10 @@ served at once and a changed one is rendered afresh. A file lands in the cache o
 complete.
 """
 
+import fcntl
 import re
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -57,6 +60,32 @@ def report_pdf(report: Report) -> str:
     name = cache_name(report)
     if default_storage.exists(name):
         return name
+    with _rendering(name):
+        # Whoever waited on the lock may find the PDF ready: many people open a new report
+        # at once when a round closes, and one render serves them all.
+        if default_storage.exists(name):
+            return name
+        return _render(report, name)
+
+
+@contextmanager
+def _rendering(name: str):
+    """One render of a report at a time across this machine's processes (a file lock)."""
+    try:
+        folder = Path(default_storage.path(".locks"))
+    except NotImplementedError:  # storage without local files: rendering runs as a task
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{Path(name).stem}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _render(report: Report, name: str) -> str:
     pdf = html_to_pdf(report_print_html(report))
     # Everything is rendered before anything is written: a failed render leaves no file.
     if not default_storage.exists(name):

@@ -8,7 +8,9 @@
     figure.layout.width = undefined;  // fill the column; the PDF keeps the fixed size
     figure.layout.autosize = true;
     window.Plotly.newPlot(element, figure.data, figure.layout, {
-      responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"]
+      responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"],
+      // Scores stay on this network: no "share to the cloud" button, no Plotly server.
+      showSendToCloud: false, showEditInChartStudio: false, plotlyServerURL: ""
     });
   });
 })();

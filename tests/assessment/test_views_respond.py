@@ -49,7 +49,8 @@ def test_it_draws_a_fieldset_per_item_with_a_radio_per_level(client, me, urls, o
     assert len(items) == 25
     for item in items:
         fieldset = _item_fieldset(html, item)
-        legend = re.search(r"<legend class=\"h5\">(.*?)</legend>", fieldset).group(1)
+        # The legend comes first in its fieldset, so the item's title names the whole group.
+        legend = re.match(r'[^>]*>\s*<legend class="item-legend">(.*?)</legend>', fieldset).group(1)
         assert escape(item.title) in legend
         labels = re.findall(r'<label class="form-check-label"[^>]*>(.*?)</label>', fieldset, re.S)
         descriptors = {d.value: d.descriptor for d in item.descriptors.all()}

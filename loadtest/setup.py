@@ -1,0 +1,19 @@
+"""Create the load-test respondents in Riverside (idempotent): load001…load050."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+
+from assessment.models import Membership, Place, Role
+
+USERS = 50
+place = Place.objects.get(code="riverside")
+password = make_password("integration-demo")
+User = get_user_model()
+for n in range(1, USERS + 1):
+    email = f"load{n:03d}@riverside.example.org"
+    user, _ = User.objects.get_or_create(
+        username=email, defaults={"email": email, "first_name": "Load", "last_name": f"User {n}",
+                                  "password": password},
+    )  # fmt: skip
+    Membership.objects.get_or_create(user=user, place=place, defaults={"role": Role.RESPONDENT})
+print(f"{USERS} load-test respondents ready in {place.name}.")

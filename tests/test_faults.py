@@ -1,0 +1,71 @@
+"""When something fails half-way, nothing half-done is left behind and the site keeps going."""
+
+import threading
+
+import pytest
+from django.urls import reverse
+
+from assessment.imports import check_rows, read_table
+from assessment.models import Respondent, Response
+from assessment.services import Answer, responses_save, scores_import
+from reports import chart_export
+from reports.charts import factor_radar
+from reports.selectors import report_build
+from tests.assessment.scoring import items_by_key, respondent_of
+
+pytestmark = pytest.mark.django_db
+
+
+class Killed(Exception):
+    """Stands for a worker killed in the middle of a request."""
+
+
+def _fail_on_call(monkeypatch, owner, name, call):
+    original, calls = getattr(owner, name), []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call:
+            raise Killed
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, failing)
+
+
+def test_it_saves_none_of_a_draft_when_the_save_dies_half_way(monkeypatch, open_round, respondent):
+    me = respondent_of(open_round, respondent)
+    answers = {item: Answer(2, 3, "Evidence.") for item in items_by_key(open_round).values()}
+    _fail_on_call(monkeypatch, Response, "save", call=13)
+    with pytest.raises(Killed):
+        responses_save(respondent=me, answers=answers)
+    assert not Response.objects.filter(respondent=me).exists()
+
+
+def test_it_imports_nothing_when_an_import_dies_half_way(monkeypatch, open_round, versions):
+    text = "respondent,framework,item,current\n" + "".join(
+        f"Person {n},lga-maturity-matrix,impact,2\n" for n in range(1, 6)
+    )
+    rows = check_rows(read_table("scores.csv", text.encode()), versions)
+    import simple_history.utils
+
+    _fail_on_call(monkeypatch, simple_history.utils, "bulk_create_with_history", call=1)
+    with pytest.raises(Killed):
+        scores_import(assessment=open_round, rows=rows)
+    assert not Respondent.objects.filter(assessment=open_round, imported=True).exists()
+    assert not Response.objects.filter(respondent__assessment=open_round).exists()
+
+
+def test_it_keeps_answering_pages_while_the_chart_browser_restarts(client, lead, open_round):
+    figure = factor_radar(report_build(open_round).factors)
+    chart_export.figures_to_svg([figure])  # the browser is up and warm
+    chart_export._kaleido.subprocess.kill()
+    exported: list[str] = []
+    worker = threading.Thread(target=lambda: exported.extend(chart_export.figures_to_svg([figure])))
+    worker.start()
+    client.force_login(lead)
+    page = client.get(reverse("reports-page", args=[open_round.pk]))
+    still_restarting = worker.is_alive()
+    worker.join(timeout=60)
+    assert page.status_code == 200
+    assert still_restarting, "the page was answered while the browser came back"
+    assert exported and exported[0].lstrip().startswith("<svg")

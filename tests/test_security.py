@@ -1,0 +1,108 @@
+"""Security settings a public-sector deployment relies on."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k3v!q9-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "integration.example.org",
+    "SECURE_SSL_REDIRECT": "1",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_PRELOAD": "1",
+    "SECURE_PROXY_SSL_HEADER": "1",
+}
+
+
+def _manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_it_passes_the_deployment_checks_with_production_settings(tmp_path):
+    env = {**DEPLOY_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    env = {k: v for k, v in DEPLOY_ENV.items() if k != "SECRET_KEY"}
+    result = _manage("check", env={**env, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_it_refuses_a_setting_it_cannot_read():
+    result = _manage("check", env={**DEPLOY_ENV, "DEBUG": "perhaps"})
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["login", "password_reset", "home", "frameworks-list"])
+def test_it_sends_a_content_security_policy_without_inline_scripts(client, lead, name):
+    client.force_login(lead)
+    policy = client.get(reverse(name))["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", policy).group(1)
+    assert "'self'" in script_src
+    assert "unsafe-inline" not in script_src
+    assert "unsafe-eval" not in script_src
+    assert "object-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.django_db
+def test_it_puts_no_executable_inline_script_on_a_page_with_charts(client, lead, open_round):
+    client.force_login(lead)
+    page = client.get(reverse("reports-page", args=[open_round.pk])).text
+    scripts = re.findall(r"<script([^>]*)>", page)
+    inline = [attrs for attrs in scripts if "src=" not in attrs]
+    assert inline, "the figures travel as JSON data blocks"
+    assert all('type="application/json"' in attrs for attrs in inline)
+
+
+@pytest.mark.django_db
+def test_it_locks_out_an_account_after_five_wrong_passwords(client, lead):
+    url = reverse("login")
+    for _ in range(5):
+        client.post(url, {"username": lead.email, "password": "wrong-guess"})
+    response = client.post(
+        url, {"username": lead.email, "password": "correct-horse-battery-staple"}
+    )
+    assert response.status_code == 429
+    assert "Too many attempts to sign in" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_it_still_signs_in_after_a_few_wrong_passwords(client, lead):
+    url = reverse("login")
+    for _ in range(3):
+        client.post(url, {"username": lead.email, "password": "wrong-guess"})
+    response = client.post(
+        url, {"username": lead.email, "password": "correct-horse-battery-staple"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(lead.pk)
+
+
+@pytest.mark.django_db
+def test_it_refuses_binary_content_dressed_as_csv(client, lead, open_round):
+    client.force_login(lead)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("scores.csv", b"PK\x03\x04\x00\x00binary", "text/csv")
+    response = client.post(reverse("assessment-import", args=[open_round.pk]), {"file": upload})
+    assert response.status_code == 400
+    assert "the file is not CSV text" in response.text
