@@ -55,29 +55,39 @@ def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
 def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
     """One row per respondent × item; names only where the round shows them (one query)."""
     by_id = {c.pk: c for c in columns}
+    # Plain tuples: a national export has hundreds of thousands of rows.
     responses = (
         Response.objects.filter(
             respondent__assessment__in=list(by_id), respondent__submitted_at__isnull=False
         )
-        .select_related("respondent", "item__version__framework")
         .order_by("respondent__assessment_id", "respondent__name",
                   "-item__version__framework__kind", "item__position")
-        .iterator(chunk_size=2000)
+        .values_list("respondent__assessment_id", "respondent_id", "respondent__name",
+                     "item__version__framework__slug", "item__version__version", "item__key",
+                     "item__title", "current", "target", "confidence", "evidence")
+        .iterator(chunk_size=5000)
     )  # fmt: skip
     numbers: dict[int, int] = {}  # respondent → its number within its round
     per_round: dict[int, int] = defaultdict(int)
-    for r in responses:
-        column, item = by_id[r.respondent.assessment_id], r.item
-        if r.respondent_id not in numbers:
-            per_round[column.pk] += 1
-            numbers[r.respondent_id] = per_round[column.pk]
-        number = numbers[r.respondent_id]
+    for (
+        assessment_id,
+        respondent_id,
+        name,
+        *item,
+        current,
+        target,
+        confidence,
+        evidence,
+    ) in responses:
+        column = by_id[assessment_id]
+        if respondent_id not in numbers:
+            per_round[assessment_id] += 1
+            numbers[respondent_id] = per_round[assessment_id]
         named = column.named and column.assessment.show_names
         yield [
-            column.place_code, column.place_name, column.assessment.period,
-            item.version.framework.slug, item.version.version, item.key, item.title,
-            r.respondent.name if named else f"Respondent {number}",
-            r.current, r.target, r.confidence, r.evidence,
+            column.place_code, column.place_name, column.assessment.period, *item,
+            name if named else f"Respondent {numbers[respondent_id]}",
+            current, target, confidence, evidence,
         ]  # fmt: skip
 
 
