@@ -70,7 +70,9 @@ def factor_radar(factors: list[ItemResult], *, title: str = "The nine factors") 
         polar={
             "radialaxis": {
                 "range": [low - 1, high], "tickvals": [v for v, _ in levels],
-                "ticktext": [str(v) for v, _ in levels], "angle": 90, "tickangle": 90,
+                "ticktext": [str(v) for v, _ in levels],
+                # Between the first and last spokes, so the numbers never sit on a marker.
+                "angle": 90 + 180 / len(factors), "tickangle": 90 + 180 / len(factors),
                 "gridcolor": "#c8c8c8", "linecolor": "#8a8a8a",
             },
             "angularaxis": {"direction": "clockwise", "rotation": 90, "gridcolor": "#c8c8c8"},
@@ -152,7 +154,9 @@ def overlay_radar(rounds, factors, levels, *, title: str = "Places side by side"
     low, high = (levels[0][0], levels[-1][0]) if levels else (1, 4)
     fig.update_layout(
         polar={"radialaxis": {"range": [low - 1, high], "tickvals": [v for v, _ in levels],
-                              "angle": 90, "tickangle": 90, "gridcolor": "#c8c8c8"},
+                              "angle": 90 + 180 / max(len(factors), 1),
+                              "tickangle": 90 + 180 / max(len(factors), 1),
+                              "gridcolor": "#c8c8c8"},
                "angularaxis": {"direction": "clockwise", "rotation": 90, "gridcolor": "#c8c8c8"},
                "bgcolor": "white"},
         margin={"l": 90, "r": 90, "t": 70, "b": 110},
