@@ -26,6 +26,7 @@ EVIDENCE_EXCERPTS = 5
 EXCERPT_LENGTH = 320
 PRINT_TEMPLATES = (
     "reports/report_print.html",
+    "reports/_print_style.html",
     "reports/_summary.html",
     "reports/_factor_table.html",
     "reports/_gaps.html",
