@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from assessment.models import Assessment, Consensus, Membership, Place, Respondent, Response
-from frameworks.models import FrameworkKind, FrameworkVersion, Item, ScaleLevel
+from frameworks.models import FrameworkVersion, Item, ScaleLevel, matrix_first
 from reports.analysis import Spread, spread
 
 
@@ -60,9 +60,7 @@ def assessment_items(assessment: Assessment) -> list[Item]:
         .select_related("version__framework")
         .prefetch_related("descriptors", "version__levels", "related")
     )
-    return sorted(
-        items, key=lambda i: (i.version.framework.kind != FrameworkKind.MATURITY_MATRIX, i.position)
-    )
+    return sorted(items, key=lambda i: (not i.version.is_matrix, i.position))
 
 
 def assessment_summaries(
@@ -101,10 +99,7 @@ def assessment_document(assessment: Assessment, summaries: list[ItemSummary]) ->
         "status": assessment.status,
         "frameworks": [
             {"slug": v.framework.slug, "version": v.version}
-            for v in sorted(
-                {s.framework for s in summaries},
-                key=lambda v: v.framework.kind != "maturity-matrix",
-            )
+            for v in matrix_first({s.framework for s in summaries})
         ],
         "items": [
             {

@@ -36,14 +36,17 @@ def home(request):
 @login_required
 def place_detail(request, code):
     place, role = get_place_for_user(request.user, code)
-    members = Membership.objects.filter(place=place).select_related("user")
-    rounds = place.assessments.order_by("-created_at")
-    return render(
-        request,
-        "assessment/place_detail.html",
-        {"place": place, "role": role, "members": members, "rounds": rounds,
-         "form": MemberAddForm()},
-    )  # fmt: skip
+    return _place_page(request, place, role, MemberAddForm())
+
+
+def _place_page(request, place, role, form, status=200):
+    """The place page: its rounds, its people, and the form to add someone."""
+    context = {
+        "place": place, "role": role, "form": form,
+        "members": Membership.objects.filter(place=place).select_related("user"),
+        "rounds": place.assessments.order_by("-created_at"),
+    }  # fmt: skip
+    return render(request, "assessment/place_detail.html", context, status=status)
 
 
 @login_required
@@ -63,14 +66,7 @@ def member_add(request, code):
                 request, f"{membership.user.email} added; they have been e-mailed a link."
             )
             return redirect("assessment-place", code=place.code)
-    members = Membership.objects.filter(place=place).select_related("user")
-    return render(
-        request,
-        "assessment/place_detail.html",
-        {"place": place, "role": Role.LEAD, "members": members,
-         "rounds": place.assessments.all(), "form": form},
-        status=400,
-    )  # fmt: skip
+    return _place_page(request, place, Role.LEAD, form, status=400)
 
 
 @login_required

@@ -72,6 +72,15 @@ class FrameworkVersion(models.Model):
     def is_published(self) -> bool:
         return self.status == VersionStatus.PUBLISHED
 
+    @property
+    def is_matrix(self) -> bool:
+        return self.framework.kind == FrameworkKind.MATURITY_MATRIX
+
+
+def matrix_first(versions) -> list["FrameworkVersion"]:
+    """Versions as every page lists them: the maturity matrix, then the lessons."""
+    return sorted(versions, key=lambda v: (not v.is_matrix, v.framework.slug))
+
 
 class ScaleLevel(models.Model):
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="levels")

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from frameworks.models import Framework, FrameworkVersion, Item, VersionStatus
+from frameworks.models import Framework, FrameworkVersion, Item, VersionStatus, matrix_first
 
 
 def frameworks_with_versions() -> QuerySet[Framework]:
@@ -46,7 +46,7 @@ def latest_published_versions() -> list[FrameworkVersion]:
         .order_by("-major", "-minor")
     ):
         latest.setdefault(version.framework_id, version)
-    return sorted(latest.values(), key=lambda v: (v.framework.kind != "maturity-matrix", v.slug))
+    return matrix_first(latest.values())
 
 
 def framework_version_document(version: FrameworkVersion) -> dict:

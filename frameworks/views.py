@@ -20,9 +20,7 @@ def framework_list(request):
 def framework_detail(request, slug, version):
     version = framework_version_get(slug=slug, version=version)
     template = (
-        "frameworks/matrix_detail.html"
-        if version.framework.kind == "maturity-matrix"
-        else "frameworks/lessons_detail.html"
+        "frameworks/matrix_detail.html" if version.is_matrix else "frameworks/lessons_detail.html"
     )
     return render(request, template, {"version": version, "levels": list(version.levels.all())})
 

@@ -20,10 +20,6 @@ MAX_OVERLAY = 8
 COMPARE_PERMISSION = "assessment.compare_places"
 
 
-def is_analyst(user) -> bool:
-    return user.is_authenticated and (user.is_staff or user.has_perm(COMPARE_PERMISSION))
-
-
 def _own_places(user):
     return Place.objects.filter(memberships__user=user).values("pk")
 

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from assessment.models import Assessment
 from assessment.selectors import ItemSummary, assessment_summaries
-from frameworks.models import FrameworkKind, FrameworkVersion
+from frameworks.models import FrameworkVersion, matrix_first
 from reports import charts
 from reports.analysis import (
     SPLIT_RULE,
@@ -62,11 +62,7 @@ class Report:
 
     @property
     def matrix(self) -> FrameworkVersion | None:
-        return next((v for v in self.versions if v.framework.kind == "maturity-matrix"), None)
-
-    @property
-    def lesson_version(self) -> FrameworkVersion | None:
-        return next((v for v in self.versions if v.framework.kind == "lessons"), None)
+        return next((v for v in self.versions if v.is_matrix), None)
 
     def evidence(self, key: str) -> list[tuple[str, str]]:
         """Excerpts of what respondents wrote: named only where the round allows."""
@@ -92,7 +88,7 @@ class Report:
             for f in self.factors
         ]  # fmt: skip
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """A hash of everything the PDF shows: any change to the round gives a new PDF."""
         a = self.assessment
@@ -128,7 +124,7 @@ def scores_of(summary: ItemSummary) -> ItemScores:
     return ItemScores(
         key=item.key,
         title=item.title,
-        kind="factor" if item.version.framework.kind == FrameworkKind.MATURITY_MATRIX else "lesson",
+        kind="factor" if item.version.is_matrix else "lesson",
         levels=tuple((lv.value, lv.label) for lv in summary.levels),
         descriptors={d.value: d.descriptor for d in item.descriptors.all()},
         currents=tuple(r.current for r in summary.responses if r.current is not None),
@@ -148,9 +144,7 @@ def report_build(assessment: Assessment) -> Report:
     results = [(s, item_result(scores_of(s))) for s in summaries]
     factors = [r for _, r in results if r.scores.kind == "factor"]
     lessons = [r for _, r in results if r.scores.kind == "lesson"]
-    versions = sorted(
-        {s.framework for s in summaries}, key=lambda v: v.framework.kind != "maturity-matrix"
-    )
+    versions = matrix_first({s.framework for s in summaries})
     latest = [r.updated_at for s in summaries for r in s.responses] + [
         s.consensus.recorded_at for s in summaries if s.consensus
     ]

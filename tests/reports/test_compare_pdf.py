@@ -9,7 +9,8 @@ from pypdf import PdfReader
 
 from reports.compare import anonymous_label
 
-from .compare_data import chosen, four_places, raster_images
+from .compare_data import chosen, four_places
+from .pdfs import raster_images
 from .rounds import FACTOR_TITLES
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from assessment.services import assessment_advance
 
+from .pdfs import raster_images
 from .rounds import FACTOR_TITLES, record_consensus
 
 REPORT_VIEWS = ("reports-page", "reports-print", "reports-pdf")
@@ -236,16 +237,4 @@ def test_it_draws_the_charts_as_vectors_with_real_text(client, viewer, scored_ro
     for title in FACTOR_TITLES:
         assert "\n".join(textwrap.wrap(title, 14)) in radar_page
     assert [image for page in pdf.pages for image in page.images] == []
-    assert not any(_raster_images(page["/Resources"]) for page in pdf.pages)
-
-
-def _raster_images(resources) -> list:
-    """Image XObjects in a page's resources, looking inside the forms WeasyPrint draws."""
-    found = []
-    for ref in (resources.get("/XObject") or {}).values():
-        xobject = ref.get_object()
-        if xobject.get("/Subtype") == "/Image":
-            found.append(xobject)
-        elif "/Resources" in xobject:
-            found += _raster_images(xobject["/Resources"].get_object())
-    return found
+    assert not any(raster_images(page["/Resources"]) for page in pdf.pages)
