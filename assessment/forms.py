@@ -1,12 +1,32 @@
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.defaultfilters import filesizeformat
 
-from assessment.models import EVIDENCE_MAX_LENGTH, Confidence, Role, Sharing
+from assessment.models import EVIDENCE_MAX_LENGTH, Confidence, Role, RoundStatus, Sharing
 from assessment.services import Answer
 from frameworks.models import FrameworkKind, FrameworkVersion, VersionStatus
+
+
+class IsoDateInput(forms.DateInput):
+    """A date picker that never echoes an invalid value back: `<input type=date>` only holds
+    YYYY-MM-DD, so anything else is shown as empty (the field's error says what was wrong)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -60,9 +80,7 @@ class AssessmentOpenForm(forms.Form):
         label="Who takes part",
         help_text="Members not ticked can still join the round while it is open.",
     )
-    deadline = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Deadline for scoring"
-    )
+    deadline = forms.DateField(required=False, widget=IsoDateInput(), label="Deadline for scoring")
     show_names = forms.BooleanField(
         required=False,
         label="Show each person's answers by name to the team",
@@ -96,6 +114,12 @@ class AssessmentOpenForm(forms.Form):
         return [self.members[pk] for pk in self.cleaned_data["participants"]]
 
 
+class AdvanceForm(forms.Form):
+    """Move a round on, from the status the page showed (a stale page moves nothing)."""
+
+    status = forms.ChoiceField(choices=RoundStatus.choices, widget=forms.HiddenInput)
+
+
 class SharingForm(forms.Form):
     sharing = forms.ChoiceField(
         choices=Sharing.choices,
@@ -106,10 +130,16 @@ class SharingForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    """One fieldset per item: current level, target level, evidence and confidence."""
+    """One fieldset per item: current level, target level, evidence and confidence.
 
-    def __init__(self, *args, items, responses, **kwargs):
+    ``revision`` is the respondent's revision the answers were drawn from (see responses_save).
+    """
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, items, responses, revision: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["revision"].initial = revision
         self.items = items
         for item in items:
             levels = [(str(lv.value), f"{lv.value} {lv.label}") for lv in item.version.levels.all()]
@@ -159,6 +189,8 @@ class ResponseForm(forms.Form):
             }
 
     def answers(self) -> dict:
+        """The answers for the items this form carried; an item it did not carry is left out,
+        so saving never erases an answer the form did not show."""
         data = self.cleaned_data
         return {
             item: Answer(
@@ -168,7 +200,13 @@ class ResponseForm(forms.Form):
                 confidence=data[f"i{item.pk}_confidence"],
             )
             for item in self.items
+            if self._carries(item)
         }
+
+    def _carries(self, item) -> bool:
+        # An unchosen radio sends nothing, but the item's selects and text area always do.
+        prefix = self.add_prefix(f"i{item.pk}_")
+        return any(key.startswith(prefix) for key in self.data)
 
 
 class ConsensusForm(forms.Form):

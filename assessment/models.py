@@ -1,6 +1,7 @@
 """Places, their people, rounds of self-assessment, responses and consensus."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -75,6 +76,20 @@ class Sharing(models.TextChoices):
     NAMED = "named", "Shared by name"
 
 
+# How a round moves on: open → consensus → closed. A closed round never moves again.
+NEXT_STATUS = {RoundStatus.OPEN: RoundStatus.CONSENSUS, RoundStatus.CONSENSUS: RoundStatus.CLOSED}
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def lock(self, pk: int) -> "Assessment":
+        """The round's row, locked until the transaction ends, with its status as stored.
+
+        Every write whose rule depends on the round's status takes this lock first and checks
+        the status it returns, so a write and a change of status never interleave.
+        """
+        return self.select_for_update().get(pk=pk)
+
+
 class Assessment(models.Model):
     """A round: one place scoring itself at one time against pinned framework versions."""
 
@@ -94,6 +109,8 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    objects = AssessmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["place__name", "-created_at"]
         constraints = [
@@ -112,6 +129,15 @@ class Assessment(models.Model):
     def is_closed(self) -> bool:
         return self.status == RoundStatus.CLOSED
 
+    @property
+    def next_status(self) -> str | None:
+        return NEXT_STATUS.get(self.status)
+
+    def require_status(self, *statuses: str, refusal: str) -> None:
+        """Refuse (with the given reason) unless the round is in one of these statuses."""
+        if self.status not in statuses:
+            raise ValidationError(refusal)
+
 
 class Respondent(models.Model):
     """Someone who scores a round: a signed-in user, or a name from a workshop sheet."""
@@ -123,6 +149,9 @@ class Respondent(models.Model):
     name = models.CharField(max_length=200)
     submitted_at = models.DateTimeField(null=True, blank=True)
     imported = models.BooleanField(default=False)
+    # Bumped on every save of answers: the scoring form carries the revision it was drawn from,
+    # so a stale tab is shown the newer answers instead of overwriting them.
+    revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -81,6 +81,13 @@ def assessment_summaries(
     return list(summaries.values())
 
 
+def responses_by_item(respondent: Respondent | None) -> dict[int, Response]:
+    """A respondent's saved answers by item id (none before their first save)."""
+    if respondent is None:
+        return {}
+    return {r.item_id: r for r in Response.objects.filter(respondent=respondent)}
+
+
 def respondents_with_progress(assessment: Assessment) -> QuerySet[Respondent]:
     return (
         Respondent.objects.filter(assessment=assessment)

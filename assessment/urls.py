@@ -6,6 +6,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("places/<slug:code>/", views.place_detail, name="assessment-place"),
     path("places/<slug:code>/members/", views.member_add, name="assessment-member-add"),
+    path(
+        "places/<slug:code>/members/<int:membership_pk>/invite/",
+        views.member_invite,
+        name="assessment-member-invite",
+    ),
     path("places/<slug:code>/rounds/new/", views.assessment_open, name="assessment-open"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("assessments/<int:pk>/advance/", views.assessment_advance, name="assessment-advance"),

@@ -1,16 +1,18 @@
+import io
 from math import floor
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assessment import selectors, services
 from assessment.forms import (
+    AdvanceForm,
     AssessmentOpenForm,
     ConsensusForm,
     MemberAddForm,
@@ -56,17 +58,49 @@ def member_add(request, code):
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
-            membership = services.member_add(
-                place=place, base_url=request.build_absolute_uri("/")[:-1], **form.cleaned_data
+            added = services.member_add(
+                place=place, base_url=_base_url(request), **form.cleaned_data
             )
         except ValidationError as exc:
             form.add_error("email", exc)
         else:
-            messages.success(
-                request, f"{membership.user.email} added; they have been e-mailed a link."
-            )
+            _say_invited(request, added.membership, added.invited)
             return redirect("assessment-place", code=place.code)
     return _place_page(request, place, Role.LEAD, form, status=400)
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")[:-1]
+
+
+def _say_invited(request: HttpRequest, membership: Membership, invited: bool | None) -> None:
+    email = membership.user.email
+    if invited is None:
+        messages.success(request, f"{email} added; they sign in with their existing password.")
+    elif invited:
+        messages.success(request, f"{email} added; they have been e-mailed a link.")
+    else:
+        messages.warning(
+            request,
+            f"{email} added, but the e-mail with their link could not be sent (the mail server "
+            f"did not answer). Use “Resend invitation” beside their name to try again.",
+        )
+
+
+@login_required
+@require_POST
+def member_invite(request: HttpRequest, code: str, membership_pk: int) -> HttpResponse:
+    place, _ = get_place_for_user(request.user, code, roles=LEADS)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "place"), pk=membership_pk, place=place
+    )
+    try:
+        services.member_invite(membership=membership, base_url=_base_url(request))
+    except services.InvitationNotSent:
+        _say_invited(request, membership, invited=False)
+    else:
+        messages.success(request, f"Invitation sent again to {membership.user.email}.")
+    return redirect("assessment-place", code=place.code)
 
 
 @login_required
@@ -103,6 +137,7 @@ def assessment_detail(request, pk):
             "-framework__kind"
         ),
         "sharing_form": SharingForm(initial={"sharing": assessment.sharing}),
+        "advance_form": AdvanceForm(initial={"status": assessment.status}),
     }  # fmt: skip
     return render(request, "assessment/assessment_detail.html", context)
 
@@ -111,8 +146,11 @@ def assessment_detail(request, pk):
 @require_POST
 def assessment_advance(request, pk):
     assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    form = AdvanceForm(request.POST)
     try:
-        services.assessment_advance(assessment=assessment)
+        if not form.is_valid():
+            raise ValidationError("Reload the round's page and try again.")
+        services.assessment_advance(assessment=assessment, shown_status=form.cleaned_data["status"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -137,39 +175,54 @@ def assessment_share(request, pk):
 
 
 @login_required
-def assessment_respond(request, pk):
+def assessment_respond(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment_for_user(request.user, pk, roles=SCORERS)
     items = selectors.assessment_items(assessment)
     respondent = Respondent.objects.filter(assessment=assessment, user=request.user).first()
-    saved = (
-        {r.item_id: r for r in Response.objects.filter(respondent=respondent)} if respondent else {}
-    )
-    form = ResponseForm(request.POST or None, items=items, responses=saved)
+    saved = selectors.responses_by_item(respondent)
+    revision = respondent.revision if respondent else 0
+    form = ResponseForm(request.POST or None, items=items, responses=saved, revision=revision)
+    conflict, status = None, 200
     if request.method == "POST" and not assessment.is_open:
-        messages.error(request, "Scoring has ended for this round; your answers were not saved.")
+        messages.error(request, services.SCORING_ENDED)
         return redirect("assessment-detail", pk=assessment.pk)
     if request.method == "POST" and form.is_valid():
-        respondent = respondent or services.respondent_for_user(
-            assessment=assessment, user=request.user
-        )
-        submit = request.POST.get("action") == "submit"
         try:
-            services.responses_save(respondent=respondent, answers=form.answers(), submit=submit)
+            respondent = respondent or services.respondent_for_user(
+                assessment=assessment, user=request.user
+            )
+            submit = request.POST.get("action") == "submit"
+            services.responses_save(
+                respondent=respondent, answers=form.answers(), submit=submit,
+                revision=form.cleaned_data["revision"],
+            )  # fmt: skip
+        except services.ResponsesConflict as exc:
+            # Show what was saved elsewhere beside this tab's answers; saving again replaces it.
+            conflict, status = exc, 409
+            data = request.POST.copy()
+            data["revision"] = exc.respondent.revision
+            form = ResponseForm(data, items=items, responses=saved, revision=revision)
         except ValidationError as exc:
-            # The draft is kept (see responses_save): show it as saved, with what is left.
             messages.error(request, " ".join(exc.messages))
+            assessment.refresh_from_db(fields=["status"])  # it may have moved on meanwhile
+            if not assessment.is_open:
+                return redirect("assessment-detail", pk=assessment.pk)
             return redirect("assessment-respond", pk=assessment.pk)
         else:
-            answered = sum(1 for a in form.answers().values() if a.current is not None)
-            if submit:
-                messages.success(request, "Thank you: your answers are submitted.")
-                return redirect("assessment-detail", pk=assessment.pk)
-            messages.success(request, f"Draft saved: {answered} of {len(items)} answered.")
-            return redirect("assessment-respond", pk=assessment.pk)
-    answered = sum(1 for r in saved.values() if r.current is not None)
+            return _after_save(request, assessment, respondent, submit, len(items))
     context = {"assessment": assessment, "form": form, "respondent": respondent,
-               "answered": answered, "total": len(items)}  # fmt: skip
-    return render(request, "assessment/assessment_respond.html", context)
+               "answered": sum(1 for r in saved.values() if r.current is not None),
+               "total": len(items), "conflict": conflict}  # fmt: skip
+    return render(request, "assessment/assessment_respond.html", context, status=status)
+
+
+def _after_save(request, assessment, respondent, submit: bool, total: int) -> HttpResponse:
+    if submit:
+        messages.success(request, "Thank you: your answers are submitted.")
+        return redirect("assessment-detail", pk=assessment.pk)
+    answered = respondent.responses.filter(current__isnull=False).count()
+    messages.success(request, f"Draft saved: {answered} of {total} answered.")
+    return redirect("assessment-respond", pk=assessment.pk)
 
 
 @login_required
@@ -291,12 +344,8 @@ def assessment_import_template(request, pk):
     content = template_workbook(
         assessment=assessment, items=selectors.assessment_items(assessment), names=names
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     filename = f"{assessment.place.code}-{assessment.period}-workshop-scores.xlsx".replace(" ", "-")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename)
 
 
 @login_required

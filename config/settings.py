@@ -81,11 +81,15 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("CONN_MAX_AGE", 60),
+        # A persistent connection that died (a database restart) is replaced, not reused.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several threads of the dev server and the PDF task write at once: wait instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several threads of the dev server and the PDF task write at once. IMMEDIATE takes the
+    # write lock when a transaction starts, so a writer waits (up to the timeout) instead of
+    # failing with "database is locked" when its read turns into a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -113,7 +117,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+# Behind N reverse proxies, each appending the address it was reached from, the client is the
+# Nth address from the right of X-Forwarded-For (django-ipware counts the proxies *within* the
+# header, so one fewer). Without a proxy only REMOTE_ADDR counts: a forged header changes nothing.
+AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = AXES_PROXY_COUNT - 1 if AXES_PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

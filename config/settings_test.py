@@ -12,3 +12,5 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Static files straight from the source folders, as in development: no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# django-webtest keeps cookies as a browser would, over plain http in tests.
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = False

@@ -23,10 +23,10 @@ DEPLOY_ENV = {
 
 def _manage(*args, env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    command = [sys.executable, "manage.py", *args]
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        command, cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_it_passes_the_deployment_checks_with_production_settings(tmp_path):
@@ -83,6 +83,52 @@ def test_it_locks_out_an_account_after_five_wrong_passwords(client, lead):
     assert response.status_code == 429
     assert "Too many attempts to sign in" in response.text
     assert "_auth_user_id" not in client.session
+
+
+def test_it_reads_the_client_address_from_the_proxy_header_when_told_of_a_proxy():
+    shown = (
+        "from django.conf import settings as s; print(s.AXES_IPWARE_PROXY_COUNT, "
+        "s.AXES_IPWARE_META_PRECEDENCE_ORDER)"
+    )
+    behind = _manage("shell", "-c", shown, env={**DEPLOY_ENV, "AXES_PROXY_COUNT": "1"})
+    direct = _manage("shell", "-c", shown, env=DEPLOY_ENV)
+    assert behind.stdout.splitlines()[-1] == "0 ('HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR')"
+    assert direct.stdout.splitlines()[-1] == "None ('REMOTE_ADDR',)"
+
+
+PROXY = "10.0.0.5"  # the TLS proxy every request arrives from
+
+
+def _guess_through_proxy(client, email, password, client_address):
+    return client.post(
+        reverse("login"),
+        {"username": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=client_address,
+    )
+
+
+@pytest.mark.django_db
+def test_it_locks_out_only_the_guessing_address_behind_a_proxy(client, lead, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 0  # what AXES_PROXY_COUNT=1 sets (tested above)
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    for _ in range(5):
+        _guess_through_proxy(client, lead.email, "wrong-guess", "203.0.113.66")
+    attacker = _guess_through_proxy(client, lead.email, "wrong-guess", "203.0.113.66")
+    owner = _guess_through_proxy(client, lead.email, "correct-horse-battery-staple", "198.51.100.7")
+    assert attacker.status_code == 429
+    assert owner.status_code == 302
+    assert client.session["_auth_user_id"] == str(lead.pk)
+
+
+@pytest.mark.django_db
+def test_it_ignores_a_forged_forwarded_header_without_a_proxy(client, lead):
+    for n in range(5):
+        _guess_through_proxy(client, lead.email, "wrong-guess", f"203.0.113.{n}")
+    response = _guess_through_proxy(
+        client, lead.email, "correct-horse-battery-staple", "198.51.100.7"
+    )
+    assert response.status_code == 429, "changing the header must not dodge the lock-out"
 
 
 @pytest.mark.django_db

@@ -29,6 +29,7 @@ EXPECTED = {
     "home": EVERYONE,
     "assessment-place": PLACE,
     "assessment-member-add": POST_ONLY,
+    "assessment-member-invite": POST_ONLY,
     "assessment-open": PLACE_LEADS,
     "assessment-detail": MEMBERS,
     "assessment-advance": POST_ONLY,
@@ -86,6 +87,7 @@ def _urls(round_, place):
     kwargs = {
         "assessment-place": {"code": place.code},
         "assessment-member-add": {"code": place.code},
+        "assessment-member-invite": {"code": place.code, "membership_pk": 1},
         "assessment-open": {"code": place.code},
         "assessment-consensus-item": {"pk": round_.pk, "item_pk": item.pk},
         "frameworks-detail": {"slug": "lga-maturity-matrix", "version": "1.0"},

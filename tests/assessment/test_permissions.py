@@ -19,6 +19,7 @@ ROUTES = {
     "home": ("GET",),
     "assessment-place": ("GET",),
     "assessment-member-add": ("POST",),
+    "assessment-member-invite": ("POST",),
     "assessment-open": ("GET", "POST"),
     "assessment-detail": ("GET",),
     "assessment-advance": ("POST",),
@@ -35,10 +36,17 @@ ROUTES = {
 CASES = [(name, method) for name, methods in ROUTES.items() for method in methods]
 PLACE_ROUTES = [case for case in CASES if case[0] != "home"]
 LEAD_ONLY = [
-    "assessment-member-add", "assessment-open", "assessment-advance", "assessment-share",
-    "assessment-consensus", "assessment-consensus-item", "assessment-history",
-    "assessment-import", "assessment-import-template",
-]  # fmt: skip
+    "assessment-member-add",
+    "assessment-member-invite",
+    "assessment-open",
+    "assessment-advance",
+    "assessment-share",
+    "assessment-consensus",
+    "assessment-consensus-item",
+    "assessment-history",
+    "assessment-import",
+    "assessment-import-template",
+]
 SCORERS_ONLY = ["assessment-respond", "assessment-reopen"]
 
 
@@ -46,7 +54,13 @@ SCORERS_ONLY = ["assessment-respond", "assessment-reopen"]
 def route(open_round, versions):
     """(url, POST body) for a route name: a body that would succeed for the lead."""
     impact = items_by_key(open_round)["impact"]
-    values = {"code": open_round.place.code, "pk": open_round.pk, "item_pk": impact.pk}
+    membership = Membership.objects.filter(place=open_round.place).first()
+    values = {
+        "code": open_round.place.code,
+        "pk": open_round.pk,
+        "item_pk": impact.pk,
+        "membership_pk": membership.pk,
+    }
     patterns = {p.name: p for p in assessment_urls.urlpatterns}
 
     def build(name):
@@ -56,6 +70,7 @@ def route(open_round, versions):
             "assessment-open": {"period": "2027 Q1", "matrix_version": versions[0].pk,
                                 "lessons_version": versions[1].pk},
             "assessment-share": {"sharing": Sharing.NAMED},
+            "assessment-advance": {"status": RoundStatus.OPEN},
             "assessment-respond": {f"i{impact.pk}_current": "2", "action": "save"},
             "assessment-consensus-item": {"current": "2", "target": "3", "rationale": "Mine.",
                                           "revision": "0"},

@@ -41,11 +41,12 @@ def _rows(assessment, csv_text):
 
 
 def test_it_adds_a_new_person_and_emails_them_a_link_to_set_a_password(place):
-    membership = services.member_add(
+    added = services.member_add(
         place=place, email=" Grace.Okafor@Riverside.example.org ", name="Grace Okafor",
         role=Role.RESPONDENT, base_url=BASE_URL,
     )  # fmt: skip
-    person = membership.user
+    person = added.membership.user
+    assert added.invited is True
     assert (person.email, person.first_name, person.last_name) == (
         "grace.okafor@riverside.example.org", "Grace", "Okafor",
     )  # fmt: skip
@@ -58,11 +59,12 @@ def test_it_adds_a_new_person_and_emails_them_a_link_to_set_a_password(place):
 
 
 def test_it_adds_someone_who_already_has_an_account_without_a_new_one_or_an_email(place, outsider):
-    membership = services.member_add(
+    added = services.member_add(
         place=place,
         email=outsider.email.upper(), name="Ian Walker", role=Role.VIEWER, base_url=BASE_URL,
     )  # fmt: skip
-    assert membership.user == outsider
+    assert added.membership.user == outsider
+    assert added.invited is None
     assert outsider.memberships.count() == 2
     assert mail.outbox == []
 
@@ -147,7 +149,7 @@ def test_it_keeps_a_closed_round_closed(open_round):
 def test_it_refuses_to_advance_from_a_status_someone_else_has_already_moved_on(open_round):
     stale = Assessment.objects.get(pk=open_round.pk)
     services.assessment_advance(assessment=open_round)
-    with pytest.raises(ValidationError, match="Someone else has changed"):
+    with pytest.raises(ValidationError, match="already moved on: it is now consensus"):
         services.assessment_advance(assessment=stale)
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.CONSENSUS

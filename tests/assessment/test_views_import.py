@@ -58,7 +58,7 @@ def test_it_downloads_a_template_with_a_row_per_respondent_and_item(client, lead
     assert response["Content-Disposition"] == (
         'attachment; filename="riverside-2026-Q4-workshop-scores.xlsx"'
     )
-    sheet = load_workbook(io.BytesIO(response.content))["Scores"]
+    sheet = load_workbook(io.BytesIO(response.getvalue()))["Scores"]
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Priya Shah"] * 25 + ["Tom Hughes"] * 25
     assert len(sheet.data_validations.dataValidation) == 3
@@ -67,7 +67,7 @@ def test_it_downloads_a_template_with_a_row_per_respondent_and_item(client, lead
 def test_it_offers_placeholder_names_when_nobody_is_taking_part_yet(client, lead, urls, open_round):
     open_round.respondents.all().delete()
     client.force_login(lead)
-    sheet = load_workbook(io.BytesIO(client.get(urls["template"]).content))["Scores"]
+    sheet = load_workbook(io.BytesIO(client.get(urls["template"]).getvalue()))["Scores"]
     names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert names == {f"Participant {n}" for n in range(1, 6)}
 
@@ -85,7 +85,7 @@ def test_it_imports_a_csv_and_says_what_it_imported(client, lead, urls, open_rou
 
 def test_it_imports_the_downloaded_template_filled_in(client, lead, urls, open_round):
     client.force_login(lead)
-    workbook = load_workbook(io.BytesIO(client.get(urls["template"]).content))
+    workbook = load_workbook(io.BytesIO(client.get(urls["template"]).getvalue()))
     sheet = workbook["Scores"]
     for row in sheet.iter_rows(min_row=2):
         row[4].value = "2 Established" if row[1].value == "kingsfund-16-lessons" else "3"

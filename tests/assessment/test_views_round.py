@@ -168,7 +168,8 @@ def test_it_moves_a_round_from_scoring_to_consensus_to_closed(client, lead, open
 def test_it_keeps_a_closed_round_closed_and_read_only(client, lead, open_round):
     _closed(open_round)
     client.force_login(lead)
-    response = client.post(f"{_detail(open_round.pk)}advance/", follow=True)
+    advance = f"{_detail(open_round.pk)}advance/"
+    response = client.post(advance, {"status": RoundStatus.CLOSED}, follow=True)
     assert "This round is closed; it cannot move on." in response.text
     assert f'action="{_detail(open_round.pk)}advance/"' not in response.text
     assert "Scoring has ended for this round." in response.text

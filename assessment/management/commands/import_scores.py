@@ -37,11 +37,6 @@ class Command(BaseCommand):
         )
         try:
             rows = check_rows(read_table(file.name, file.read_bytes()), versions)
-        except ScoresFileError as exc:
-            for error in exc.errors:
-                self.stderr.write(f"{file}: {error}")
-            raise CommandError(f"{len(exc.errors)} problem(s); nothing was imported.") from exc
-        try:
             with transaction.atomic():
                 if found is None:
                     found = Place.objects.create(code=place, name=place_name)
@@ -50,6 +45,10 @@ class Command(BaseCommand):
                         place=found, period=period, versions=versions, participants=[]
                     )
                 summary = scores_import(assessment=assessment, rows=rows)
+        except ScoresFileError as exc:
+            for error in exc.errors:
+                self.stderr.write(f"{file}: {error}")
+            raise CommandError(f"{len(exc.errors)} problem(s); nothing was imported.") from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(
