@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment.models import (
+    COMPARE_CODENAME,
     Assessment,
     Confidence,
     Consensus,
@@ -28,9 +29,9 @@ from assessment.models import (
     RoundStatus,
     Sharing,
 )
+from assessment.signals import round_closed
 from frameworks.models import Item
 from frameworks.selectors import latest_published_versions
-from reports.services import round_results_backfill
 
 DEMO_PASSWORD = "integration-demo"
 
@@ -160,13 +161,14 @@ def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict
         .order_by("-version__framework__kind", "position")
     )
     counts = {"places": 0, "rounds": 0, "responses": 0}
+    seeded_before = set(Assessment.objects.values_list("pk", flat=True))
     with transaction.atomic():
         admin = _user("Alex", "Admin", "admin@example.org")
         if not admin.is_staff:
             admin.is_staff = admin.is_superuser = True
             admin.save(update_fields=["is_staff", "is_superuser"])
         analysts, _ = Group.objects.get_or_create(name="Analysts")
-        analysts.permissions.add(Permission.objects.get(codename="compare_places"))
+        analysts.permissions.add(Permission.objects.get(codename=COMPARE_CODENAME))
         _user("Ana", "Lyst", "analyst@example.org").groups.add(analysts)
         for spec in PLACES:
             if Place.objects.filter(code=spec["code"]).exists():
@@ -198,7 +200,10 @@ def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict
         counts["places"] += _synthetic_places(
             extra_places, respondents_per_round, versions, items, counts
         )
-        round_results_backfill()
+        # The demo writes closed rounds directly: announce each close, as closing one does.
+        closed = Assessment.objects.filter(status=RoundStatus.CLOSED).exclude(pk__in=seeded_before)
+        for assessment in closed.select_related("place"):
+            round_closed.send(sender=Assessment, assessment=assessment)
     return counts
 
 

@@ -80,7 +80,47 @@ class Sharing(models.TextChoices):
 NEXT_STATUS = {RoundStatus.OPEN: RoundStatus.CONSENSUS, RoundStatus.CONSENSUS: RoundStatus.CLOSED}
 
 
+# Analysts hold this permission: they read rounds other places have shared for comparison.
+COMPARE_CODENAME = "compare_places"
+COMPARE_PERMISSION = f"assessment.{COMPARE_CODENAME}"
+
+
+def can_compare(user) -> bool:
+    return user.is_authenticated and user.has_perm(COMPARE_PERMISSION)
+
+
+def _own_places(user) -> models.QuerySet:
+    return Place.objects.filter(memberships__user=user).values("pk")
+
+
 class AssessmentQuerySet(models.QuerySet):
+    """Who may see which round, decided here for every page, export, chart and API."""
+
+    def visible_to(self, user) -> "AssessmentQuerySet":
+        """Rounds whose own pages the user may open: every round of their places; for an
+        analyst, also closed rounds shared by name; every round for staff."""
+        if user.is_staff:
+            return self.all()
+        own = models.Q(place__in=_own_places(user))
+        if can_compare(user):
+            return self.filter(own | models.Q(status=RoundStatus.CLOSED, sharing=Sharing.NAMED))
+        return self.filter(own)
+
+    def comparable_for(self, user) -> "AssessmentQuerySet":
+        """Closed rounds the user may put side by side: their own places', and for an analyst
+        every shared round (an anonymous one is shown without its place; see reports)."""
+        closed = self.filter(status=RoundStatus.CLOSED)
+        if user.is_staff:
+            return closed
+        own = models.Q(place__in=_own_places(user))
+        if can_compare(user):
+            return closed.filter(own | ~models.Q(sharing=Sharing.PRIVATE))
+        return closed.filter(own)
+
+    def listed_for(self, user) -> "AssessmentQuerySet":
+        """Rounds that may appear in the user's lists: those visible, and those comparable."""
+        return self.visible_to(user) | self.comparable_for(user)
+
     def lock(self, pk: int) -> "Assessment":
         """The round's row, locked until the transaction ends, with its status as stored.
 
@@ -116,7 +156,7 @@ class Assessment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["place", "period"], name="unique_round_period")
         ]
-        permissions = [("compare_places", "Can compare shared rounds across places")]
+        permissions = [(COMPARE_CODENAME, "Can compare shared rounds across places")]
 
     def __str__(self):
         return f"{self.place} {self.period}"
@@ -132,6 +172,10 @@ class Assessment(models.Model):
     @property
     def next_status(self) -> str | None:
         return NEXT_STATUS.get(self.status)
+
+    def names_place_to(self, user, own_place_ids: set[int]) -> bool:
+        """Whether the user may see which place this round belongs to."""
+        return user.is_staff or self.place_id in own_place_ids or self.sharing == Sharing.NAMED
 
     def require_status(self, *statuses: str, refusal: str) -> None:
         """Refuse (with the given reason) unless the round is in one of these statuses."""

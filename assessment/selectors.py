@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from assessment.models import Assessment, Consensus, Membership, Place, Respondent, Response
+from assessment.statistics import Spread, spread
 from frameworks.models import FrameworkVersion, Item, ScaleLevel, matrix_first
-from reports.analysis import Spread, spread
 
 
 @dataclass

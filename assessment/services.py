@@ -25,8 +25,8 @@ from assessment.models import (
     RoundStatus,
     Sharing,
 )
+from assessment.signals import round_closed
 from frameworks.models import FrameworkVersion, Item
-from reports.services import round_results_store
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -170,8 +170,8 @@ def assessment_advance(*, assessment: Assessment, shown_status: str | None = Non
         current.status = following
         current.save(update_fields=["status", "updated_at"])  # a save, so history records it
         if following == RoundStatus.CLOSED:
-            # A closed round never changes again: keep its results for comparisons.
-            round_results_store(assessment=current)
+            # Inside the transaction: what listeners keep about the round commits with the close.
+            round_closed.send(sender=Assessment, assessment=current)
     assessment.status, assessment.updated_at = current.status, current.updated_at
     return assessment
 

@@ -23,7 +23,7 @@ from assessment.forms import (
 from assessment.imports import ScoresFileError, check_rows, read_table, template_workbook
 from assessment.models import Consensus, Membership, Respondent, Response, Role
 from assessment.permissions import get_assessment_for_user, get_place_for_user
-from reports.analysis import SPLIT_RULE
+from assessment.statistics import SPLIT_RULE
 
 LEADS = (Role.LEAD,)
 SCORERS = (Role.LEAD, Role.RESPONDENT)

@@ -6,4 +6,4 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self):
-        from reports import checks  # noqa: F401  (registers the system check)
+        from reports import checks, receivers  # noqa: F401  (register the check and receivers)

@@ -28,7 +28,7 @@ def _item(document, key):
     return next(i for i in document["items"] if i["key"] == key)
 
 
-def test_it_describes_the_round_and_its_pinned_frameworks(client, viewer, scored_round):
+def test_it_describes_the_round_and_its_pinned_frameworks(client, viewer, scored_round, versions):
     client.force_login(viewer)
     response = client.get(_api(scored_round))
     assert response["Content-Type"] == "application/json"
@@ -39,8 +39,8 @@ def test_it_describes_the_round_and_its_pinned_frameworks(client, viewer, scored
         "period": "2026 Q4",
         "status": "open",
         "frameworks": [
-            {"slug": "lga-maturity-matrix", "version": "1.0"},
-            {"slug": "kingsfund-16-lessons", "version": "1.0"},
+            {"slug": "lga-maturity-matrix", "version": versions[0].version},
+            {"slug": "kingsfund-16-lessons", "version": versions[1].version},
         ],
     }
 
