@@ -1,14 +1,25 @@
 """Export Plotly figures as inline SVG for the PDF reports, through one warm Chromium.
 
-Why this shape (measured, see /work/shared/notes/charts-and-pdf.md):
+Why this shape (measured on this app's report charts):
 * kaleido 1.x renders in headless Chromium: ~2 s to start a browser, ~0.15 s per chart
-  once warm. So each process keeps ONE ``kaleido.Kaleido(n=1, mathjax=False)``, opened
-  lazily on first export - never at import (management commands must not start a browser).
+  once warm. So each process keeps ONE ``kaleido.Kaleido(n=1)``, opened lazily on first
+  export - never at import (management commands must not start a browser).
 * ``kaleido.start_sync_server()`` mixed up figures between threads and hangs forever when
-  Chromium is missing or killed. So we own a private asyncio loop in a daemon thread, wait
-  for each batch with ``run_coroutine_threadsafe(...).result(timeout)``, and on failure
-  discard the browser and retry once with a fresh one.
-* ``mathjax=False``: otherwise kaleido's page loads MathJax from a CDN (no internet here).
+  Chromium is missing or killed. So we own a private asyncio loop in a daemon thread and wait
+  for each batch with ``run_coroutine_threadsafe(...).result(timeout)``.
+* A figure plotly.js refuses fails only its own request: the browser is fine, and other
+  requests keep using it. A browser that died or stopped answering is killed and replaced;
+  the request that found it broken retries once, and a request whose browser was replaced
+  under it by another thread retries on the new one without spending its own retry.
+* Nothing left behind by a process killed with SIGKILL (no atexit runs then). Its Chromium
+  profile (2-6 MB), kaleido's page and Chromium's own temporary files all live in one folder
+  per process, ``<temp dir>/chart-export-<uid>/<pid>/``; the first export of every process
+  deletes the folders of processes that no longer exist. Chromium quits by itself when its
+  DevTools pipe closes, but a child the worker forked keeps the pipe open, so the browser
+  is started through a small guard that kills its whole process group when the worker dies
+  (Linux's PR_SET_PDEATHSIG).
+* Users see what to do, never a traceback or a server path: details go to the log.
+* The page is written without MathJax: otherwise kaleido loads it from a CDN (no internet).
 * SVG, so WeasyPrint draws vectors and the chart labels become real PDF text.
 """
 
@@ -18,16 +29,25 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
+import functools
+import logging
 import os
 import re
+import shutil
 import signal
+import stat
+import sys
+import tempfile
 import threading
 from collections.abc import Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 
 __all__ = ["ChartExportError", "figures_to_svg", "find_browser", "shutdown"]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_WIDTH = 700
 DEFAULT_HEIGHT = 500
@@ -38,7 +58,26 @@ _PROLOG = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^>]*>\s*)?", re.IG
 
 
 class ChartExportError(Exception):
-    """Charts could not be exported; the message says why and what to do about it."""
+    """Charts could not be exported. The message is for the user (what to do); the log has why."""
+
+
+# What users read (the views show these as they are): no paths, no exception text.
+_NO_BROWSER = (
+    "The charts cannot be drawn: this server has no Chromium browser to draw them with. "
+    "Please tell the site administrator."
+)
+_NO_FOLDER = (
+    "The charts cannot be drawn: the server's temporary folder cannot be used. "
+    "Please tell the site administrator."
+)
+_FIGURE_FAILED = (
+    "A chart could not be drawn. Please try again later, and tell the site administrator "
+    "if it keeps happening."
+)
+_BROWSER_FAILED = (
+    "The charts could not be drawn because the chart browser stopped responding. Please try "
+    "again in a few minutes, and tell the site administrator if it keeps happening."
+)
 
 
 def find_browser() -> str | None:
@@ -59,6 +98,99 @@ def find_browser() -> str | None:
 
 def _is_executable(path: str) -> bool:
     return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+# --- one folder per process for everything the browser writes ----------------------------
+def _folders_root() -> Path:
+    """``<temp dir>/chart-export-<uid>``, made private to this user (or ChartExportError)."""
+    root = Path(tempfile.gettempdir()) / f"chart-export-{os.getuid()}"
+    try:
+        root.mkdir(mode=0o700, exist_ok=True)
+        info = root.lstat()
+    except OSError:
+        logger.exception("Chart export: cannot create the folder %s", root)
+        raise ChartExportError(_NO_FOLDER) from None
+    # In a shared /tmp, refuse a folder (or a symlink) that someone else put there for us.
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        logger.error("Chart export: %s is not a folder owned by this user", root)
+        raise ChartExportError(_NO_FOLDER)
+    return root
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+_folder: Path | None = None  # this process's folder, once made (a forked child makes its own)
+
+
+def _process_folder() -> Path:
+    """This process's folder; making it first removes the folders of ended processes."""
+    global _folder
+    if _folder is None or _folder.name != str(os.getpid()):
+        root = _folders_root()
+        for folder in root.iterdir():
+            # A folder named after this pid predates this process (pids get reused).
+            if folder.name.isdigit() and (
+                int(folder.name) == os.getpid() or not _is_running(int(folder.name))
+            ):
+                logger.info("Chart export: removing %s, left by a process that has ended", folder)
+                shutil.rmtree(folder, ignore_errors=True)
+        _folder = root / str(os.getpid())
+    _folder.mkdir(mode=0o700, exist_ok=True)
+    return _folder
+
+
+# Started in place of choreographer's pipe wrapper, which it runs, as the leader of the
+# browser's process group. Linux sends it SIGUSR1 when the thread that started it ends:
+# choreographer starts the browser from a thread of its own that lives until the browser is
+# closed, so that is when this process dies or closes the browser. The guard then kills the
+# whole group (wrapper, Chromium and its helpers), as _close does. SIGTERM (choreographer's
+# polite kill) is left to the wrapper, which stops Chromium cleanly; the guard exits with it.
+_GUARD = """\
+import ctypes, os, signal, subprocess, sys
+def orphaned(*_):
+    os.killpg(0, signal.SIGKILL)
+signal.signal(signal.SIGUSR1, orphaned)
+signal.signal(signal.SIGTERM, lambda *_: None)
+libc = ctypes.CDLL(None)
+if hasattr(libc, "prctl"):
+    libc.prctl(1, signal.SIGUSR1)  # PR_SET_PDEATHSIG
+if os.getppid() != int(sys.argv[1]):
+    orphaned()
+sys.exit(subprocess.call(sys.argv[2:]))
+"""
+
+
+@functools.cache
+def _guarded_chromium() -> type:
+    from choreographer.browsers.chromium import Chromium
+
+    class GuardedChromium(Chromium):
+        """Chromium that dies with this process and keeps its temporary files in our folder."""
+
+        def get_cli(self) -> list[str]:
+            cli = list(super().get_cli())  # [python, choreographer's wrapper, chromium, ...]
+            if sys.platform == "win32":  # no wrapper, no PR_SET_PDEATHSIG
+                return cli
+            return [cli[0], "-c", _GUARD, str(os.getpid()), *cli]
+
+        def get_env(self) -> Any:
+            env = super().get_env()
+            # Chromium's own temporary files (its SingletonSocket folder) go in our folder too,
+            # unless the socket's path would be too long for Unix (Chromium refuses to start).
+            folder = str(self.tmp_dir.path.parent)
+            if len(folder) + len("/org.chromium.Chromium.XXXXXX/SingletonSocket") < 108:
+                env["TMPDIR"] = folder
+            return env
+
+    return GuardedChromium
 
 
 # --- process-wide state; every access to _loop/_kaleido happens under _lock -------------
@@ -86,10 +218,26 @@ def _run[T](coro: Coroutine[Any, Any, T], timeout: float) -> T:
         raise TimeoutError(f"chart export did not finish within {timeout} s") from None
 
 
-async def _open(browser: str, timeout: float) -> Any:
+def _write_page(folder: Path) -> Path:
+    """kaleido's page (plotly.js from the plotly package, no MathJax) in our folder."""
     import kaleido  # lazy: ~0.25 s import; registers plotly's JSON encoder with choreographer
 
-    k = kaleido.Kaleido(n=1, mathjax=False, timeout=timeout, path=browser)
+    page = folder / "index.html"
+    page.write_text(kaleido.PageGenerator(mathjax=False).generate_index(), encoding="utf-8")
+    return page
+
+
+async def _open(browser: str, folder: Path, timeout: float) -> Any:
+    import kaleido
+
+    k = kaleido.Kaleido(
+        n=1,
+        timeout=timeout,
+        page_generator=_write_page(folder),
+        path=browser,
+        browser_cls=_guarded_chromium(),
+        tmp_dir=str(folder),  # the profile: a fresh subfolder, removed when the browser closes
+    )
     try:
         await k.open()
     except BaseException:  # includes cancellation by _run's timeout: leave no browser behind
@@ -106,11 +254,11 @@ async def _close(k: Any, *, polite: bool = False) -> None:
             return await asyncio.wait_for(k.close(), _CLOSE_TIMEOUT)
     if proc is not None and proc.poll() is None:
         # choreographer starts the browser with start_new_session=True, so its process
-        # group holds the pipe wrapper, Chromium and all of Chromium's helpers.
+        # group holds our guard, the pipe wrapper, Chromium and all of Chromium's helpers.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(Exception):  # best effort on a broken browser
-        await asyncio.wait_for(k.close(), _CLOSE_TIMEOUT)  # frees pipes, temp profile dirs
+        await asyncio.wait_for(k.close(), _CLOSE_TIMEOUT)  # frees pipes, its profile folder
 
 
 def _acquire(browser: str, timeout: float) -> Any:
@@ -127,20 +275,22 @@ def _acquire(browser: str, timeout: float) -> Any:
         if k is not None:  # its browser died (OOM killer, crash...): replace without trying
             _kaleido = None
             asyncio.run_coroutine_threadsafe(_close(k), loop_ready)
-        _kaleido = _run(_open(browser, timeout), timeout)
+        _kaleido = _run(_open(browser, _process_folder(), timeout), timeout)
         return _kaleido
     finally:
         _lock.release()
 
 
-def _discard(k: Any) -> None:
-    """Throw away a browser that failed, unless another thread already replaced it."""
+def _discard(k: Any) -> bool:
+    """Throw away a browser that failed; False if another thread had already replaced it."""
     global _kaleido
     with _lock:
-        if _kaleido is k:
+        current = _kaleido is k
+        if current:
             _kaleido = None
     with contextlib.suppress(Exception):  # nothing more to do; its process is killed
         _run(_close(k), _CLOSE_TIMEOUT + 1)
+    return current
 
 
 async def _render(k: Any, specs: Sequence[tuple[dict[str, Any], dict[str, Any]]]) -> list[bytes]:
@@ -167,34 +317,44 @@ def figures_to_svg(figures: Sequence[go.Figure], *, timeout: float = 30) -> list
 
     Never hangs: each step (waiting for another thread's browser start, opening the
     browser, rendering the batch) is bounded by ``timeout``, closing a broken browser by
-    ~6 s, and there is one retry. Thread-safe. Raises ChartExportError.
+    ~6 s, and there are at most four tries, two of them for a browser this call found
+    broken. Thread-safe. Raises ChartExportError, with a message meant for the user.
     """
     if not figures:
         return []
     browser = find_browser()
     if browser is None:  # fail fast and clearly, instead of kaleido's generic error
         where = os.environ.get("BROWSER_PATH")
-        hint = (
+        logger.error(
+            "Chart export: %s",
             f"BROWSER_PATH={where!r} is not an executable file"
             if where
-            else "install the 'chromium' package or set BROWSER_PATH"
+            else "no Chromium found; install the 'chromium' package or set BROWSER_PATH",
         )
-        raise ChartExportError(f"No Chromium browser found for chart export: {hint}.")
+        raise ChartExportError(_NO_BROWSER)
+    from kaleido.errors import KaleidoError
+
     specs = [_spec(fig) for fig in figures]
-    error: BaseException | None = None
-    for _attempt in range(2):  # a dead or hung browser gets replaced once
+    broken = 0  # browsers this call found broken (a replaced one found by another is free)
+    for _attempt in range(4):
         k = None
         try:
             k = _acquire(browser, timeout)
             raw = _run(_render(k, specs), timeout)
             return [_PROLOG.sub("", svg.decode("utf-8"), count=1) for svg in raw]
-        except Exception as exc:  # any failure: fresh browser once, then give up
-            error = exc
-            if k is not None:
-                _discard(k)
-    raise ChartExportError(
-        f"Chart export failed twice (browser {browser}): {type(error).__name__}: {error}"
-    ) from error
+        except KaleidoError:  # plotly.js refused a figure: the browser is fine, a retry would fail
+            logger.exception("Chart export: a figure could not be drawn")
+            raise ChartExportError(_FIGURE_FAILED) from None
+        except ChartExportError:
+            raise
+        except Exception:  # the browser died, hung or would not start: replace it
+            if k is None or _discard(k):
+                broken += 1
+                logger.warning("Chart export: browser %s failed", browser, exc_info=True)
+                if broken == 2:
+                    break
+    logger.error("Chart export: giving up after the browser %s failed", browser)
+    raise ChartExportError(_BROWSER_FAILED)
 
 
 def shutdown() -> None:
@@ -202,11 +362,13 @@ def shutdown() -> None:
     global _kaleido
     with _lock:
         k, _kaleido = _kaleido, None
-        if k is None or _loop is None:
-            return
+    if k is not None and _loop is not None:
         future = asyncio.run_coroutine_threadsafe(_close(k, polite=True), _loop)
-    with contextlib.suppress(Exception):  # at exit, nothing useful is left to do
-        future.result(_CLOSE_TIMEOUT * 2 + 1)
+        with contextlib.suppress(Exception):  # at exit, nothing useful is left to do
+            future.result(_CLOSE_TIMEOUT * 2 + 1)
+    with _lock:  # then our folder, unless another thread has opened a browser in it since
+        if _kaleido is None and _folder is not None and _folder.name == str(os.getpid()):
+            shutil.rmtree(_folder, ignore_errors=True)
 
 
 atexit.register(shutdown)

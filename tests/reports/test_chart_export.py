@@ -14,6 +14,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from threading import Barrier
 
 import plotly.graph_objects as go
 import pytest
@@ -38,9 +39,25 @@ def radar(title: str, labels: tuple[str, ...] = ("Speed", "Power", "Grace")) -> 
     return fig
 
 
+class UndrawableFigure(go.Figure):
+    """A figure plotly.js refuses: kaleido reports "error 400: non-array figure data"."""
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "data": {}}
+
+
+def assert_says_what_to_do(error: ChartExportError, *server_paths: str) -> None:
+    message = str(error)
+    assert "administrator" in message
+    assert "Traceback" not in message and 'File "' not in message
+    for path in (*server_paths, os.getcwd(), sys.prefix):
+        assert path not in message
+
+
 def browser_pid() -> int:
-    # choreographer keeps the Popen of the browser (its pipe wrapper, leader of a new
-    # process group that also holds Chromium and its helpers) as Browser.subprocess.
+    # choreographer keeps the Popen of the browser (the guard chart_export starts it through,
+    # leader of a new process group that also holds Chromium and its helpers) as
+    # Browser.subprocess.
     return chart_export._kaleido.subprocess.pid
 
 
@@ -77,14 +94,68 @@ def test_it_gives_each_of_several_threads_its_own_figures() -> None:
         assert [m for m in markers if m in svg] == [marker]
 
 
-def test_it_fails_fast_and_clearly_without_a_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_fails_fast_and_clearly_without_a_browser(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     assert find_browser() is None
     start = time.monotonic()
-    with pytest.raises(ChartExportError, match="No Chromium browser found") as info:
+    with pytest.raises(ChartExportError, match="no Chromium browser") as info:
         figures_to_svg([radar("Nothing")])
     assert time.monotonic() - start < 1
-    assert "/nonexistent/chromium" in str(info.value)
+    assert_says_what_to_do(info.value, "/nonexistent/chromium")
+    assert "BROWSER_PATH='/nonexistent/chromium'" in caplog.text  # the details are in the log
+
+
+def test_it_tells_the_user_what_to_do_when_the_browser_will_not_start(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    not_chromium = tmp_path / "chromium"
+    not_chromium.write_text("#!/bin/sh\nexit 1\n")
+    not_chromium.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(not_chromium))
+    chart_export.shutdown()  # so the next export starts the browser BROWSER_PATH names
+    with pytest.raises(ChartExportError) as info:
+        figures_to_svg([radar("Nothing")], timeout=10)
+    assert_says_what_to_do(info.value, str(tmp_path))
+    assert str(not_chromium) in caplog.text and "Traceback" in caplog.text
+
+
+@needs_browser
+def test_it_keeps_other_requests_exporting_when_one_figure_fails(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    figures_to_svg([radar("Warm-up")])
+    warm_pid = browser_pid()
+    start_together = Barrier(4, timeout=60)
+
+    def export_good(thread: int) -> list[tuple[str, str]]:
+        start_together.wait()
+        markers = [f"Good{thread}x{call}x" for call in range(3)]
+        return [(m, figures_to_svg([radar(m)])[0]) for m in markers]
+
+    def export_bad() -> list[ChartExportError]:
+        start_together.wait()
+        errors = []
+        for _call in range(3):
+            with pytest.raises(ChartExportError) as info:
+                figures_to_svg([radar("Fine-one"), UndrawableFigure(radar("Undrawable"))])
+            errors.append(info.value)
+        return errors
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        bad = pool.submit(export_bad)
+        good = [pool.submit(export_good, thread) for thread in range(3)]
+        results = [pair for future in good for pair in future.result()]
+        errors = bad.result()
+
+    markers = [m for m, _ in results]
+    for marker, svg in results:
+        assert [m for m in markers if m in svg] == [marker]
+    for error in errors:
+        assert_says_what_to_do(error)
+    assert "non-array figure data" in caplog.text  # plotly.js's reason, for the administrator
+    assert browser_pid() == warm_pid  # a figure's fault: the browser was not restarted for it
 
 
 @needs_browser
