@@ -206,6 +206,19 @@ def check_document(doc: FrameworkDocument) -> list[Problem]:
             problems.append(
                 Problem(doc.path, doc.where(at + ".levels"), f"{item['key']}: descriptors repeat")
             )
+        labels = [level["label"].strip().lower() for level in item["levels"] if "label" in level]
+        if labels and len(labels) != len(values):
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.where(at + ".levels"),
+                    f"{item['key']}: labels its own levels, so needs a label on every level",
+                )
+            )
+        elif len(set(labels)) != len(labels):
+            problems.append(
+                Problem(doc.path, doc.where(at + ".levels"), f"{item['key']}: labels repeat")
+            )
         if item.get("related") and "related_framework" not in data:
             problems.append(
                 Problem(
@@ -234,11 +247,21 @@ def canonical(data: dict) -> dict:
             "context": item.get("context", False),
             "questions": item.get("questions", []),
             "related": sorted(item.get("related", [])),  # a set: order carries no meaning
-            "levels": [
-                {"value": level["value"], "descriptor": level["descriptor"].strip()}
-                for level in sorted(item["levels"], key=lambda level: level["value"])
-            ],
+            "levels": [_canonical_level(level) for level in sorted(item["levels"], key=_value)],
         }
         for item in data["items"]
     ]
+    return out
+
+
+def _value(level: dict) -> int:
+    return level["value"]
+
+
+def _canonical_level(level: dict) -> dict:
+    # A label only where the file gives one, so files written before labels existed keep the
+    # content hash they were locked with.
+    out = {"value": level["value"], "descriptor": level["descriptor"].strip()}
+    if "label" in level:
+        out["label"] = level["label"].strip()
     return out

@@ -123,11 +123,34 @@ class Item(models.Model):
     def __str__(self):
         return self.title
 
+    def level_labels(self) -> list[tuple[int, str]]:
+        """(value, label) for each level of the scale, in order: the item's own label where it
+        has one (a context factor such as Place names its levels for circumstances, not
+        progress), else the version's.
+
+        No queries when the version's levels and the item's descriptors are prefetched, as
+        frameworks.selectors.framework_version_get does.
+        """
+        own = {descriptor.value: descriptor.label for descriptor in self.descriptors.all()}
+        return [
+            (level.value, own.get(level.value) or level.label)
+            for level in self.version.levels.all()
+        ]
+
+    @property
+    def has_own_labels(self) -> bool:
+        return any(descriptor.label for descriptor in self.descriptors.all())
+
 
 class LevelDescriptor(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="descriptors")
     value = models.PositiveSmallIntegerField()
     descriptor = models.TextField()
+    label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The item's own name for this level; blank to use the version's scale label.",
+    )
 
     class Meta:
         ordering = ["item", "value"]

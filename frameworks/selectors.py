@@ -1,9 +1,24 @@
 """Reads of framework content for pages, the API and exports."""
 
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from frameworks.models import Framework, FrameworkVersion, Item, VersionStatus, matrix_first
+from frameworks.changes import ItemChanges, ItemStatus, version_changes
+from frameworks.models import (
+    Framework,
+    FrameworkVersion,
+    Item,
+    LevelDescriptor,
+    VersionStatus,
+    matrix_first,
+)
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+VERSION = re.compile(r"[0-9]{1,4}\.[0-9]{1,4}")
 
 
 def frameworks_with_versions() -> QuerySet[Framework]:
@@ -15,8 +30,11 @@ def frameworks_with_versions() -> QuerySet[Framework]:
 def framework_version_get(*, slug: str, version: str | None = None) -> FrameworkVersion:
     """A version with its scale, items, descriptors and relations loaded (4 queries after this).
 
-    Without a version: the latest published one.
+    Without a version: the latest published one. A slug or version that cannot exist (a NUL
+    byte, a path) is a 404 before it reaches the database, which may refuse it otherwise.
     """
+    if not SLUG.fullmatch(slug) or (version is not None and not VERSION.fullmatch(version)):
+        raise Http404("No such framework version")
     versions = FrameworkVersion.objects.select_related("framework", "related_version__framework")
     versions = versions.filter(framework__slug=slug)
     if version is None:
@@ -35,6 +53,59 @@ def framework_version_get(*, slug: str, version: str | None = None) -> Framework
     if found is None:
         raise Http404(f"No framework version {slug} {version or '(latest published)'}")
     return found
+
+
+@dataclass
+class VersionPage:
+    """A version as its page shows it: beside the framework's other versions, and with what
+    changed since the version before it, item by item."""
+
+    version: FrameworkVersion
+    versions: list[FrameworkVersion]  # every version of the framework, newest first
+    previous: FrameworkVersion | None = None
+    newer: list[FrameworkVersion] = field(default_factory=list)
+    changes: list[ItemChanges] = field(default_factory=list)
+
+    @cached_property
+    def changed(self) -> dict[str, ItemChanges]:
+        """Items added, changed or removed since the previous version, by key."""
+        return {c.key: c for c in self.changes if c.status != ItemStatus.UNCHANGED}
+
+    @cached_property
+    def unchanged(self) -> list[ItemChanges]:
+        return [c for c in self.changes if c.status == ItemStatus.UNCHANGED]
+
+
+def framework_version_page(*, slug: str, version: str) -> VersionPage:
+    """The version (see framework_version_get), its framework's versions (1 query) and, if an
+    older version exists, the changes since it (5 more queries)."""
+    shown = framework_version_get(slug=slug, version=version)
+    versions = list(
+        FrameworkVersion.objects.filter(framework_id=shown.framework_id)
+        .select_related("framework")
+        .order_by("-major", "-minor")
+    )
+    key = (shown.major, shown.minor)
+    older = [v for v in versions if (v.major, v.minor) < key]
+    page = VersionPage(
+        version=shown,
+        versions=versions,
+        newer=[v for v in versions if (v.major, v.minor) > key and v.status != VersionStatus.DRAFT],
+    )
+    if older:
+        page.previous = framework_version_get(slug=slug, version=older[0].version)
+        titles = {
+            other.key: other.title
+            for each in (page.previous, shown)
+            for item in each.items.all()
+            for other in item.related.all()
+        }
+        page.changes = version_changes(
+            framework_version_document(page.previous),
+            framework_version_document(shown),
+            related_titles=titles,
+        )
+    return page
 
 
 def latest_published_versions() -> list[FrameworkVersion]:
@@ -83,9 +154,16 @@ def framework_version_document(version: FrameworkVersion) -> dict:
             questions=item.questions,
             prompts=item.prompts,
             section=item.section,
-            levels=[{"value": d.value, "descriptor": d.descriptor} for d in item.descriptors.all()],
+            levels=[_level_entry(descriptor) for descriptor in item.descriptors.all()],
             related=[other.key for other in item.related.all()],
         )
         items.append(entry)
     doc["items"] = items
     return doc
+
+
+def _level_entry(descriptor: LevelDescriptor) -> dict:
+    entry = {"value": descriptor.value, "descriptor": descriptor.descriptor}
+    if descriptor.label:
+        entry["label"] = descriptor.label
+    return entry

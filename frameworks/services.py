@@ -193,7 +193,12 @@ def _load_document(doc: FrameworkDocument) -> str:
     )
     items = _items_upsert(version, data["items"], doc)
     LevelDescriptor.objects.bulk_create(
-        LevelDescriptor(item=obj, value=level["value"], descriptor=level["descriptor"])
+        LevelDescriptor(
+            item=obj,
+            value=level["value"],
+            descriptor=level["descriptor"],
+            label=level.get("label", ""),
+        )
         for obj, item in zip(items, data["items"], strict=True)
         for level in item["levels"]
     )

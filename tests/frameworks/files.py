@@ -10,6 +10,15 @@ from frameworks.documents import FIXTURES_DIR
 
 MATRIX_FILE = FIXTURES_DIR / "lga-maturity-matrix-1.0.yaml"
 LESSONS_FILE = FIXTURES_DIR / "kingsfund-16-lessons-1.0.yaml"
+MATRIX_1_1_FILE = FIXTURES_DIR / "lga-maturity-matrix-1.1.yaml"
+LESSONS_1_1_FILE = FIXTURES_DIR / "kingsfund-16-lessons-1.1.yaml"
+# Every published version of each framework, oldest first.
+PUBLISHED_FILES = {
+    ("lga-maturity-matrix", "1.0"): MATRIX_FILE,
+    ("lga-maturity-matrix", "1.1"): MATRIX_1_1_FILE,
+    ("kingsfund-16-lessons", "1.0"): LESSONS_FILE,
+    ("kingsfund-16-lessons", "1.1"): LESSONS_1_1_FILE,
+}
 
 
 @cache
@@ -17,13 +26,18 @@ def _published(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def published_data(slug: str, version: str) -> dict:
+    """A published version as parsed data: a fresh copy each call, free to change."""
+    return copy.deepcopy(_published(PUBLISHED_FILES[slug, version]))
+
+
 def matrix_data() -> dict:
-    """The published matrix as parsed data: a fresh copy each call, free to change."""
-    return copy.deepcopy(_published(MATRIX_FILE))
+    """Matrix 1.0, the version most tests change into drafts of their own."""
+    return published_data("lga-maturity-matrix", "1.0")
 
 
 def lessons_data() -> dict:
-    return copy.deepcopy(_published(LESSONS_FILE))
+    return published_data("kingsfund-16-lessons", "1.0")
 
 
 def as_draft(data: dict, version: str) -> dict:

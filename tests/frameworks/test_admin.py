@@ -88,3 +88,13 @@ def test_it_lets_a_factor_of_a_draft_be_edited(admin_client, matrix_draft):
 def test_it_opens_the_add_page(admin_client, model):
     response = admin_client.get(reverse(f"admin:frameworks_{model._meta.model_name}_add"))
     assert response.status_code == 200
+
+
+def test_it_shows_the_labels_place_gives_its_own_levels(admin_client):
+    place = Item.objects.get(
+        version__version="1.1", version__framework__slug="lga-maturity-matrix", key="place"
+    )
+    response = admin_client.get(_url(place, "change"))
+    assert response.status_code == 200
+    assert "Highly complex" in response.text
+    assert "Fairly simple" in response.text

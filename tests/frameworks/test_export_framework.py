@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from frameworks.documents import canonical, parse_file
 from tests.frameworks.files import (
-    MATRIX_FILE,
+    PUBLISHED_FILES,
     as_draft,
     as_published,
     matrix_data,
@@ -32,35 +32,44 @@ def _load(*paths) -> str:
 
 def test_it_prints_the_matrix_with_its_scale_and_factors():
     document = _export("lga-maturity-matrix")
-    assert (document["slug"], document["version"]) == ("lga-maturity-matrix", "1.0")
+    assert (document["slug"], document["version"]) == ("lga-maturity-matrix", "1.1")
     assert document["title"] == "Integration maturity matrix: nine factors"
-    assert document["source"]["document"] == "Carnall Farrar for the LGA"
+    assert document["source"]["document"] == "LGA, The journey to integration (2016)"
     assert [(level["value"], level["label"]) for level in document["scale"]][::3] == [
         (1, "Emerging"),
         (4, "Extensive development"),
     ]
     assert set(document["scale"][0]) == {"value", "label", "description"}
-    place = document["items"][1]
+    impact, place = document["items"][:2]
     assert {"key", "title", "summary", "levels", "related"} <= set(place)
     assert (place["key"], place["title"], place["context"]) == ("place", "Place", True)
     assert [level["value"] for level in place["levels"]] == [1, 2, 3, 4]
-    assert set(place["levels"][0]) == {"value", "descriptor"}
+    # Place names its own levels; a factor on the common scale carries no labels.
+    assert set(place["levels"][0]) == {"value", "descriptor", "label"}
+    assert place["levels"][3]["label"] == "Simple"
+    assert set(impact["levels"][0]) == {"value", "descriptor"}
 
 
-def test_it_prints_what_the_fixture_file_says():
+@pytest.mark.parametrize(("slug", "version"), list(PUBLISHED_FILES), ids="-".join)
+def test_it_prints_what_the_fixture_file_says(slug, version):
     # Same content as the published file: the export is a faithful copy, not a summary.
-    assert canonical(_export("lga-maturity-matrix")) == canonical(parse_file(MATRIX_FILE).data)
+    exported = _export(slug, "--version", version)
+    assert canonical(exported) == canonical(parse_file(PUBLISHED_FILES[slug, version]).data)
 
 
 def test_it_names_the_factors_each_lesson_bears_on():
     lessons = {item["key"]: item for item in _export("kingsfund-16-lessons")["items"]}
     assert lessons["lesson-12"]["related"] == ["information-management", "governance"]
-    assert len(lessons["lesson-16"]["related"]) == 9
+    assert len(lessons["lesson-16"]["related"]) == 8  # every factor but the context one
+    older = {
+        item["key"]: item for item in _export("kingsfund-16-lessons", "--version", "1.0")["items"]
+    }
+    assert len(older["lesson-16"]["related"]) == 9
 
 
 def test_it_exports_the_latest_published_version_by_default(tmp_path, lock_path):
     _load(write_framework(tmp_path, as_draft(matrix_data(), "3.0")))
-    assert _export("lga-maturity-matrix")["version"] == "1.0"  # a draft is not the default
+    assert _export("lga-maturity-matrix")["version"] == "1.1"  # a draft is not the default
     published = write_framework(tmp_path, as_published(matrix_data(), "2.0"))
     call_command("lock_frameworks", str(published), stdout=StringIO())
     _load(published)
@@ -83,10 +92,39 @@ def test_it_refuses_an_unknown_version():
         _export("lga-maturity-matrix", "--version", "7.0")
 
 
-@pytest.mark.parametrize("slug", ["lga-maturity-matrix", "kingsfund-16-lessons"])
-def test_it_loads_its_own_export_back_unchanged(tmp_path, slug):
-    first = _export(slug)
+@pytest.mark.parametrize("version", ["\x00", "1.0\x00", "../1.0", "1" * 300])
+def test_it_refuses_a_version_that_cannot_exist(version):
+    # A NUL byte would make PostgreSQL raise; the command says what is wrong instead.
+    with pytest.raises(CommandError, match="No such framework version"):
+        _export("lga-maturity-matrix", "--version", version)
+
+
+def test_it_refuses_a_slug_that_cannot_exist():
+    with pytest.raises(CommandError, match="No such framework version"):
+        _export("lga-maturity-matrix\x00")
+
+
+@pytest.mark.parametrize(("slug", "version"), list(PUBLISHED_FILES), ids="-".join)
+def test_it_loads_its_own_export_back_unchanged(tmp_path, slug, version):
+    first = _export(slug, "--version", version)
     path = tmp_path / "x.json"
     path.write_text(json.dumps(first, indent=2, ensure_ascii=False), encoding="utf-8")
     assert "0 created, 0 updated, 1 unchanged" in _load(path)
-    assert _export(slug) == first
+    assert _export(slug, "--version", version) == first
+
+
+def test_it_loads_an_export_of_a_draft_with_labels_back_with_its_labels(tmp_path):
+    data = as_draft(matrix_data(), "3.0")
+    for level, label in zip(data["items"][0]["levels"], "ABCD", strict=True):
+        level["label"] = f"Stage {label}"
+    _load(write_framework(tmp_path, data))
+    exported = _export("lga-maturity-matrix", "--version", "3.0")
+    assert [level["label"] for level in exported["items"][0]["levels"]] == [
+        "Stage A",
+        "Stage B",
+        "Stage C",
+        "Stage D",
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    assert "0 created, 0 updated, 1 unchanged" in _load(path)

@@ -59,8 +59,8 @@ def test_it_changes_nothing_when_run_twice():
     counts = (Item.objects.count(), LevelDescriptor.objects.count())
     loaded_at = list(FrameworkVersion.objects.values_list("loaded_at", flat=True))
     # The session set-up already ran it once.
-    assert "Frameworks: 0 created, 0 updated, 2 unchanged (2 file(s) checked)." in _load()
-    assert "0 created, 0 updated, 2 unchanged" in _load()
+    assert "Frameworks: 0 created, 0 updated, 4 unchanged (4 file(s) checked)." in _load()
+    assert "0 created, 0 updated, 4 unchanged" in _load()
     assert (Item.objects.count(), LevelDescriptor.objects.count()) == counts
     assert list(FrameworkVersion.objects.values_list("loaded_at", flat=True)) == loaded_at
 
@@ -102,6 +102,44 @@ def test_it_refuses_a_related_key_that_is_not_a_factor(tmp_path):
     problems = _refused(tmp_path, path)
     assert "lesson-01: 'finance' is not an item of lga-maturity-matrix@1.0" in problems
     assert not FrameworkVersion.objects.filter(version="2.0").exists()
+
+
+def _label_place(data: dict, labels: list[str]) -> None:
+    for level, label in zip(data["items"][1]["levels"], labels, strict=True):
+        level["label"] = label
+
+
+def test_it_loads_the_labels_a_factor_gives_its_own_levels(tmp_path):
+    data = as_draft(matrix_data(), "2.0")
+    _label_place(data, ["Tangled", "Knotty", "Tidy", "Clear"])
+    _load(write_framework(tmp_path, data))
+    place = Item.objects.get(version__version="2.0", key="place")
+    assert place.level_labels() == [(1, "Tangled"), (2, "Knotty"), (3, "Tidy"), (4, "Clear")]
+    impact = Item.objects.get(version__version="2.0", key="impact")
+    assert impact.level_labels()[0] == (1, "Emerging")
+
+
+def test_it_refuses_labels_on_only_some_levels_of_a_factor(tmp_path):
+    data = as_draft(matrix_data(), "2.0")
+    data["items"][1]["levels"][0]["label"] = "Tangled"
+    path = write_framework(tmp_path, data)
+    problems = _refused(tmp_path, path)
+    assert "place: labels its own levels, so needs a label on every level" in problems
+    assert f"{path}: line " in problems
+
+
+def test_it_refuses_a_label_used_for_two_levels(tmp_path):
+    data = as_draft(matrix_data(), "2.0")
+    _label_place(data, ["Tangled", "Tidy", "tidy", "Clear"])
+    problems = _refused(tmp_path, write_framework(tmp_path, data))
+    assert "place: labels repeat" in problems
+
+
+def test_it_refuses_a_label_too_short_to_read(tmp_path):
+    data = as_draft(matrix_data(), "2.0")
+    _label_place(data, ["A", "Bb", "Cc", "Dd"])
+    problems = _refused(tmp_path, write_framework(tmp_path, data))
+    assert "(items[1].levels[0].label): 'A' is too short" in problems
 
 
 def test_it_refuses_a_duplicate_factor_key(tmp_path):
