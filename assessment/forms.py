@@ -142,7 +142,7 @@ class ResponseForm(forms.Form):
         self.fields["revision"].initial = revision
         self.items = items
         for item in items:
-            levels = [(str(lv.value), f"{lv.value} {lv.label}") for lv in item.version.levels.all()]
+            levels = [(str(lv.value), f"{lv.value} {lv.label}") for lv in item.level_labels()]
             saved = responses.get(item.pk)
             prefix = f"i{item.pk}"
             self.fields[f"{prefix}_current"] = forms.TypedChoiceField(
@@ -179,9 +179,7 @@ class ResponseForm(forms.Form):
             descriptors = {d.value: d.descriptor for d in item.descriptors.all()}
             yield {
                 "item": item,
-                "options": [
-                    (lv, descriptors.get(lv.value, "")) for lv in item.version.levels.all()
-                ],
+                "options": [(lv, descriptors.get(lv.value, "")) for lv in item.level_labels()],
                 "current": self[f"{prefix}_current"],
                 "target": self[f"{prefix}_target"],
                 "evidence": self[f"{prefix}_evidence"],

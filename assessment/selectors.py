@@ -6,13 +6,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from assessment.models import Assessment, Consensus, Membership, Place, Respondent, Response
 from assessment.statistics import Spread, spread
-from frameworks.models import FrameworkVersion, Item, ScaleLevel, matrix_first
+from frameworks.models import FrameworkVersion, Item, Level, matrix_first
 
 
 @dataclass
 class ItemSummary:
     item: Item
-    levels: list[ScaleLevel]
+    levels: list[Level]  # as the item names them (a context factor has its own names)
     responses: list[Response] = field(default_factory=list)
     consensus: Consensus | None = None
 
@@ -35,7 +35,7 @@ class ItemSummary:
     def label(self, value: int | None) -> str:
         return next((f"{lv.value} {lv.label}" for lv in self.levels if lv.value == value), "—")
 
-    def counts(self) -> list[tuple[ScaleLevel, int]]:
+    def counts(self) -> list[tuple[Level, int]]:
         """How many chose each level as current: the anonymised view of the answers."""
         return [(lv, sum(1 for r in self.responses if r.current == lv.value)) for lv in self.levels]
 
@@ -68,7 +68,7 @@ def assessment_summaries(
 ) -> list[ItemSummary]:
     """Every item of a round with its responses, spread and consensus (6 queries)."""
     items = assessment_items(assessment)
-    summaries = {i.pk: ItemSummary(item=i, levels=list(i.version.levels.all())) for i in items}
+    summaries = {i.pk: ItemSummary(item=i, levels=i.level_labels()) for i in items}
     responses = Response.objects.filter(respondent__assessment=assessment).select_related(
         "respondent"
     )

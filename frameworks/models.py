@@ -4,6 +4,8 @@ Content is loaded from the files in fixtures/frameworks/ and a published version
 changes (see frameworks.services). Assessments pin the versions they were scored against.
 """
 
+from typing import NamedTuple
+
 from django.db import models
 
 
@@ -123,7 +125,7 @@ class Item(models.Model):
     def __str__(self):
         return self.title
 
-    def level_labels(self) -> list[tuple[int, str]]:
+    def level_labels(self) -> list["Level"]:
         """(value, label) for each level of the scale, in order: the item's own label where it
         has one (a context factor such as Place names its levels for circumstances, not
         progress), else the version's.
@@ -133,13 +135,20 @@ class Item(models.Model):
         """
         own = {descriptor.value: descriptor.label for descriptor in self.descriptors.all()}
         return [
-            (level.value, own.get(level.value) or level.label)
+            Level(level.value, own.get(level.value) or level.label)
             for level in self.version.levels.all()
         ]
 
     @property
     def has_own_labels(self) -> bool:
         return any(descriptor.label for descriptor in self.descriptors.all())
+
+
+class Level(NamedTuple):
+    """A level of the scale as one item names it."""
+
+    value: int
+    label: str
 
 
 class LevelDescriptor(models.Model):

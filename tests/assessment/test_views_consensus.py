@@ -262,11 +262,13 @@ def test_it_shows_a_closed_round_s_position_read_only(client, lead, scored_round
 
 def test_it_answers_404_for_an_item_that_is_not_in_the_round(client, lead, scored_round):
     client.force_login(lead)
-    stranger = Item.objects.exclude(version__assessments=scored_round).first()
+    # The same factor in the version this round did not pin: an item, but not this round's.
+    stranger = Item.objects.exclude(version__assessments=scored_round).get(
+        key="impact", version__version="1.0"
+    )
     missing = Item.objects.order_by("-pk").first().pk + 1
     url = f"/assessments/{scored_round.pk}/consensus/"
-    if stranger is not None:
-        assert client.get(f"{url}{stranger.pk}/").status_code == 404
+    assert client.get(f"{url}{stranger.pk}/").status_code == 404
     assert client.get(f"{url}{missing}/").status_code == 404
 
 
