@@ -30,7 +30,7 @@ from assessment.models import (
     Sharing,
 )
 from assessment.signals import round_closed
-from frameworks.models import Item
+from frameworks.models import FrameworkVersion, Item, VersionStatus, matrix_first
 from frameworks.selectors import latest_published_versions
 
 DEMO_PASSWORD = "integration-demo"
@@ -154,12 +154,10 @@ def _email(first: str, last: str, code: str) -> str:
 def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict:
     """Create the demo (idempotently) and, if asked, extra synthetic places for scale tests."""
     versions = latest_published_versions()
-    items = list(
-        Item.objects.filter(version__in=versions)
-        .select_related("version__framework")
-        .prefetch_related("version__levels")
-        .order_by("-version__framework__kind", "position")
-    )
+    items = _items_of(versions)
+    # The earliest rounds were scored on the first published versions: the demo shows both.
+    first_versions = _first_published_versions()
+    editions = {True: (first_versions, _items_of(first_versions)), False: (versions, items)}
     counts = {"places": 0, "rounds": 0, "responses": 0}
     seeded_before = set(Assessment.objects.values_list("pk", flat=True))
     with transaction.atomic():
@@ -185,16 +183,28 @@ def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict
             viewer = _user("Board", "Member", f"board@{spec['code']}.example.org")
             Membership.objects.create(user=viewer, place=place, role=Role.VIEWER)
             rng = random.Random(spec["code"])
-            profile = {item.pk: _base_level(rng, item) for item in items}
+            profile = {item.key: _base_level(rng, item) for item in items}
             for months_ago, (period, status, sharing) in zip(
                 range(len(spec["rounds"]) * 6 - 6, -1, -6), spec["rounds"], strict=True
             ):
                 started = date.today() - timedelta(days=30 * months_ago)
                 people_in_round = [lead, *people]
-                _round(place, period, status, sharing, versions, items, people_in_round, profile,
-                       rng, lead, started)  # fmt: skip
+                pinned, pinned_items = editions[period == FIRST_EDITION_PERIOD]
+                _round(
+                    place,
+                    period,
+                    status,
+                    sharing,
+                    pinned,
+                    pinned_items,
+                    people_in_round,
+                    profile,
+                    rng,
+                    lead,
+                    started,
+                )
                 # Places improve between rounds.
-                profile = {pk: v + (rng.random() < 0.35) for pk, v in profile.items()}
+                profile = {key: v + (rng.random() < 0.35) for key, v in profile.items()}
                 counts["rounds"] += 1
             counts["places"] += 1
         counts["places"] += _synthetic_places(
@@ -205,6 +215,29 @@ def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict
         for assessment in closed.select_related("place"):
             round_closed.send(sender=Assessment, assessment=assessment)
     return counts
+
+
+FIRST_EDITION_PERIOD = "2025 Q4"
+
+
+def _items_of(versions: list[FrameworkVersion]) -> list[Item]:
+    return list(
+        Item.objects.filter(version__in=versions)
+        .select_related("version__framework")
+        .prefetch_related("version__levels")
+        .order_by("-version__framework__kind", "position")
+    )
+
+
+def _first_published_versions() -> list[FrameworkVersion]:
+    first: dict[int, FrameworkVersion] = {}
+    for version in (
+        FrameworkVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .select_related("framework")
+        .order_by("major", "minor")
+    ):
+        first.setdefault(version.framework_id, version)
+    return matrix_first(first.values())
 
 
 def _base_level(rng: random.Random, item) -> int:
@@ -235,7 +268,7 @@ def _round(place, period, status, sharing, versions, items, people, profile, rng
         drafting = status == RoundStatus.OPEN and index % 2 == 1
         chosen = items[: len(items) // 2] if drafting else items
         for item in chosen:
-            responses.append(_response(rng, respondent, item, profile[item.pk]))
+            responses.append(_response(rng, respondent, item, profile[item.key]))
         if not drafting:
             respondent.submitted_at = now
     Respondent.objects.bulk_update(respondents, ["submitted_at"])
@@ -244,8 +277,8 @@ def _round(place, period, status, sharing, versions, items, people, profile, rng
         agreed = items if status == RoundStatus.CLOSED else items[:12]
         Consensus.objects.bulk_create(
             Consensus(
-                assessment=assessment, item=item, current=_clamp(profile[item.pk], item),
-                target=_clamp(profile[item.pk] + 1, item), recorded_by=lead,
+                assessment=assessment, item=item, current=_clamp(profile[item.key], item),
+                target=_clamp(profile[item.key] + 1, item), recorded_by=lead,
                 rationale="Agreed at the workshop after discussing the evidence.",
             )
             for item in agreed
@@ -278,7 +311,7 @@ def _synthetic_places(count, per_round, versions, items, counts) -> int:
             code=code, name=f"Place {n:03d}", kind=kinds[n % 3], region=regions[n % len(regions)]
         )
         rng = random.Random(code)
-        profile = {item.pk: _base_level(rng, item) for item in items}
+        profile = {item.key: _base_level(rng, item) for item in items}
         for period in ("2025 Q4", "2026 Q2"):
             assessment = Assessment.objects.create(
                 place=place, period=period, status=RoundStatus.CLOSED,
@@ -292,10 +325,10 @@ def _synthetic_places(count, per_round, versions, items, counts) -> int:
                 for i in range(1, per_round + 1)
             )
             Response.objects.bulk_create(
-                (_response(rng, r, item, profile[item.pk]) for r in respondents for item in items),
+                (_response(rng, r, item, profile[item.key]) for r in respondents for item in items),
                 batch_size=2000,
             )
             counts["responses"] += per_round * len(items)
-            profile = {pk: v + (rng.random() < 0.3) for pk, v in profile.items()}
+            profile = {key: v + (rng.random() < 0.3) for key, v in profile.items()}
         created += 1
     return created

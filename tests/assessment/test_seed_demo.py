@@ -98,3 +98,24 @@ def test_it_asks_for_the_frameworks_to_be_loaded_first():
     with pytest.raises(CommandError, match="load_frameworks"):
         _seed()
     assert not Place.objects.exists()
+
+
+def test_it_has_rounds_on_each_published_version_of_both_frameworks():
+    _seed()
+    pinned = {
+        (version.framework.slug, version.version)
+        for round_ in Assessment.objects.prefetch_related("framework_versions__framework")
+        for version in round_.framework_versions.all()
+    }
+    published = {
+        (version.framework.slug, version.version)
+        for version in FrameworkVersion.objects.filter(status="published").select_related(
+            "framework"
+        )
+    }
+    assert len(published) >= 4, "two versions of each framework are published"
+    assert pinned == published
+    riverside_first = Assessment.objects.get(place__code="riverside", period="2025 Q4")
+    assert (
+        riverside_first.framework_versions.get(framework__kind="maturity-matrix").version == "1.0"
+    )
