@@ -1,0 +1,33 @@
+"""The assessment pages, one module per part of a round's life."""
+
+from assessment.views.consensus import consensus_item, consensus_overview
+from assessment.views.imports import assessment_import, assessment_import_template
+from assessment.views.places import home, member_add, member_invite, place_detail
+from assessment.views.rounds import (
+    assessment_advance,
+    assessment_api,
+    assessment_detail,
+    assessment_history,
+    assessment_open,
+    assessment_share,
+)
+from assessment.views.scoring import assessment_reopen, assessment_respond
+
+__all__ = [
+    "assessment_advance",
+    "assessment_api",
+    "assessment_detail",
+    "assessment_history",
+    "assessment_import",
+    "assessment_import_template",
+    "assessment_open",
+    "assessment_reopen",
+    "assessment_respond",
+    "assessment_share",
+    "consensus_item",
+    "consensus_overview",
+    "home",
+    "member_add",
+    "member_invite",
+    "place_detail",
+]

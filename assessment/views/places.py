@@ -1,0 +1,86 @@
+"""Places and their people."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assessment import selectors, services
+from assessment.forms import (
+    MemberAddForm,
+)
+from assessment.models import Membership, Role
+from assessment.permissions import get_place_for_user
+from assessment.views.common import LEADS, base_url
+
+
+@login_required
+def home(request):
+    places = selectors.places_for_user(request.user)
+    return render(request, "assessment/home.html", {"nav": "home", "places": places})
+
+
+@login_required
+def place_detail(request, code):
+    place, role = get_place_for_user(request.user, code)
+    return _place_page(request, place, role, MemberAddForm())
+
+
+def _place_page(request, place, role, form, status=200):
+    """The place page: its rounds, its people, and the form to add someone."""
+    context = {
+        "place": place, "role": role, "form": form,
+        "members": Membership.objects.filter(place=place).select_related("user"),
+        "rounds": place.assessments.order_by("-created_at"),
+    }  # fmt: skip
+    return render(request, "assessment/place_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def member_add(request, code):
+    place, _ = get_place_for_user(request.user, code, roles=LEADS)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            added = services.member_add(
+                place=place, base_url=base_url(request), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            _say_invited(request, added.membership, added.invited)
+            return redirect("assessment-place", code=place.code)
+    return _place_page(request, place, Role.LEAD, form, status=400)
+
+
+def _say_invited(request: HttpRequest, membership: Membership, invited: bool | None) -> None:
+    email = membership.user.email
+    if invited is None:
+        messages.success(request, f"{email} added; they sign in with their existing password.")
+    elif invited:
+        messages.success(request, f"{email} added; they have been e-mailed a link.")
+    else:
+        messages.warning(
+            request,
+            f"{email} added, but the e-mail with their link could not be sent (the mail server "
+            f"did not answer). Use “Resend invitation” beside their name to try again.",
+        )
+
+
+@login_required
+@require_POST
+def member_invite(request: HttpRequest, code: str, membership_pk: int) -> HttpResponse:
+    place, _ = get_place_for_user(request.user, code, roles=LEADS)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "place"), pk=membership_pk, place=place
+    )
+    try:
+        services.member_invite(membership=membership, base_url=base_url(request))
+    except services.InvitationNotSent:
+        _say_invited(request, membership, invited=False)
+    else:
+        messages.success(request, f"Invitation sent again to {membership.user.email}.")
+    return redirect("assessment-place", code=place.code)
