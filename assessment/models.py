@@ -1,5 +1,7 @@
 """Places, their people, rounds of self-assessment, responses and consensus."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -48,12 +50,23 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Board viewer"
 
 
+class Sector(models.TextChoices):
+    """Where a member works: a split between the council and the NHS shows as such."""
+
+    NHS_PROVIDER = "nhs-provider", "NHS provider"
+    COMMISSIONER = "commissioner", "Commissioner"
+    LOCAL_AUTHORITY = "local-authority", "Local authority"
+    VOLUNTARY = "voluntary", "Voluntary and community sector"
+    OTHER = "other", "Other"
+
+
 class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role.choices)
+    sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -142,6 +155,12 @@ class Assessment(models.Model):
         default=False, help_text="Show each person's answers by name to the team and in reports."
     )
     sharing = models.CharField(max_length=10, choices=Sharing.choices, default=Sharing.PRIVATE)
+    # Why the round last stepped back (reopened), kept in its history with who and when.
+    status_reason = models.TextField(blank=True, max_length=EVIDENCE_MAX_LENGTH)
+    # The round this one follows on from: its open actions were carried over.
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_rounds"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -170,6 +189,10 @@ class Assessment(models.Model):
         return self.status == RoundStatus.CLOSED
 
     @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.deadline is not None and self.deadline < date.today()
+
+    @property
     def next_status(self) -> str | None:
         return NEXT_STATUS.get(self.status)
 
@@ -196,7 +219,11 @@ class Respondent(models.Model):
     # Bumped on every save of answers: the scoring form carries the revision it was drawn from,
     # so a stale tab is shown the newer answers instead of overwriting them.
     revision = models.PositiveIntegerField(default=0)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who takes part, who joined, submitted or was removed: participant changes are history.
+    history = HistoricalRecords(excluded_fields=["revision"])
 
     class Meta:
         ordering = ["assessment", "name"]
@@ -268,3 +295,75 @@ class Consensus(models.Model):
 
     def __str__(self):
         return f"{self.assessment} · {self.item.key}"
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in-progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class Action(models.Model):
+    """An owned step of a round's improvement plan, aimed at one or more of its items."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=EVIDENCE_MAX_LENGTH)
+    # Owners are often outside the app: a person and their organisation, as free text.
+    owner = models.CharField(max_length=200, blank=True)
+    owner_member = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    due = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    items = models.ManyToManyField(Item, related_name="+")
+    expected_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The action of the round before that this one continues.
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[items])
+
+    class Meta:
+        ordering = ["assessment", "due", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due is not None and self.due < date.today()
+
+
+class Reminder(models.Model):
+    """A reminder e-mailed to the people of a round who had not submitted."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    # Empty when the daily reminder command sent it.
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recipients = models.TextField(help_text="The names reminded, one a line.")
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.sent_at:%Y-%m-%d}"
+
+    @property
+    def names(self) -> list[str]:
+        return self.recipients.splitlines()

@@ -1,0 +1,56 @@
+"""Writes for places, rounds, responses, consensus and imports, one module per part.
+
+Everything is importable from here: `from assessment import services; services.<name>`.
+"""
+
+from assessment.services.consensus import (
+    ConsensusConflict,
+    consensus_record,
+)
+from assessment.services.imports import (
+    ImportSummary,
+    scores_import,
+)
+from assessment.services.places import (
+    InvitationNotSent,
+    MemberAdded,
+    display_name,
+    member_add,
+    member_invite,
+    participants_default,
+)
+from assessment.services.rounds import (
+    assessment_advance,
+    assessment_open,
+    assessment_share,
+)
+from assessment.services.scoring import (
+    SCORING_ENDED,
+    Answer,
+    ResponsesConflict,
+    respondent_for_user,
+    response_reopen,
+    responses_save,
+)
+
+__all__ = [
+    "Answer",
+    "ConsensusConflict",
+    "ImportSummary",
+    "InvitationNotSent",
+    "MemberAdded",
+    "ResponsesConflict",
+    "SCORING_ENDED",
+    "assessment_advance",
+    "assessment_open",
+    "assessment_share",
+    "consensus_record",
+    "display_name",
+    "member_add",
+    "member_invite",
+    "participants_default",
+    "respondent_for_user",
+    "response_reopen",
+    "responses_save",
+    "scores_import",
+]

@@ -1,0 +1,62 @@
+"""Writes of the team's agreed positions."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from assessment.models import (
+    Assessment,
+    Consensus,
+    RoundStatus,
+)
+from frameworks.models import Item
+
+
+class ConsensusConflict(Exception):
+    """Someone else saved this item since the form was drawn; carries their record."""
+
+    def __init__(self, current: Consensus):
+        self.current = current
+        super().__init__(f"{current.item} was saved by someone else")
+
+
+def consensus_record(
+    *,
+    assessment: Assessment,
+    item: Item,
+    current: int,
+    target: int,
+    rationale: str,
+    user,
+    revision: int,
+) -> Consensus:
+    """Record the agreed position on an item.
+
+    ``revision`` is the revision the facilitator's form was drawn from (0 when there was none).
+    If someone saved in between, ConsensusConflict carries their values and nothing is written.
+    """
+    values = {"current": current, "target": target, "rationale": rationale, "recorded_by": user}
+    try:
+        with transaction.atomic():
+            Assessment.objects.lock(assessment.pk).require_status(
+                RoundStatus.CONSENSUS,
+                refusal="Consensus can be recorded only while the round is at consensus.",
+            )
+            record = (
+                Consensus.objects.select_for_update()
+                .filter(assessment=assessment, item=item)
+                .first()
+            )
+            if record is None:
+                if revision != 0:
+                    raise ValidationError("This item's consensus has gone; reload the page.")
+                return Consensus.objects.create(assessment=assessment, item=item, **values)
+            if record.revision != revision:
+                raise ConsensusConflict(record)
+            for field, value in values.items():
+                setattr(record, field, value)
+            record.revision += 1
+            record.save()
+            return record
+    except IntegrityError:
+        # Two first saves at once: the other one won.
+        raise ConsensusConflict(Consensus.objects.get(assessment=assessment, item=item)) from None
