@@ -4,7 +4,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from assessment.models import Assessment, Consensus, Membership, Place, Respondent, Response
+from assessment.models import (
+    Assessment,
+    Consensus,
+    Membership,
+    Place,
+    Respondent,
+    Response,
+    RoundStatus,
+)
 from assessment.statistics import Spread, spread
 from frameworks.models import FrameworkVersion, Item, Level, matrix_first
 
@@ -130,3 +138,28 @@ def assessment_document(assessment: Assessment, summaries: list[ItemSummary]) ->
             for s in summaries
         ],
     }
+
+
+def previous_round(assessment: Assessment) -> Assessment | None:
+    """The round this one follows: the one it was started from, else the place's latest closed
+    round before it."""
+    if assessment.previous_id:
+        return assessment.previous
+    return (
+        Assessment.objects.filter(
+            place_id=assessment.place_id,
+            status=RoundStatus.CLOSED,
+            created_at__lt=assessment.created_at,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def previous_agreed_levels(assessment: Assessment) -> dict[str, int]:
+    """Last round's agreed current level by item key (factor and lesson keys are distinct), for
+    showing beside this round's items; empty when there is no earlier closed round."""
+    previous = previous_round(assessment)
+    if previous is None:
+        return {}
+    return dict(Consensus.objects.filter(assessment=previous).values_list("item__key", "current"))

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from assessment import views
 
@@ -31,4 +31,5 @@ urlpatterns = [
         name="assessment-import-template",
     ),
     path("api/assessments/<int:pk>/", views.assessment_api, name="assessment-api"),
+    path("", include("assessment.urls_actions")),
 ]

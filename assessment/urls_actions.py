@@ -1,0 +1,3 @@
+"""Routes of the improvement plan (actions of a round)."""
+
+urlpatterns: list = []
