@@ -120,10 +120,10 @@ AXES_RESET_ON_SUCCESS = True
 # Behind N reverse proxies, each appending the address it was reached from, the client is the
 # Nth address from the right of X-Forwarded-For (django-ipware counts the proxies *within* the
 # header, so one fewer). Without a proxy only REMOTE_ADDR counts: a forged header changes nothing.
-AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
-AXES_IPWARE_PROXY_COUNT = AXES_PROXY_COUNT - 1 if AXES_PROXY_COUNT else None
+PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)  # the environment's name, kept for deployments
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_PROXY_COUNT else ("REMOTE_ADDR",)
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
 )
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -108,12 +108,15 @@ class Comparison:
         for factor in self.factors:
             values = sorted(self.distribution.get(factor.key, []))
             out.append(
-                {"factor": factor, "count": len(values),
-                 "min": values[0] if values else None,
-                 "median": median(values) if values else None,
-                 "max": values[-1] if values else None,
-                 "chosen": [(r, r.values.get(factor.key)) for r in self.rounds]}
-            )  # fmt: skip
+                {
+                    "factor": factor,
+                    "count": len(values),
+                    "min": values[0] if values else None,
+                    "median": median(values) if values else None,
+                    "max": values[-1] if values else None,
+                    "chosen": [(r, r.values.get(factor.key)) for r in self.rounds],
+                }
+            )
         return out
 
 

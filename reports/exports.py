@@ -11,15 +11,15 @@ from assessment.models import Response
 from reports.compare import RoundColumn
 from reports.models import RoundItemResult
 
-SUMMARY_HEADER = [
-    "place_code", "place_name", "period", "framework", "framework_version", "item_key",
-    "item_title", "agreed_current", "agreed_target", "current", "target", "median", "minimum",
-    "maximum", "responses", "split",
-]  # fmt: skip
-DETAIL_HEADER = [
-    "place_code", "place_name", "period", "framework", "framework_version", "item_key",
-    "item_title", "respondent", "current", "target", "confidence", "evidence",
-]  # fmt: skip
+# Column names as analysts' tools read them: one word each, so a split on spaces lists them.
+SUMMARY_HEADER = (
+    "place_code place_name period framework framework_version item_key item_title"
+    " agreed_current agreed_target current target median minimum maximum responses split"
+).split()
+DETAIL_HEADER = (
+    "place_code place_name period framework framework_version item_key item_title"
+    " respondent current target confidence evidence"
+).split()
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,11 +45,23 @@ def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
     for r in results:
         column, item = by_id[r.assessment_id], r.item
         yield [
-            column.place_code, column.place_name, column.assessment.period,
-            item.version.framework.slug, item.version.version, item.key, item.title,
-            r.agreed_current, r.agreed_target, _number(r.current), _number(r.target),
-            _number(r.median), r.minimum, r.maximum, r.responses, "yes" if r.split else "no",
-        ]  # fmt: skip
+            column.place_code,
+            column.place_name,
+            column.assessment.period,
+            item.version.framework.slug,
+            item.version.version,
+            item.key,
+            item.title,
+            r.agreed_current,
+            r.agreed_target,
+            _number(r.current),
+            _number(r.target),
+            _number(r.median),
+            r.minimum,
+            r.maximum,
+            r.responses,
+            "yes" if r.split else "no",
+        ]
 
 
 def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
@@ -60,13 +72,27 @@ def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
         Response.objects.filter(
             respondent__assessment__in=list(by_id), respondent__submitted_at__isnull=False
         )
-        .order_by("respondent__assessment_id", "respondent__name",
-                  "-item__version__framework__kind", "item__position")
-        .values_list("respondent__assessment_id", "respondent_id", "respondent__name",
-                     "item__version__framework__slug", "item__version__version", "item__key",
-                     "item__title", "current", "target", "confidence", "evidence")
+        .order_by(
+            "respondent__assessment_id",
+            "respondent__name",
+            "-item__version__framework__kind",
+            "item__position",
+        )
+        .values_list(
+            "respondent__assessment_id",
+            "respondent_id",
+            "respondent__name",
+            "item__version__framework__slug",
+            "item__version__version",
+            "item__key",
+            "item__title",
+            "current",
+            "target",
+            "confidence",
+            "evidence",
+        )
         .iterator(chunk_size=5000)
-    )  # fmt: skip
+    )
     numbers: dict[int, int] = {}  # respondent → its number within its round
     per_round: dict[int, int] = defaultdict(int)
     for (
@@ -85,10 +111,16 @@ def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
             numbers[respondent_id] = per_round[assessment_id]
         named = column.named and column.assessment.show_names
         yield [
-            column.place_code, column.place_name, column.assessment.period, *item,
+            column.place_code,
+            column.place_name,
+            column.assessment.period,
+            *item,
             name if named else f"Respondent {numbers[respondent_id]}",
-            current, target, confidence, evidence,
-        ]  # fmt: skip
+            current,
+            target,
+            confidence,
+            evidence,
+        ]
 
 
 def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:

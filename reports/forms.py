@@ -1,34 +1,120 @@
+"""The query strings of the comparison pages, the exports and the rounds API, read through forms.
+
+Every value a query string carries is checked here before it reaches a query: PostgreSQL refuses
+text holding a NUL character, and Python's int() reads more than ASCII digits ("٣" is 3).
+"""
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 
-from assessment.models import PlaceKind, Region
+from assessment.models import PlaceKind, Region, RoundStatus
+
+# A row id the database can hold: at most 18 digits stays inside a signed 64-bit integer.
+MAX_ROUND_DIGITS = 18
+PLACE_CODE = "A place code has only letters, digits, hyphens and underscores."
+COLUMN_KEY = "A column is named by its key, in letters, digits, hyphens and underscores."
 
 
-def chosen_ids(query) -> list[int]:
-    """The rounds asked for (?assessment=1&assessment=2), in order, without repeats."""
-    ids = [int(v) for v in query.getlist("assessment") if v.strip().isdigit()]
-    return list(dict.fromkeys(ids))
+class CodeField(forms.CharField):
+    """A place code or a column key: ASCII letters, digits, hyphens and underscores.
+
+    One message says what a code may hold (a NUL is simply one more thing it may not).
+    """
+
+    def __init__(self, *, message: str, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            *(v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)),
+            RegexValidator(r"\A[-a-zA-Z0-9_]+\Z", message),
+        ]
+
+
+class RoundIdsField(forms.Field):
+    """Every ?assessment= value, as round ids in the order given, without repeats."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": "A round is chosen by its number, in the digits 0 to 9."}
+
+    def to_python(self, value) -> list[int]:
+        ids = []
+        for text in value or []:
+            text = text.strip()
+            if not (text.isascii() and text.isdigit() and len(text) <= MAX_ROUND_DIGITS):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            ids.append(int(text))
+        return list(dict.fromkeys(ids))
+
+
+def _choices(blank: str, choices, *, field: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=[("", blank), *choices],
+        required=False,
+        error_messages={"invalid_choice": f"There is no {field} “%(value)s”."},
+    )
 
 
 class CompareFilterForm(forms.Form):
-    region = forms.ChoiceField(choices=[("", "All regions"), *Region.choices], required=False)
-    kind = forms.ChoiceField(
-        choices=[("", "All kinds of place"), *PlaceKind.choices], required=False, label="Kind"
-    )
+    """The rounds chosen and the filters of the comparison page; its exports and PDF share it."""
+
+    assessment = RoundIdsField(required=False, label="Rounds")
+    region = _choices("All regions", Region.choices, field="region")
+    kind = _choices("All kinds of place", PlaceKind.choices, field="kind of place")
     period = forms.CharField(required=False, max_length=40, help_text='e.g. "2026 Q2"')
-    trend = forms.SlugField(required=False)
-    sort = forms.SlugField(required=False)
+    trend = CodeField(message=PLACE_CODE, required=False, max_length=40, label="Place over time")
+    sort = CodeField(message=COLUMN_KEY, required=False, max_length=60, label="Sort by")
     detail = forms.ChoiceField(
-        choices=[("", "Summary"), ("responses", "Responses")], required=False
+        choices=[("", "Summary"), ("responses", "Responses")],
+        required=False,
+        error_messages={"invalid_choice": "Choose the summary or the responses."},
+    )
+
+    @property
+    def chosen_ids(self) -> list[int]:
+        """The rounds asked for, once the form is validated (none if they could not be read)."""
+        return self.cleaned_data.get("assessment") or []
+
+    def problems(self) -> list[str]:
+        """Each error as one sentence naming the field, for a page or a plain-text answer."""
+        return [
+            f"{self[name].label}: {error}"
+            for name, errors in self.errors.items()
+            for error in errors
+        ]
+
+    def filter(self, rounds):
+        """The rounds matching every filter that could be read; call after is_valid()."""
+        data = self.cleaned_data
+        if data.get("region"):
+            rounds = rounds.filter(place__region=data["region"])
+        if data.get("kind"):
+            rounds = rounds.filter(place__kind=data["kind"])
+        if data.get("period"):
+            rounds = rounds.filter(period__iexact=data["period"])
+        return rounds
+
+
+class RoundsQueryForm(forms.Form):
+    """?place=<code>&period=&status= of the rounds API."""
+
+    place = CodeField(message=PLACE_CODE, required=False, max_length=40)
+    period = forms.CharField(required=False, max_length=40)
+    status = forms.ChoiceField(
+        choices=[("", "Any"), *RoundStatus.choices],
+        required=False,
+        error_messages={
+            "invalid_choice": "There is no status “%(value)s”: use "
+            + ", ".join(RoundStatus.values[:-1])
+            + f" or {RoundStatus.values[-1]}."
+        },
     )
 
     def filter(self, rounds):
-        if not self.is_valid():
-            return rounds
         data = self.cleaned_data
-        if data["region"]:
-            rounds = rounds.filter(place__region=data["region"])
-        if data["kind"]:
-            rounds = rounds.filter(place__kind=data["kind"])
+        if data["place"]:
+            rounds = rounds.filter(place__code=data["place"])
         if data["period"]:
-            rounds = rounds.filter(period__iexact=data["period"].strip())
+            rounds = rounds.filter(period=data["period"])
+        if data["status"]:
+            rounds = rounds.filter(status=data["status"])
         return rounds

@@ -1,4 +1,4 @@
-"""Results of closed rounds, kept for comparison across places.
+"""Results of closed rounds, kept for comparison across places; and the PDFs rendered.
 
 A closed round is read-only, so its per-item results never change: they are worked out once,
 when the round closes, and comparisons and exports across hundreds of places read this table
@@ -6,6 +6,7 @@ instead of every response.
 """
 
 from django.db import models
+from django.utils import timezone
 
 from assessment.models import Assessment
 from frameworks.models import Item
@@ -34,3 +35,44 @@ class RoundItemResult(models.Model):
 
     def __str__(self):
         return f"{self.assessment} · {self.item.key}"
+
+
+class PdfKind(models.TextChoices):
+    REPORT = "report", "Report of a round"
+    COMPARISON = "comparison", "Comparison of places"
+
+
+class PdfStatus(models.TextChoices):
+    RENDERING = "rendering", "Being rendered"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class RenderedPdf(models.Model):
+    """A PDF in storage, or being rendered: one row per document and content.
+
+    The row, not a file, is what every web node and worker agrees on. Whoever renders holds it
+    locked until the file is stored, so one render serves everyone who asks meanwhile; the render
+    of newer content removes the rows and files of older content of the same document.
+    """
+
+    kind = models.CharField(max_length=12, choices=PdfKind.choices)
+    # Which document: a round's id, or a hash of the rounds compared and how they are shown.
+    key = models.CharField(max_length=64)
+    # A hash of everything the PDF shows: new content, new row.
+    digest = models.CharField(max_length=64)
+    name = models.CharField(max_length=255, blank=True)  # in default_storage, once ready
+    status = models.CharField(max_length=10, choices=PdfStatus.choices, default=PdfStatus.RENDERING)
+    reason = models.CharField(max_length=200, blank=True)  # why the last render failed, for readers
+    # When the content was read from the database, before rendering: which content is newer.
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "digest"], name="unique_rendered_pdf")
+        ]
+        indexes = [models.Index(fields=["kind", "key", "created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} · {self.digest[:8]} ({self.status})"

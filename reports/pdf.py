@@ -1,44 +1,78 @@
-"""The report as a PDF: the print HTML (charts inline as SVG) laid out by WeasyPrint.
+"""PDFs of a round's report and of a comparison: print HTML (charts inline as SVG) laid out by
+WeasyPrint.
 
-A rendered PDF is kept in storage under a hash of everything it shows, so an unchanged round is
-served at once and a changed one is rendered afresh. A file lands in the cache only once it is
-complete.
+Both are a PdfDocument: which document it is (kind and key), a digest of everything it shows,
+the name a reader's browser saves it under, and how to make its HTML. reports.services.pdf_render
+renders a document into storage once per digest; reports.tasks.render_pdf runs it on a worker.
 """
 
-import fcntl
+import hashlib
+import json
 import re
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
 
+from reports import charts, compare
 from reports.chart_export import figures_to_svg
-from reports.selectors import Report
+from reports.compare import Comparison
+from reports.models import PdfKind
+from reports.selectors import Report, templates_hash
+
+COMPARISON_TEMPLATES = (
+    "reports/compare_print.html",
+    "reports/_print_style.html",
+    "reports/_heatmap.html",
+    "reports/_distribution_table.html",
+)
+COMPARISON_FILENAME = "place-comparison.pdf"
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    kind: str  # a PdfKind
+    key: str
+    digest: str
+    filename: str  # what the reader's browser saves it as
+    html: Callable[[], str] = field(repr=False)  # built only when the PDF must be rendered
+    # When its content was read: taken before the reads, so newer content has a later time.
+    read_at: datetime = field(default_factory=timezone.now)
+
+    @property
+    def storage_name(self) -> str:
+        return f"pdf/{self.kind}/{self.key}-{self.digest}.pdf"
+
+
+def _hash(content) -> str:
+    encoded = json.dumps(content, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()[:32]
+
+
+# --- a round's report ---------------------------------------------------------------------------
 
 
 def report_filename(report: Report) -> str:
     a = report.assessment
-    return f"{slugify(a.place.name)}-{slugify(a.period)}-integration-maturity.pdf"
-
-
-def cache_name(report: Report) -> str:
-    return f"reports/{report.assessment.pk}-{report.digest}.pdf"
+    # Letters of any language stay (Ynys Môn); what a file name cannot hold goes.
+    words = (slugify(a.place.name, allow_unicode=True), slugify(a.period, allow_unicode=True))
+    return "-".join([*filter(None, words), "integration-maturity.pdf"])
 
 
 def report_svgs(report: Report) -> dict[str, str]:
     """Every chart of the report exported in one batch through the warm browser."""
     names = list(report.figures)
     svgs = figures_to_svg([report.figures[name] for name in names])
-    return {name: _accessible(svg, name) for name, svg in zip(names, svgs, strict=True)}
+    labels = {"radar": "Radar chart of the nine factors", "lessons": "Chart of the sixteen lessons"}
+    return {name: _accessible(svg, labels[name]) for name, svg in zip(names, svgs, strict=True)}
 
 
-def _accessible(svg: str, name: str) -> str:
+def _accessible(svg: str, label: str) -> str:
     # The same numbers are in a table beside each chart; tell assistive technology so.
-    label = "Radar chart of the nine factors" if name == "radar" else "Chart of the sixteen lessons"
     return re.sub(
         r"^<svg ", f'<svg role="img" aria-label="{label}; data in the table" ', svg, count=1
     )
@@ -49,61 +83,97 @@ def report_print_html(report: Report, svgs: dict[str, str] | None = None) -> str
     return render_to_string("reports/report_print.html", {"report": report, "svgs": svgs})
 
 
+def report_document(report: Report, *, read_at: datetime | None = None) -> PdfDocument:
+    return PdfDocument(
+        kind=PdfKind.REPORT,
+        key=str(report.assessment.pk),
+        digest=report.digest,
+        filename=report_filename(report),
+        html=lambda: report_print_html(report),
+        read_at=read_at or timezone.now(),
+    )
+
+
+# --- a comparison of places ---------------------------------------------------------------------
+
+
+def comparison_key(comparison: Comparison) -> str:
+    """The rounds compared and which of them are shown by name: readers who see the same
+    rounds the same way share one PDF."""
+    return _hash(
+        {
+            "rounds": sorted(c.pk for c in comparison.rounds),
+            "named": sorted(c.pk for c in comparison.rounds if c.named),
+        }
+    )
+
+
+def comparison_digest(comparison: Comparison, *, printed: date) -> str:
+    """A hash of everything the comparison PDF shows, its date included."""
+    return _hash(
+        {
+            "rounds": [[c.pk, c.label, c.named, c.values] for c in comparison.rounds],
+            "factors": [[f.key, f.title, f.is_context] for f in comparison.factors],
+            "levels": comparison.levels,
+            "mixed_versions": comparison.mixed_versions,
+            "distribution": comparison.distribution,
+            "printed": printed,
+            "layout": templates_hash(COMPARISON_TEMPLATES),
+        }
+    )
+
+
+def comparison_svgs(comparison: Comparison) -> dict[str, str]:
+    overlay, distribution = figures_to_svg(
+        [
+            charts.overlay_radar(
+                comparison.rounds[: compare.MAX_OVERLAY], comparison.factors, comparison.levels
+            ),
+            charts.distribution_chart(comparison),
+        ]
+    )
+    return {
+        "overlay": _accessible(overlay, "Radar chart of the chosen rounds on the nine factors"),
+        "distribution": _accessible(distribution, "Every shared place's level on each factor"),
+    }
+
+
+def comparison_print_html(comparison: Comparison, *, printed: date) -> str:
+    context = {"comparison": comparison, "svgs": comparison_svgs(comparison), "printed": printed}
+    return render_to_string("reports/compare_print.html", context)
+
+
+def comparison_document(
+    comparison: Comparison, *, printed: date, read_at: datetime | None = None
+) -> PdfDocument:
+    return PdfDocument(
+        kind=PdfKind.COMPARISON,
+        key=comparison_key(comparison),
+        digest=comparison_digest(comparison, printed=printed),
+        filename=COMPARISON_FILENAME,
+        html=lambda: comparison_print_html(comparison, printed=printed),
+        read_at=read_at or timezone.now(),
+    )
+
+
+# --- laying out -----------------------------------------------------------------------------------
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported late: a large import most requests never need
 
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def report_pdf(report: Report) -> str:
-    """The storage name of the report's PDF, rendering it if the cache does not have it."""
-    name = cache_name(report)
-    if default_storage.exists(name):
-        return name
-    with _rendering(name):
-        # Whoever waited on the lock may find the PDF ready: many people open a new report
-        # at once when a round closes, and one render serves them all.
-        if default_storage.exists(name):
-            return name
-        return _render(report, name)
+def failure_reason_of(exc: BaseException) -> str:
+    return failure_reason(f"{type(exc).__module__}.{type(exc).__qualname__}")
 
 
-@contextmanager
-def _rendering(name: str):
-    """One render of a report at a time across this machine's processes (a file lock)."""
-    try:
-        folder = Path(default_storage.path(".locks"))
-    except NotImplementedError:  # storage without local files: rendering runs as a task
-        yield
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{Path(name).stem}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _render(report: Report, name: str) -> str:
-    pdf = html_to_pdf(report_print_html(report))
-    # Everything is rendered before anything is written: a failed render leaves no file.
-    if not default_storage.exists(name):
-        saved = default_storage.save(name, ContentFile(pdf))
-        if saved != name:  # another process wrote the same report meanwhile
-            default_storage.delete(saved)
-    _forget_older(report, keep=name)
-    return name
-
-
-def _forget_older(report: Report, *, keep: str) -> None:
-    """Earlier PDFs of the same round can never be served again: remove them."""
-    prefix = f"{report.assessment.pk}-"
-    try:
-        _, files = default_storage.listdir("reports")
-    except FileNotFoundError:
-        return
-    for file in files:
-        name = f"reports/{file}"
-        if file.startswith(prefix) and name != keep:
-            default_storage.delete(name)
+def failure_reason(exception_class_path: str) -> str:
+    """What a reader is told when a PDF could not be made: short, and never a path or a trace."""
+    name = exception_class_path.rsplit(".", 1)[-1]
+    if name == "ChartExportError":
+        return "the charts could not be drawn"
+    if name in {"DoesNotExist", "PermissionDenied"}:
+        return "what it shows is no longer there to see"
+    return "the PDF could not be laid out"

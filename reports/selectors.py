@@ -21,6 +21,7 @@ from reports.analysis import (
     item_result,
     lesson_groups,
 )
+from reports.models import RenderedPdf
 
 EVIDENCE_EXCERPTS = 5
 EXCERPT_LENGTH = 320
@@ -82,41 +83,48 @@ class Report:
 
     def factor_pages(self) -> list[dict]:
         return [
-            {"result": f, "evidence": self.evidence(f.key),
-             "lessons": [x for x in self.lessons if f.key in x.scores.related],
-             "counts": self.summaries[f.key].counts()}
+            {
+                "result": f,
+                "evidence": self.evidence(f.key),
+                "lessons": [x for x in self.lessons if f.key in x.scores.related],
+                "counts": self.summaries[f.key].counts(),
+            }
             for f in self.factors
-        ]  # fmt: skip
+        ]
 
     @cached_property
     def digest(self) -> str:
         """A hash of everything the PDF shows: any change to the round gives a new PDF."""
-        a = self.assessment
+        a, place = self.assessment, self.assessment.place
+        shown = [place.name, place.code, place.kind, place.region, a.period, a.status]
+        items = [
+            [s.item.key, [_answer(r) for r in s.responses], _agreed(s.consensus)]
+            for s in self.summaries.values()
+        ]
         content = {
-            "round": [a.pk, a.place.name, a.place.code, a.place.kind, a.place.region, a.period,
-                      a.status, a.show_names],
+            "round": [a.pk, *shown, a.show_names],
             "as_of": str(self.as_of),
             "versions": sorted(v.content_hash for v in self.versions),
-            "items": [
-                [s.item.key,
-                 [[r.respondent.name, r.current, r.target, r.evidence, r.confidence]
-                  for r in s.responses],
-                 s.consensus and [s.consensus.current, s.consensus.target, s.consensus.rationale]]
-                for s in self.summaries.values()
-            ],
-            "layout": _templates_hash(),
-        }  # fmt: skip
+            "items": items,
+            "layout": templates_hash(PRINT_TEMPLATES),
+        }
         encoded = json.dumps(content, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()[:32]
 
 
+def _answer(r) -> list:
+    return [r.respondent.name, r.current, r.target, r.evidence, r.confidence]
+
+
+def _agreed(consensus) -> list | None:
+    return consensus and [consensus.current, consensus.target, consensus.rationale]
+
+
 @cache
-def _templates_hash() -> str:
+def templates_hash(names: tuple[str, ...]) -> str:
     """The print templates' text: a new layout after a deploy is never served from cache."""
     base = Path(settings.BASE_DIR) / "templates"
-    return hashlib.sha256(
-        b"".join((base / name).read_bytes() for name in PRINT_TEMPLATES)
-    ).hexdigest()
+    return hashlib.sha256(b"".join((base / name).read_bytes() for name in names)).hexdigest()
 
 
 def scores_of(summary: ItemSummary) -> ItemScores:
@@ -160,3 +168,8 @@ def report_build(assessment: Assessment) -> Report:
         respondents=len({r.respondent_id for s in summaries for r in s.responses}),
         as_of=as_of,
     )
+
+
+def rendered_pdf(*, kind: str, key: str, digest: str) -> RenderedPdf | None:
+    """The row of a PDF with this content: ready, being rendered, or recently failed."""
+    return RenderedPdf.objects.filter(kind=kind, key=key, digest=digest).first()

@@ -1,11 +1,15 @@
-"""Writes of the reports app: storing a closed round's results for comparison."""
+"""Writes of the reports app: a closed round's results for comparison, and rendered PDFs."""
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 
 from assessment.models import Assessment, RoundStatus
 from assessment.selectors import assessment_summaries
+from reports import pdf
 from reports.analysis import item_result
-from reports.models import RoundItemResult
+from reports.models import PdfStatus, RenderedPdf, RoundItemResult
 from reports.selectors import scores_of
 
 
@@ -17,15 +21,20 @@ def round_results_store(*, assessment: Assessment) -> int:
         spread = result.current_spread
         rows.append(
             RoundItemResult(
-                assessment=assessment, item=summary.item,
-                current=result.current, target=result.target,
+                assessment=assessment,
+                item=summary.item,
+                current=result.current,
+                target=result.target,
                 agreed_current=result.scores.agreed_current,
                 agreed_target=result.scores.agreed_target,
-                median=spread.median, minimum=spread.min, maximum=spread.max,
+                median=spread.median,
+                minimum=spread.min,
+                maximum=spread.max,
                 target_median=result.target_spread.median,
-                responses=spread.count, split=spread.split,
+                responses=spread.count,
+                split=spread.split,
             )
-        )  # fmt: skip
+        )
     with transaction.atomic():
         RoundItemResult.objects.filter(assessment=assessment).delete()
         RoundItemResult.objects.bulk_create(rows)
@@ -40,3 +49,64 @@ def round_results_backfill() -> int:
         round_results_store(assessment=assessment)
         count += 1
     return count
+
+
+def pdf_render(*, document: pdf.PdfDocument) -> str:
+    """Render a document into storage unless it is there already; returns its storage name.
+
+    One render per document and digest, however many web nodes and workers ask at once: the
+    renderer holds the document's row locked until the file is stored and the row says so, and
+    whoever asks meanwhile waits on that lock and then finds the file ready. A worker that dies
+    mid-render leaves nothing locked (its transaction ends with its connection).
+    """
+    identity = {"kind": document.kind, "key": document.key, "digest": document.digest}
+    try:
+        with transaction.atomic():
+            row, _ = RenderedPdf.objects.select_for_update().get_or_create(
+                **identity, defaults={"created_at": document.read_at}
+            )
+            if row.status == PdfStatus.READY and default_storage.exists(row.name):
+                return row.name
+            row.name = _store(document)
+            row.status, row.reason = PdfStatus.READY, ""
+            row.save()
+            _forget_older(row)
+            return row.name
+    except Exception as exc:
+        # Readers are told, and wait a minute before asking again (see reports.views).
+        failed = {"status": PdfStatus.FAILED, "name": "", "reason": pdf.failure_reason_of(exc)}
+        RenderedPdf.objects.update_or_create(
+            **identity, defaults=failed, create_defaults={**failed, "created_at": document.read_at}
+        )
+        raise
+
+
+def _store(document: pdf.PdfDocument) -> str:
+    content = pdf.html_to_pdf(document.html())  # everything is rendered before a file is written
+    name = document.storage_name
+    # A file under this name can only be left by a render that died before recording it: this
+    # render holds the row, so nobody else writes this document and digest.
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(content))
+
+
+def _forget_older(row: RenderedPdf) -> None:
+    """Remove the rows and files of the same document's older content.
+
+    Older means read from the database earlier (then created first), never "found in a folder".
+    A row still locked by its own render is skipped, not waited for: when that slower render
+    ends, its content is older than this one, and the next newer render removes it.
+    """
+    older = (
+        RenderedPdf.objects.select_for_update(skip_locked=True)
+        .filter(kind=row.kind, key=row.key)
+        .filter(Q(created_at__lt=row.created_at) | Q(created_at=row.created_at, pk__lt=row.pk))
+    )
+    gone = list(older.values_list("pk", "name"))
+    RenderedPdf.objects.filter(pk__in=[pk for pk, _ in gone]).delete()
+    # Files go now rather than on commit: were this transaction to roll back, a row left without
+    # its file is simply rendered again when next asked for (pdf_render checks the file).
+    for _, name in gone:
+        if name:
+            default_storage.delete(name)

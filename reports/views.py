@@ -1,33 +1,55 @@
 import json
+import logging
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.tasks import TaskResultStatus
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from assessment.permissions import get_assessment_for_user
 from reports import charts, compare, exports
-from reports.chart_export import ChartExportError, figures_to_svg
+from reports.chart_export import ChartExportError
 from reports.compare import columns_for, comparable_rounds, comparison_build, visible_rounds
-from reports.forms import CompareFilterForm, chosen_ids
-from reports.pdf import cache_name, html_to_pdf, report_filename, report_print_html
-from reports.selectors import report_build
-from reports.tasks import render_report_pdf
+from reports.forms import CompareFilterForm, RoundsQueryForm
+from reports.models import PdfKind, PdfStatus
+from reports.pdf import (
+    PdfDocument,
+    comparison_document,
+    failure_reason,
+    failure_reason_of,
+    report_document,
+    report_print_html,
+)
+from reports.selectors import Report, rendered_pdf, report_build
+from reports.tasks import render_pdf
+
+logger = logging.getLogger(__name__)
+# After a render fails, readers are asked to try again in a minute; until then they are told so
+# again rather than set off another render that is likely to fail the same way.
+FAILURE_PAUSE = timedelta(minutes=1)
 
 
-def _report_for(request, pk):
+def _report_for(request: HttpRequest, pk: int) -> tuple[Report, str]:
     assessment, role = get_assessment_for_user(request.user, pk)
     return report_build(assessment), role
 
 
 @login_required
 @require_GET
-def report_page(request, pk):
+def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     report, role = _report_for(request, pk)
     # Building Plotly figures costs more than the rest of the page: keep them per digest.
     key = f"report-figures:{report.digest}"
@@ -41,39 +63,62 @@ def report_page(request, pk):
 
 @login_required
 @require_GET
-def report_print(request, pk):
+def report_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The exact HTML that WeasyPrint lays out, charts inline as SVG."""
     report, _ = _report_for(request, pk)
     try:
         return HttpResponse(report_print_html(report))
     except ChartExportError as exc:
-        return _unavailable(request, report, str(exc))
+        logger.exception("The print version of round %s could not be made", pk)
+        return _unavailable(request, failure_reason_of(exc), _about_report(report))
 
 
 @login_required
 @require_GET
-def report_pdf(request, pk):
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report, _ = _report_for(request, pk)
-    name = cache_name(report)
-    if not default_storage.exists(name):
-        result = render_report_pdf.enqueue(report.assessment.pk)
-        if result.status == TaskResultStatus.FAILED:
-            reason = "; ".join(e.traceback.strip().splitlines()[-1] for e in result.errors)
-            return _unavailable(request, report, reason)
-        if result.status != TaskResultStatus.SUCCESSFUL:
-            # A background worker is rendering it: say so, and look again shortly.
-            context = {"report": report, "assessment": report.assessment}
-            return render(request, "reports/report_pending.html", context, status=202)
-    response = FileResponse(
-        default_storage.open(name, "rb"), content_type="application/pdf", as_attachment=False
-    )
-    response["Content-Disposition"] = f'inline; filename="{report_filename(report)}"'
-    return response
+    task = {"kind": PdfKind.REPORT, "assessment_id": report.assessment.pk}
+    return _pdf(request, report_document(report), task, _about_report(report))
 
 
-def _unavailable(request, report, reason: str):
-    context = {"report": report, "assessment": report.assessment, "reason": reason}
-    return render(request, "reports/report_unavailable.html", context, status=503)
+def _about_report(report: Report) -> dict:
+    a = report.assessment
+    return {
+        "assessment": a,
+        "what": f"The report for {a.place.name}, {a.period}",
+        "back_url": reverse("reports-page", args=[a.pk]),
+    }
+
+
+def _pdf(request: HttpRequest, document: PdfDocument, task: dict, about: dict) -> HttpResponse:
+    """The PDF from storage; else rendered by the task (at once, or by a worker meanwhile)."""
+    row = rendered_pdf(kind=document.kind, key=document.key, digest=document.digest)
+    if row and row.status == PdfStatus.READY and (response := _pdf_file(row.name, document)):
+        return response
+    if row and row.status == PdfStatus.FAILED and row.updated_at > timezone.now() - FAILURE_PAUSE:
+        return _unavailable(request, row.reason, about)
+    result = render_pdf.enqueue(**task)
+    if result.status == TaskResultStatus.FAILED:  # logged by the task
+        return _unavailable(request, failure_reason(result.errors[-1].exception_class_path), about)
+    if result.status == TaskResultStatus.SUCCESSFUL and (
+        response := _pdf_file(result.return_value, document)
+    ):
+        return response
+    # A worker is rendering it: say so, and look again shortly.
+    return render(request, "reports/pdf_pending.html", about, status=202)
+
+
+def _pdf_file(name: str, document: PdfDocument) -> FileResponse | None:
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError:  # removed a moment ago by the render of newer content
+        return None
+    return FileResponse(handle, content_type="application/pdf", filename=document.filename)
+
+
+def _unavailable(request: HttpRequest, reason: str, about: dict) -> HttpResponse:
+    context = {**about, "reason": reason}
+    return render(request, "reports/pdf_unavailable.html", context, status=503)
 
 
 # --- comparing places -------------------------------------------------------------------------
@@ -83,130 +128,154 @@ def _unavailable(request, report, reason: str):
 PLACE_ORDER = "_place"
 
 
-def _comparison(request):
-    form = CompareFilterForm(request.GET)
-    ids = chosen_ids(request.GET)
-    comparison = comparison_build(request.user, ids, trend_code=request.GET.get("trend"))
-    return form, ids, comparison
+def _refused(message: str, form: CompareFilterForm) -> HttpResponse:
+    text = " ".join([message, *form.problems()])
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
 
 
 @login_required
 @require_GET
-def compare_page(request):
-    form, ids, comparison = _comparison(request)
+def compare_page(request: HttpRequest) -> HttpResponse:
+    form = CompareFilterForm(request.GET)
+    valid = form.is_valid()
+    ids = form.chosen_ids if valid else []
+    trend = form.cleaned_data.get("trend") if valid else None
+    comparison = comparison_build(request.user, ids, trend_code=trend or None)
     candidates = columns_for(request.user, form.filter(comparable_rounds(request.user)))
     candidates.sort(key=lambda c: (c.place_name, c.assessment.period))
+    sort = form.cleaned_data.get("sort", "")
+    context = {
+        "nav": "compare",
+        "form": form,
+        "problems": form.problems(),
+        "candidates": candidates,
+        "chosen": set(ids),
+        "comparison": comparison,
+        "rows": _sorted_rows(comparison, sort),
+        "sort": sort,
+        "figures": _compare_figures(comparison),
+        "ignored": len(ids) - len(comparison.rounds),
+        "max_overlay": compare.MAX_OVERLAY,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/compare.html", context, status=200 if valid else 400)
+
+
+def _sorted_rows(comparison, sort: str) -> list:
     rows = list(comparison.rounds)
-    sort = request.GET.get("sort", "")
     if sort in {f.key for f in comparison.factors}:
         rows.sort(key=lambda c: (c.values.get(sort) is None, -(c.values.get(sort) or 0)))
     elif sort == PLACE_ORDER:
         rows.sort(key=lambda c: c.label)
+    return rows
+
+
+def _compare_figures(comparison) -> dict:
     figures = {}
     if comparison.rounds:
-        figures["overlay"] = charts.overlay_radar(
-            comparison.rounds[: compare.MAX_OVERLAY], comparison.factors, comparison.levels
-        )
+        shown = comparison.rounds[: compare.MAX_OVERLAY]
+        figures["overlay"] = charts.overlay_radar(shown, comparison.factors, comparison.levels)
         figures["distribution"] = charts.distribution_chart(comparison)
     if len(comparison.trend) > 1:
-        figures["trend"] = charts.trend_chart(
-            comparison.trend, comparison.trend_factors, comparison.levels,
-            title=f"{comparison.trend_place.name} over time",
-        )  # fmt: skip
-    context = {
-        "nav": "compare", "form": form, "candidates": candidates, "chosen": set(ids),
-        "comparison": comparison, "rows": rows, "sort": sort,
-        "figures": {name: json.loads(fig.to_json()) for name, fig in figures.items()},
-        "ignored": len(ids) - len(comparison.rounds), "max_overlay": compare.MAX_OVERLAY,
-        "query": request.GET.urlencode(),
-    }  # fmt: skip
-    return render(request, "reports/compare.html", context)
+        title = f"{comparison.trend_place.name} over time"
+        trend = comparison.trend, comparison.trend_factors, comparison.levels
+        figures["trend"] = charts.trend_chart(*trend, title=title)
+    return {name: json.loads(fig.to_json()) for name, fig in figures.items()}
 
 
 @login_required
 @require_GET
-def compare_pdf(request):
-    _, _, comparison = _comparison(request)
+def compare_pdf(request: HttpRequest) -> HttpResponse:
+    form = CompareFilterForm(request.GET)
+    if not form.is_valid():
+        return _refused("The PDF cannot be made as asked.", form)
+    comparison = comparison_build(request.user, form.chosen_ids)
     if not comparison.rounds:
-        return HttpResponse("Choose at least one round to compare.", status=400)
-    figures = [
-        charts.overlay_radar(comparison.rounds[: compare.MAX_OVERLAY], comparison.factors,
-                             comparison.levels),
-        charts.distribution_chart(comparison),
-    ]  # fmt: skip
-    try:
-        overlay, distribution = figures_to_svg(figures)
-    except ChartExportError as exc:
-        return HttpResponse(f"The PDF could not be made: {exc}", status=503)
-    html = render_to_string(
-        "reports/compare_print.html",
-        {"comparison": comparison, "svgs": {"overlay": overlay, "distribution": distribution}},
-    )
-    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="place-comparison.pdf"'
-    return response
+        return HttpResponse(
+            "Choose at least one round to compare.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    document = comparison_document(comparison, printed=timezone.localdate())
+    # Plain ids only: the task builds the comparison again, as this person may see it.
+    task = {
+        "kind": PdfKind.COMPARISON,
+        "user_id": request.user.pk,
+        "round_ids": [c.pk for c in comparison.rounds],
+    }
+    count = len(comparison.rounds)
+    about = {
+        "what": f"The comparison of {count} round{'s' if count > 1 else ''}",
+        "back_url": f"{reverse('reports-compare')}?{request.GET.urlencode()}",
+    }
+    return _pdf(request, document, task, about)
 
 
-def _export_rows(request):
-    form, ids = CompareFilterForm(request.GET), chosen_ids(request.GET)
-    rounds = comparable_rounds(request.user)
+def _export_rows(form: CompareFilterForm, user):
+    rounds = comparable_rounds(user)
+    ids = form.chosen_ids
     rounds = rounds.filter(pk__in=ids) if ids else form.filter(rounds)
-    columns = sorted(
-        columns_for(request.user, rounds), key=lambda c: (c.place_name, c.assessment.period)
-    )
-    if request.GET.get("detail") == "responses":
+    columns = sorted(columns_for(user, rounds), key=lambda c: (c.place_name, c.assessment.period))
+    if form.cleaned_data["detail"] == "responses":
         return exports.DETAIL_HEADER, exports.detail_rows(columns), "responses"
     return exports.SUMMARY_HEADER, exports.summary_rows(columns), "results"
 
 
+def _attachment(filename: str) -> dict:
+    return {"Content-Disposition": content_disposition_header(True, filename)}
+
+
 @login_required
 @require_GET
-def compare_export_csv(request):
-    header, rows, kind = _export_rows(request)
-    response = StreamingHttpResponse(
-        exports.csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+def compare_export_csv(request: HttpRequest) -> HttpResponse:
+    form = CompareFilterForm(request.GET)
+    if not form.is_valid():
+        return _refused("The export cannot be made as asked.", form)
+    header, rows, kind = _export_rows(form, request.user)
+    return StreamingHttpResponse(
+        exports.csv_lines(header, rows),
+        content_type="text/csv; charset=utf-8",
+        headers=_attachment(f"integration-maturity-{kind}.csv"),
     )
-    response["Content-Disposition"] = f'attachment; filename="integration-maturity-{kind}.csv"'
-    return response
 
 
 @login_required
 @require_GET
-def compare_export_xlsx(request):
-    header, rows, kind = _export_rows(request)
-    response = HttpResponse(
+def compare_export_xlsx(request: HttpRequest) -> HttpResponse:
+    form = CompareFilterForm(request.GET)
+    if not form.is_valid():
+        return _refused("The export cannot be made as asked.", form)
+    header, rows, kind = _export_rows(form, request.user)
+    return HttpResponse(
         exports.xlsx_bytes(header, rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=_attachment(f"integration-maturity-{kind}.xlsx"),
     )
-    response["Content-Disposition"] = f'attachment; filename="integration-maturity-{kind}.xlsx"'
-    return response
 
 
 @login_required
 @require_GET
-def assessments_api(request):
+def assessments_api(request: HttpRequest) -> JsonResponse:
     """The rounds the caller may see, filtered by ?place=<code>&period=&status=."""
-    rounds = visible_rounds(request.user).order_by("-created_at")
-    place = request.GET.get("place")
-    if place:
-        rounds = rounds.filter(place__code=place)
-    if period := request.GET.get("period"):
-        rounds = rounds.filter(period=period)
-    if status := request.GET.get("status"):
-        rounds = rounds.filter(status=status)
+    form = RoundsQueryForm(request.GET)
+    if not form.is_valid():
+        problems = {name: list(errors) for name, errors in form.errors.items()}
+        return JsonResponse({"errors": problems}, status=400)
+    rounds = form.filter(visible_rounds(request.user).order_by("-created_at"))
     columns = columns_for(request.user, rounds)
-    if place:  # an anonymous round is never found by the code it hides
+    if place := form.cleaned_data["place"]:  # an anonymous round is never found by its code
         columns = [c for c in columns if c.place_code == place]
     columns.sort(key=lambda c: c.place_name)  # by the name shown, not the one hidden
-    return JsonResponse(
-        {
-            "assessments": [
-                {"id": c.pk, "place": {"code": c.place_code, "name": c.place_name},
-                 "period": c.assessment.period, "status": c.assessment.status,
-                 "sharing": c.assessment.sharing,
-                 "url": request.build_absolute_uri(reverse("assessment-api", args=[c.pk]))
-                 if c.named else None}
-                for c in columns
-            ]
-        }
-    )  # fmt: skip
+    return JsonResponse({"assessments": [_api_entry(request, c) for c in columns]})
+
+
+def _api_entry(request: HttpRequest, column) -> dict:
+    url = reverse("assessment-api", args=[column.pk])
+    return {
+        "id": column.pk,
+        "place": {"code": column.place_code, "name": column.place_name},
+        "period": column.assessment.period,
+        "status": column.assessment.status,
+        "sharing": column.assessment.sharing,
+        "url": request.build_absolute_uri(url) if column.named else None,
+    }

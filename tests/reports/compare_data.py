@@ -1,4 +1,4 @@
-"""Closed rounds for the comparison tests, and a reader for the pages, PDFs and files they give.
+"""Closed rounds for the comparison tests, and readers for the files they export.
 
 Rounds are scored, moved to consensus and closed through the services, so their stored results
 (reports.models.RoundItemResult) are worked out exactly as a real round's are.
@@ -6,9 +6,7 @@ Rounds are scored, moved to consensus and closed through the services, so their 
 
 import csv
 import io
-import json
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 from django.core.management import call_command
@@ -81,9 +79,14 @@ def closed_round(
     by_key = {item.key: item for item in items}
     for key, (current, target) in (consensus or {}).items():
         consensus_record(
-            assessment=assessment, item=by_key[key], current=current, target=target,
-            rationale="Agreed at the workshop.", user=by, revision=0,
-        )  # fmt: skip
+            assessment=assessment,
+            item=by_key[key],
+            current=current,
+            target=target,
+            rationale="Agreed at the workshop.",
+            user=by,
+            revision=0,
+        )
     assessment_advance(assessment=assessment)
     if sharing != Sharing.PRIVATE:
         assessment_share(assessment=assessment, sharing=sharing)
@@ -113,101 +116,7 @@ def matrix_without(tmp_path: Path, monkeypatch, key: str, version: str = "2.0"):
     return FrameworkVersion.objects.get(framework__slug=data["slug"], version=version)
 
 
-# --- reading what the user gets -----------------------------------------------------------------
-
-
-class Page(HTMLParser):
-    """A page as a browser shows it: its tables (each cell's text and class), scripts, links, and
-    the label of each round on offer."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tables: list[dict] = []  # {"caption": str, "rows": [[(text, class), …], …]}
-        self.scripts: dict[str, str] = {}
-        self.labels: dict[str, str] = {}  # the text of each label, by the field it labels
-        self.ticks: dict[str, str] = {}  # each round on offer: its checkbox's id, by round id
-        self.links: dict[str, str] = {}  # href by the link's text
-        self._label: tuple[str, list] | None = None
-        self._link: tuple[str, list] | None = None
-        self._script: tuple[str, list] | None = None
-        self._cell: tuple[str, list] | None = None
-        self._caption: list | None = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "script":
-            self._script = (a.get("id", ""), [])
-        elif tag == "label" and a.get("for"):
-            self._label = (a["for"], [])
-        elif tag == "a" and a.get("href"):
-            self._link = (a["href"], [])
-        elif tag == "input" and a.get("name") == "assessment":
-            self.ticks[a["value"]] = a["id"]
-        elif tag == "table":
-            self.tables.append({"caption": "", "rows": []})
-        elif tag == "caption" and self.tables:
-            self._caption = []
-        elif tag == "tr" and self.tables:
-            self.tables[-1]["rows"].append([])
-        elif tag in ("td", "th") and self.tables:
-            self._cell = (a.get("class") or "", [])
-
-    def handle_endtag(self, tag):
-        if tag == "script" and self._script:
-            self.scripts[self._script[0]] = "".join(self._script[1])
-            self._script = None
-        elif tag == "a" and self._link:
-            self.links[" ".join("".join(self._link[1]).split())] = self._link[0]
-            self._link = None
-        elif tag == "label" and self._label:
-            self.labels[self._label[0]] = " ".join("".join(self._label[1]).split())
-            self._label = None
-        elif tag == "caption" and self._caption is not None:
-            self.tables[-1]["caption"] = " ".join("".join(self._caption).split())
-            self._caption = None
-        elif tag in ("td", "th") and self._cell is not None:
-            css, text = self._cell
-            self.tables[-1]["rows"][-1].append((" ".join("".join(text).split()), css))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._link:
-            self._link[1].append(data)
-        if self._script:
-            self._script[1].append(data)
-        elif self._label:
-            self._label[1].append(data)
-        elif self._caption is not None:
-            self._caption.append(data)
-        elif self._cell is not None:
-            self._cell[1].append(data)
-
-    def table(self, caption_start: str) -> list[list[str]]:
-        """The text of each row of the table whose caption starts so."""
-        return [[text for text, _ in row] for row in self.cells(caption_start)]
-
-    def cells(self, caption_start: str) -> list[list[tuple[str, str]]]:
-        [found] = [t for t in self.tables if t["caption"].startswith(caption_start)]
-        return found["rows"]
-
-    def json(self, element_id: str) -> dict:
-        return json.loads(self.scripts[element_id])
-
-
-HEATMAP = "Places (rows) against the factors"
-DISTRIBUTION = "Every shared place's latest level"
-
-
-def heatmap_rows(response) -> list[str]:
-    """The place-and-round label of each heat map row, top to bottom."""
-    return [row[0] for row in Page(response.text).table(HEATMAP)[1:]]
-
-
-def offered(response) -> dict[int, str]:
-    """The rounds the page offers to compare, as the person reads them: id → label."""
-    page = Page(response.text)
-    return {int(pk): page.labels[tick] for pk, tick in page.ticks.items()}
+# --- reading the exports ----------------------------------------------------------------------
 
 
 def csv_rows(response) -> list[dict]:

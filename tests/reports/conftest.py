@@ -43,7 +43,7 @@ def fake_render(monkeypatch):
     """Stand-ins for Chromium and WeasyPrint, for tests of the cache around them.
 
     Each render returns a distinct small "PDF", so a test can tell a cached file from a new one.
-    The real pipeline is tested in test_views.py.
+    The real pipeline is tested in test_views.py and test_compare_pdf.py.
     """
     from reports import pdf
 
@@ -54,5 +54,6 @@ def fake_render(monkeypatch):
         return f"%PDF-1.7 render {len(renders)}".encode()
 
     monkeypatch.setattr(pdf, "report_svgs", lambda report: {"radar": "", "lessons": ""})
+    monkeypatch.setattr(pdf, "comparison_svgs", lambda c: {"overlay": "", "distribution": ""})
     monkeypatch.setattr(pdf, "html_to_pdf", html_to_pdf)
     return renders

@@ -73,9 +73,11 @@ def test_it_describes_a_round_shared_by_name_with_a_link_to_its_data(client, ana
     assert entry == {
         "id": rounds["riverside"].pk,
         "place": {"code": "riverside", "name": "Riverside Borough"},
-        "period": "2026 Q2", "status": "closed", "sharing": "named",
+        "period": "2026 Q2",
+        "status": "closed",
+        "sharing": "named",
         "url": f"http://testserver/api/assessments/{rounds['riverside'].pk}/",
-    }  # fmt: skip
+    }
 
 
 def test_it_describes_an_anonymous_round_without_its_place_or_a_link(
@@ -85,8 +87,11 @@ def test_it_describes_an_anonymous_round_without_its_place_or_a_link(
     assert entry == {
         "id": rounds["northmoor"].pk,
         "place": {"code": "", "name": anonymous_label(other_place.pk)},
-        "period": "2026 Q2", "status": "closed", "sharing": "anonymous", "url": None,
-    }  # fmt: skip
+        "period": "2026 Q2",
+        "status": "closed",
+        "sharing": "anonymous",
+        "url": None,
+    }
 
 
 def test_it_names_the_place_of_an_anonymous_round_to_its_own_members(client, outsider, rounds):
@@ -123,6 +128,27 @@ def test_it_filters_within_what_the_caller_may_see(client, analyst, rounds):
 def test_it_never_finds_an_anonymous_round_by_its_place_s_code(client, analyst, rounds):
     # Otherwise ?place=northmoor would tell an analyst whose anonymous round this is.
     assert _listed(client, analyst, place="northmoor") == []
+
+
+PLACE_CODE = "A place code has only letters, digits, hyphens and underscores."
+NO_STATUS = "There is no status “%s”: use open, consensus or closed."
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        # PostgreSQL refuses text holding NUL: such a filter must never reach a query.
+        ({"place": "riverside\x00"}, {"place": [PLACE_CODE]}),
+        ({"period": "2026\x00Q2"}, {"period": ["Null characters are not allowed."]}),
+        ({"status": "open\x00"}, {"status": [NO_STATUS % "open\x00"]}),
+        ({"status": "finished"}, {"status": [NO_STATUS % "finished"]}),
+    ],
+)
+def test_it_refuses_a_filter_it_cannot_use_and_says_why(client, staff, rounds, query, problem):
+    client.force_login(staff)
+    response = client.get(URL, query)
+    assert response.status_code == 400
+    assert response.json() == {"errors": problem}
 
 
 # --- who may ask ------------------------------------------------------------------------------

@@ -1,9 +1,22 @@
 """reports.charts: the figures the page draws with plotly.js and the PDF exports as SVG."""
 
+import html
 import json
+import re
+from types import SimpleNamespace
+
+import pytest
 
 from reports.analysis import ItemScores, item_result
-from reports.charts import factor_radar, lessons_chart
+from reports.chart_export import figures_to_svg
+from reports.charts import (
+    distribution_chart,
+    factor_radar,
+    lessons_chart,
+    overlay_radar,
+    trend_chart,
+)
+from reports.compare import Factor
 
 from .rounds import FACTOR_TITLES
 
@@ -85,3 +98,55 @@ def test_it_gives_figures_the_page_can_draw_from_json():
     # The page embeds fig.to_json(); it must be plain JSON with the traces in it.
     figure = json.loads(factor_radar(nine_factors()).to_json())
     assert [t["name"] for t in figure["data"]][-1] == "Target"
+
+
+# --- text from people and from frameworks is drawn as text ------------------------------------
+
+LINK = '<a href="https://x">x</a>'
+
+
+def _round(label_period: str, place: str = "Riverside Borough"):
+    """A round as a comparison shows it, without a database."""
+    assessment = SimpleNamespace(period=label_period)
+    return SimpleNamespace(
+        label=f"{place}, {label_period}", values={"impact": 2}, assessment=assessment
+    )
+
+
+def _figures_holding(text: str) -> dict:
+    factors = [Factor("impact", f"Impact {text}", False)]
+    levels = [(1, f"Emerging {text}"), (2, "Developed")]
+    rounds = [_round(text)]
+    comparison = SimpleNamespace(
+        rounds=rounds, factors=factors, levels=levels, distribution={"impact": [1, 2]}
+    )
+    return {
+        "radar": factor_radar([scored(f"Impact {text}", (1, 2), (3, 3))]),
+        "lessons": lessons_chart([scored(f"Lesson {text}", (1, 2), (3, 3), kind="lesson")]),
+        "overlay": overlay_radar(rounds, factors, levels),
+        "distribution": distribution_chart(comparison),
+        "trend": trend_chart(rounds, factors, levels, title=f"Place {text} over time"),
+    }
+
+
+@pytest.mark.parametrize("name", ["radar", "lessons", "overlay", "distribution", "trend"])
+def test_it_escapes_markup_in_every_label_of_every_figure(name):
+    # plotly.js draws a subset of HTML in labels: <a href> would become a live link.
+    drawn = _figures_holding(LINK)[name].to_json()
+    assert "<a href" not in drawn
+    assert "&lt;a" in drawn
+
+
+def test_it_keeps_an_ampersand_readable():
+    fig = overlay_radar([_round("Health & care")], [Factor("impact", "Impact", False)], [(1, "A")])
+    assert fig.data[0].name == "Riverside Borough, Health &amp; care"  # plotly.js shows "&"
+
+
+def test_it_draws_escaped_markup_as_plain_text_in_the_pdf_s_svg():
+    # Real Chromium: the legend reads the period's characters, and the SVG holds no link.
+    rounds = [_round("2025"), _round(LINK)]
+    figure = overlay_radar(rounds, [Factor("impact", "Impact", False)], [(1, "A"), (2, "B")])
+    [svg] = figures_to_svg([figure])
+    assert "<a " not in svg
+    text = " ".join(html.unescape(node) for node in re.findall(r">([^<>]+)<", svg))
+    assert f"Riverside Borough, {LINK}" in text

@@ -1,23 +1,25 @@
 """GET /compare/: closed rounds side by side, against every shared place, and over time."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
 from assessment.models import Sharing
 from assessment.services import assessment_advance
 from reports.compare import anonymous_label
-from tests.assessment.forms_helper import forms_in
 
-from .compare_data import (
+from .compare_data import chosen, closed_round, four_places, make_place, matrix_without
+from .pages import (
     DISTRIBUTION,
     HEATMAP,
-    Page,
-    chosen,
-    closed_round,
-    four_places,
+    cells,
+    choice_form,
+    errors,
+    figure,
     heatmap_rows,
-    matrix_without,
     offered,
+    table,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,35 +42,26 @@ def anonymous(other_place):
     return f"{anonymous_label(other_place.pk)}, 2026 Q2"
 
 
-def _as(client, user):
-    client.force_login(user)
-    return client
-
-
-def _choice_form(response):
-    """The page's own form for choosing rounds (it sends a GET)."""
-    [form] = [f for f in forms_in(response.text) if f.method == "get"]
-    return form
-
-
-def _offered(client, user) -> set[int]:
-    return set(offered(_as(client, user).get(URL)))
+def _offered(django_app, user) -> set[int]:
+    return set(offered(django_app.get(URL, user=user)))
 
 
 # --- choosing rounds --------------------------------------------------------------------------
 
 
-def test_it_offers_an_analyst_every_shared_round_but_no_private_one(client, analyst, world):
+def test_it_offers_an_analyst_every_shared_round_but_no_private_one(django_app, analyst, world):
     expected = {world[k].pk for k in ("riverside_2025", "riverside", "northmoor", "westfield")}
-    assert _offered(client, analyst) == expected
+    assert _offered(django_app, analyst) == expected
 
 
-def test_it_offers_a_member_only_their_own_place_s_closed_rounds(client, viewer, world, open_round):
-    assert _offered(client, viewer) == {world["riverside_2025"].pk, world["riverside"].pk}
+def test_it_offers_a_member_only_their_own_place_s_closed_rounds(
+    django_app, viewer, world, open_round
+):
+    assert _offered(django_app, viewer) == {world["riverside_2025"].pk, world["riverside"].pk}
 
 
-def test_it_offers_staff_every_closed_round_shared_or_not(client, staff, world):
-    assert _offered(client, staff) == {r.pk for r in world.values()}
+def test_it_offers_staff_every_closed_round_shared_or_not(django_app, staff, world):
+    assert _offered(django_app, staff) == {r.pk for r in world.values()}
 
 
 @pytest.mark.parametrize(
@@ -79,36 +72,37 @@ def test_it_offers_staff_every_closed_round_shared_or_not(client, staff, world):
         ("period", "2025 q4", {"riverside_2025"}),
     ],
 )
-def test_it_filters_the_rounds_on_offer(client, staff, world, field, value, expected):
-    form = _choice_form(_as(client, staff).get(URL)).fill({field: value})
-    response = client.get(URL, form.data(button="1"))
-    assert set(_choice_form(response).options["assessment"]) == {str(world[k].pk) for k in expected}
+def test_it_filters_the_rounds_on_offer(django_app, staff, world, field, value, expected):
+    form = choice_form(django_app.get(URL, user=staff))
+    form[field] = value
+    response = form.submit("filter")
+    assert set(offered(response)) == {world[k].pk for k in expected}
 
 
-def test_it_keeps_the_chosen_rounds_ticked(client, analyst, world):
-    response = _as(client, analyst).get(URL, chosen(world["westfield"], world["riverside"]))
-    ticked = _choice_form(response).values["assessment"]
+def test_it_keeps_the_chosen_rounds_ticked(django_app, analyst, world):
+    response = django_app.get(URL, chosen(world["westfield"], world["riverside"]), user=analyst)
+    ticked = [box.value for box in choice_form(response).fields["assessment"] if box.checked]
     assert sorted(ticked) == sorted([str(world["westfield"].pk), str(world["riverside"].pk)])
 
 
 def test_it_ignores_rounds_the_user_may_not_see_and_says_how_many(
-    client, analyst, world, open_round
+    django_app, analyst, world, open_round
 ):
     asked = chosen(world["riverside"], world["eastvale"], open_round)
     asked["assessment"].append(999999)  # no such round
-    response = _as(client, analyst).get(URL, asked)
+    response = django_app.get(URL, asked, user=analyst)
     assert "3 of the rounds asked for cannot be shown" in response.text
     assert heatmap_rows(response) == [RIVERSIDE]
     assert "Eastvale" not in response.text
 
 
-def test_it_shows_no_warning_when_every_round_asked_for_is_shown(client, analyst, world):
-    response = _as(client, analyst).get(URL, chosen(world["riverside"]))
+def test_it_shows_no_warning_when_every_round_asked_for_is_shown(django_app, analyst, world):
+    response = django_app.get(URL, chosen(world["riverside"]), user=analyst)
     assert "cannot be shown" not in response.text
 
 
-def test_it_shows_a_round_asked_for_twice_once(client, analyst, world):
-    response = _as(client, analyst).get(URL, chosen(world["riverside"], world["riverside"]))
+def test_it_shows_a_round_asked_for_twice_once(django_app, analyst, world):
+    response = django_app.get(URL, chosen(world["riverside"], world["riverside"]), user=analyst)
     assert heatmap_rows(response) == [RIVERSIDE]
     assert "cannot be shown" not in response.text
 
@@ -117,27 +111,34 @@ def test_it_shows_a_round_asked_for_twice_once(client, analyst, world):
 
 
 def test_it_shows_a_heat_map_row_per_chosen_round_in_the_order_chosen(
-    client, analyst, world, anonymous
+    django_app, analyst, world, anonymous
 ):
-    response = _as(client, analyst).get(
-        URL, chosen(world["westfield"], world["riverside"], world["northmoor"])
+    response = django_app.get(
+        URL, chosen(world["westfield"], world["riverside"], world["northmoor"]), user=analyst
     )
     assert heatmap_rows(response) == [WESTFIELD, RIVERSIDE, anonymous]
 
 
-def test_it_shows_each_factor_as_a_column_of_the_heat_map(client, analyst, world):
-    page = Page(_as(client, analyst).get(URL, chosen(world["riverside"])).text)
-    header = page.table(HEATMAP)[0]
+def test_it_shows_each_factor_as_a_column_of_the_heat_map(django_app, analyst, world):
+    page = django_app.get(URL, chosen(world["riverside"]), user=analyst)
+    header = table(page, HEATMAP)[0]
     assert header[0] == "Place and round"
     assert header[1:] == [
-        "Impact", "Place", "Focus on individuals", "Care model", "Information management",
-        "Commissioning and payment", "Workforce", "Governance", "Leadership",
-    ]  # fmt: skip
+        "Impact",
+        "Place",
+        "Focus on individuals",
+        "Care model",
+        "Information management",
+        "Commissioning and payment",
+        "Workforce",
+        "Governance",
+        "Leadership",
+    ]
 
 
-def test_it_gives_each_cell_its_level_and_a_colour_band(client, analyst, world):
-    page = Page(_as(client, analyst).get(URL, chosen(world["riverside"], world["westfield"])).text)
-    riverside, westfield = page.cells(HEATMAP)[1:]
+def test_it_gives_each_cell_its_level_and_a_colour_band(django_app, analyst, world):
+    page = django_app.get(URL, chosen(world["riverside"], world["westfield"]), user=analyst)
+    riverside, westfield = cells(page, HEATMAP)[1:]
     # Impact, then Governance: a median between two levels takes the lower level's colour.
     assert (riverside[1], riverside[8]) == (("2.5", "heat heat-2"), ("4", "heat heat-4"))
     assert (westfield[1], westfield[8]) == (("3.5", "heat heat-3"), ("3", "heat heat-3"))
@@ -152,70 +153,84 @@ def test_it_gives_each_cell_its_level_and_a_colour_band(client, analyst, world):
         ("governance", [RIVERSIDE, WESTFIELD, EASTVALE, NORTHMOOR]),
     ],
 )
-def test_it_sorts_the_heat_map_by_a_column(client, staff, world, sort, expected):
+def test_it_sorts_the_heat_map_by_a_column(django_app, staff, world, sort, expected):
     rounds = chosen(world["riverside"], world["northmoor"], world["eastvale"], world["westfield"])
-    response = _as(client, staff).get(URL, {**rounds, "sort": sort})
+    response = django_app.get(URL, {**rounds, "sort": sort}, user=staff)
     assert heatmap_rows(response) == expected
 
 
-def test_it_sorts_the_heat_map_by_place_from_the_place_and_round_heading(client, staff, world):
+def test_it_sorts_the_heat_map_by_place_from_the_place_and_round_heading(django_app, staff, world):
     rounds = chosen(world["riverside"], world["northmoor"], world["eastvale"], world["westfield"])
-    heading = Page(_as(client, staff).get(URL, rounds).text).links["Place and round"]
-    response = client.get(URL + heading)
+    response = django_app.get(URL, rounds, user=staff).click("Place and round")
     assert heatmap_rows(response) == [EASTVALE, NORTHMOOR, RIVERSIDE, WESTFIELD]
 
 
-def test_it_sorts_a_round_nobody_answered_last_with_an_empty_cell(client, staff, world, place):
+def test_it_sorts_a_round_nobody_answered_last_with_an_empty_cell(django_app, staff, world, place):
     unanswered = closed_round(place, "2024 Q1", {})
     rounds = chosen(unanswered, world["riverside"])
-    page = Page(_as(client, staff).get(URL, {**rounds, "sort": "impact"}).text)
-    riverside, nothing = page.cells(HEATMAP)[1:]
+    page = django_app.get(URL, {**rounds, "sort": "impact"}, user=staff)
+    riverside, nothing = cells(page, HEATMAP)[1:]
     assert (riverside[0][0], nothing[0][0]) == (RIVERSIDE, "Riverside Borough, 2024 Q1")
     assert nothing[1] == ("—", "heat heat-none")
 
 
-def test_it_marks_the_sorted_column(client, staff, world):
-    response = _as(client, staff).get(URL, {**chosen(world["riverside"]), "sort": "governance"})
+def test_it_marks_the_sorted_column(django_app, staff, world):
+    response = django_app.get(URL, {**chosen(world["riverside"]), "sort": "governance"}, user=staff)
     assert '<th scope="col" aria-sort="descending"><a href="?' in response.text
     assert response.text.count('aria-sort="descending"') == 1
 
 
-def test_it_keeps_the_order_chosen_for_an_unknown_sort(client, staff, world):
+def test_it_keeps_the_order_chosen_for_an_unknown_sort(django_app, staff, world):
     rounds = chosen(world["westfield"], world["riverside"])
-    response = _as(client, staff).get(URL, {**rounds, "sort": "nonsense"})
+    response = django_app.get(URL, {**rounds, "sort": "nonsense"}, user=staff)
     assert heatmap_rows(response) == [WESTFIELD, RIVERSIDE]
 
 
 # --- the radar --------------------------------------------------------------------------------
 
 
-def test_it_draws_one_radar_line_per_chosen_round(client, analyst, world, anonymous):
-    response = _as(client, analyst).get(
-        URL, chosen(world["riverside"], world["northmoor"], world["westfield"])
+def test_it_draws_one_radar_line_per_chosen_round(django_app, analyst, world, anonymous):
+    response = django_app.get(
+        URL, chosen(world["riverside"], world["northmoor"], world["westfield"]), user=analyst
     )
-    traces = Page(response.text).json("overlay-data")["data"]
+    traces = figure(response, "overlay-data")["data"]
     assert [t["name"] for t in traces] == [RIVERSIDE, anonymous, WESTFIELD]
     assert traces[0]["r"][:2] == [2.5, 2]  # Impact, Place
 
 
-def test_it_draws_the_first_eight_of_nine_rounds_and_says_so(client, staff, world, place):
+def test_it_draws_the_first_eight_of_nine_rounds_and_says_so(django_app, staff, world, place):
     more = [closed_round(place, f"2024 Q{n}", {"Asha Patel": {}}) for n in range(1, 5)]
-    response = _as(client, staff).get(URL, chosen(*world.values(), *more))
-    traces = Page(response.text).json("overlay-data")["data"]
+    response = django_app.get(URL, chosen(*world.values(), *more), user=staff)
+    traces = figure(response, "overlay-data")["data"]
     assert len(traces) == 8
     assert "The chart shows the first 8 rounds; the table shows all 9." in response.text
     assert len(heatmap_rows(response)) == 9
 
 
-def test_it_draws_eight_rounds_without_a_note(client, staff, world, place):
+def test_it_draws_eight_rounds_without_a_note(django_app, staff, world, place):
     more = [closed_round(place, f"2024 Q{n}", {"Asha Patel": {}}) for n in range(1, 4)]
-    response = _as(client, staff).get(URL, chosen(*world.values(), *more))
-    assert len(Page(response.text).json("overlay-data")["data"]) == 8
+    response = django_app.get(URL, chosen(*world.values(), *more), user=staff)
+    assert len(figure(response, "overlay-data")["data"]) == 8
     assert "The chart shows the first" not in response.text
 
 
-def test_it_draws_nothing_until_a_round_is_chosen(client, analyst, world):
-    response = _as(client, analyst).get(URL)
+def test_it_draws_markup_in_a_place_name_or_period_as_plain_text(django_app, staff):
+    # plotly.js reads a little HTML in labels: a link in a period would become a live link.
+    link = '<a href="https://x">x</a>'
+    place = make_place("markup", f"Borough {link}")
+    rounds = [closed_round(place, period, {"Asha Patel": {}}) for period in ("2025", link)]
+    response = django_app.get(URL, {**chosen(*rounds), "trend": "markup"}, user=staff)
+    for chart in ("overlay-data", "distribution-data", "trend-data"):
+        drawn = json.dumps(figure(response, chart))
+        assert "<a href" not in drawn, chart
+        assert "&lt;a href=" in drawn, chart
+    shown = 'Borough &lt;a href="https://x"&gt;x&lt;/a&gt;'
+    names = [trace["name"] for trace in figure(response, "overlay-data")["data"]]
+    assert names == [f"{shown}, 2025", f'{shown}, &lt;a href="https://x"&gt;x&lt;/a&gt;']
+
+
+def test_it_draws_nothing_until_a_round_is_chosen(django_app, analyst, world):
+    response = django_app.get(URL, user=analyst)
     assert "overlay-data" not in response.text
     assert HEATMAP not in response.text
 
@@ -223,41 +238,41 @@ def test_it_draws_nothing_until_a_round_is_chosen(client, analyst, world):
 # --- against every shared place ---------------------------------------------------------------
 
 
-def test_it_sums_up_each_factor_across_every_shared_place(client, analyst, world, anonymous):
-    response = _as(client, analyst).get(URL, chosen(world["riverside"], world["northmoor"]))
-    table = Page(response.text).table(DISTRIBUTION)
-    assert table[0] == ["Factor", "Places", "Lowest", "Median", "Highest", RIVERSIDE, anonymous]
+def test_it_sums_up_each_factor_across_every_shared_place(django_app, analyst, world, anonymous):
+    response = django_app.get(URL, chosen(world["riverside"], world["northmoor"]), user=analyst)
+    rows = table(response, DISTRIBUTION)
+    assert rows[0] == ["Factor", "Places", "Lowest", "Median", "Highest", RIVERSIDE, anonymous]
     # Each shared place's latest round: Riverside 2.5, Northmoor 3, Westfield 3.5. Eastvale's
     # private 4 and Riverside's earlier 1 do not count.
-    assert table[1] == ["Impact", "3", "2.5", "3", "3.5", "2.5", "3"]
-    assert table[8] == ["Governance", "3", "1", "3", "4", "4", "1"]
+    assert rows[1] == ["Impact", "3", "2.5", "3", "3.5", "2.5", "3"]
+    assert rows[8] == ["Governance", "3", "1", "3", "4", "4", "1"]
 
 
 def test_it_shows_a_member_their_round_against_the_others_without_their_names(
-    client, viewer, world
+    django_app, viewer, world
 ):
-    response = _as(client, viewer).get(URL, chosen(world["riverside"]))
-    assert Page(response.text).table(DISTRIBUTION)[1] == ["Impact", "3", "2.5", "3", "3.5", "2.5"]
+    response = django_app.get(URL, chosen(world["riverside"]), user=viewer)
+    assert table(response, DISTRIBUTION)[1] == ["Impact", "3", "2.5", "3", "3.5", "2.5"]
     assert "Westfield" not in response.text and "Northmoor" not in response.text
 
 
 # --- anonymity --------------------------------------------------------------------------------
 
 
-def test_it_never_names_an_anonymous_place_to_an_analyst(client, analyst, world, anonymous):
-    response = _as(client, analyst).get(URL, chosen(world["northmoor"], world["riverside"]))
+def test_it_never_names_an_anonymous_place_to_an_analyst(django_app, analyst, world, anonymous):
+    response = django_app.get(URL, chosen(world["northmoor"], world["riverside"]), user=analyst)
     assert heatmap_rows(response) == [anonymous, RIVERSIDE]
     assert "northmoor" not in response.text.lower()
 
 
-def test_it_lists_an_anonymous_round_without_its_region(client, analyst, world, anonymous):
-    labels = offered(_as(client, analyst).get(URL))
+def test_it_lists_an_anonymous_round_without_its_region(django_app, analyst, world, anonymous):
+    labels = offered(django_app.get(URL, user=analyst))
     assert labels[world["northmoor"].pk] == anonymous
     assert labels[world["riverside"].pk] == f"{RIVERSIDE} London"
 
 
-def test_it_names_every_place_to_staff(client, staff, world):
-    response = _as(client, staff).get(URL, chosen(world["northmoor"]))
+def test_it_names_every_place_to_staff(django_app, staff, world):
+    response = django_app.get(URL, chosen(world["northmoor"]), user=staff)
     assert heatmap_rows(response) == [NORTHMOOR]
     assert "Anonymous place" not in response.text
 
@@ -265,38 +280,42 @@ def test_it_names_every_place_to_staff(client, staff, world):
 # --- over time --------------------------------------------------------------------------------
 
 
-def test_it_shows_a_place_s_rounds_over_time(client, analyst, world):
-    response = _as(client, analyst).get(URL, {**chosen(world["riverside"]), "trend": "riverside"})
-    page = Page(response.text)
-    table = page.table("Riverside Borough: each factor in each closed round")
-    assert table[0] == ["Factor", "2025 Q4", "2026 Q2"]
-    assert table[1] == ["Impact", "1", "2.5"]
-    assert [t["y"] for t in page.json("trend-data")["data"]][0] == [1, 2.5]
+def test_it_shows_a_place_s_rounds_over_time(django_app, analyst, world):
+    response = django_app.get(
+        URL, {**chosen(world["riverside"]), "trend": "riverside"}, user=analyst
+    )
+    page = response
+    rows = table(page, "Riverside Borough: each factor in each closed round")
+    assert rows[0] == ["Factor", "2025 Q4", "2026 Q2"]
+    assert rows[1] == ["Impact", "1", "2.5"]
+    assert [t["y"] for t in figure(page, "trend-data")["data"]][0] == [1, 2.5]
 
 
-def test_it_shows_the_first_named_chosen_place_over_time_by_default(client, analyst, world):
-    response = _as(client, analyst).get(URL, chosen(world["northmoor"], world["riverside"]))
+def test_it_shows_the_first_named_chosen_place_over_time_by_default(django_app, analyst, world):
+    response = django_app.get(URL, chosen(world["northmoor"], world["riverside"]), user=analyst)
     assert '<h2 id="trend-h">Riverside Borough over time</h2>' in response.text
 
 
-def test_it_shows_a_place_over_time_with_no_round_chosen(client, analyst, world):
-    response = _as(client, analyst).get(URL, {"trend": "riverside"})
-    table = Page(response.text).table("Riverside Borough: each factor in each closed round")
-    assert table[1] == ["Impact", "1", "2.5"]
+def test_it_shows_a_place_over_time_with_no_round_chosen(django_app, analyst, world):
+    response = django_app.get(URL, {"trend": "riverside"}, user=analyst)
+    rows = table(response, "Riverside Borough: each factor in each closed round")
+    assert rows[1] == ["Impact", "1", "2.5"]
 
 
 def test_it_never_shows_an_anonymous_place_over_time_to_an_analyst(
-    client, analyst, world, other_place
+    django_app, analyst, world, other_place
 ):
     closed_round(other_place, "2025 Q4", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS)
-    response = _as(client, analyst).get(URL, {**chosen(world["northmoor"]), "trend": "northmoor"})
+    response = django_app.get(
+        URL, {**chosen(world["northmoor"]), "trend": "northmoor"}, user=analyst
+    )
     assert "trend-data" not in response.text
     assert "Northmoor" not in response.text
 
 
-def test_it_shows_staff_any_place_over_time(client, staff, world, other_place):
+def test_it_shows_staff_any_place_over_time(django_app, staff, world, other_place):
     closed_round(other_place, "2025 Q4", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS)
-    response = _as(client, staff).get(URL, {**chosen(world["northmoor"]), "trend": "northmoor"})
+    response = django_app.get(URL, {**chosen(world["northmoor"]), "trend": "northmoor"}, user=staff)
     assert "Northmoor Integrated Care System over time" in response.text
 
 
@@ -320,25 +339,75 @@ def across_versions(tmp_path, monkeypatch, place, other_place, versions):
 
 
 def test_it_compares_rounds_on_different_versions_only_on_the_factors_they_share(
-    client, staff, across_versions
+    django_app, staff, across_versions
 ):
-    response = _as(client, staff).get(URL, chosen(*across_versions))
+    response = django_app.get(URL, chosen(*across_versions), user=staff)
     assert "scored on different versions of the matrix" in response.text
     assert "compared only on the 8 factors they share" in response.text
-    header = Page(response.text).table(HEATMAP)[0]
+    header = table(response, HEATMAP)[0]
     assert "Leadership" not in header and len(header) == 1 + 8
 
 
-def test_it_draws_the_radar_on_the_shared_factors_only(client, staff, across_versions):
-    response = _as(client, staff).get(URL, chosen(*across_versions))
-    [riverside, northmoor] = Page(response.text).json("overlay-data")["data"]
+def test_it_draws_the_radar_on_the_shared_factors_only(django_app, staff, across_versions):
+    response = django_app.get(URL, chosen(*across_versions), user=staff)
+    [riverside, northmoor] = figure(response, "overlay-data")["data"]
     assert len(riverside["r"]) == 8 + 1  # the line closes on its first point
     assert (riverside["r"][0], northmoor["r"][0]) == (3, 1)
 
 
-def test_it_says_nothing_of_versions_when_the_rounds_share_one(client, staff, world):
-    response = _as(client, staff).get(URL, chosen(world["riverside"], world["northmoor"]))
+def test_it_says_nothing_of_versions_when_the_rounds_share_one(django_app, staff, world):
+    response = django_app.get(URL, chosen(world["riverside"], world["northmoor"]), user=staff)
     assert "different versions" not in response.text
+
+
+# --- addresses the page cannot show ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "²",  # Python's isdigit() says yes; int() says no
+        "٣",  # an Arabic-Indic three: int() reads it as 3
+        "-1",
+        "1.0",
+        "\x00",
+        "9" * 30,  # past any row id the database can hold
+    ],
+)
+def test_it_refuses_a_round_that_is_not_given_by_its_number(django_app, analyst, world, number):
+    response = django_app.get(
+        URL, {"assessment": [world["riverside"].pk, number]}, user=analyst, expect_errors=True
+    )
+    assert response.status_code == 400
+    assert errors(response) == ["Rounds: A round is chosen by its number, in the digits 0 to 9."]
+    assert HEATMAP not in response.text
+
+
+PLACE_CODE = "A place code has only letters, digits, hyphens and underscores."
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("trend", f"Place over time: {PLACE_CODE}"),
+        (
+            "sort",
+            "Sort by: A column is named by its key, in letters, digits, hyphens and underscores.",
+        ),
+        ("period", "Period: Null characters are not allowed."),
+    ],
+)
+def test_it_refuses_a_nul_character_in_the_address(django_app, staff, world, field, message):
+    # PostgreSQL cannot store or compare text holding NUL: it must never reach a query.
+    query = {**chosen(world["riverside"]), field: "riverside\x00"}
+    response = django_app.get(URL, query, user=staff, expect_errors=True)
+    assert response.status_code == 400
+    assert errors(response) == [message]
+
+
+def test_it_keeps_offering_rounds_when_the_address_is_refused(django_app, staff, world):
+    response = django_app.get(URL, {"period": "\x00"}, user=staff, expect_errors=True)
+    assert set(offered(response)) == {r.pk for r in world.values()}
 
 
 # --- who may open the page --------------------------------------------------------------------
@@ -351,12 +420,14 @@ def test_it_sends_someone_signed_out_to_sign_in(client):
 
 
 def test_it_only_answers_get(client, analyst, world):
-    response = _as(client, analyst).post(URL, chosen(world["riverside"]))
-    assert response.status_code == 405
+    client.force_login(analyst)
+    assert client.post(URL, chosen(world["riverside"])).status_code == 405
 
 
-def test_it_shows_a_member_who_has_no_closed_round_how_rounds_appear(client, viewer, open_round):
+def test_it_shows_a_member_who_has_no_closed_round_how_rounds_appear(
+    django_app, viewer, open_round
+):
     assessment_advance(assessment=open_round)
-    response = _as(client, viewer).get(URL)
+    response = django_app.get(URL, user=viewer)
     assert "No closed rounds match." in response.text
     assert "in a place you belong to" in response.text

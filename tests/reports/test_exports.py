@@ -10,6 +10,7 @@ from reports.exports import DETAIL_HEADER, SUMMARY_HEADER
 from tests.assessment.scoring import respondent_of, score
 
 from .compare_data import chosen, closed_round, csv_rows, make_place, xlsx_rows
+from .pages import download
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +24,24 @@ def rounds(place, other_place, lead):
     its round private. At Riverside three people put Impact at 1, 2 and 4, and the team agreed
     3 (target 4); nobody agreed Care model, answered 2, 3 and 3 (targets 4, 4, 3)."""
     riverside = closed_round(
-        place, "2026 Q2",
-        {"Asha Patel": {"impact": (1, 2), "care-model": (2, 4)},
-         "Grace Okafor": {"impact": (2, 3), "care-model": (3, 4)},
-         "Tom Hughes": {"impact": (4, 4), "care-model": (3, 3)}},
-        consensus={"impact": (3, 4)}, by=lead, show_names=True,
-    )  # fmt: skip
+        place,
+        "2026 Q2",
+        {
+            "Asha Patel": {"impact": (1, 2), "care-model": (2, 4)},
+            "Grace Okafor": {"impact": (2, 3), "care-model": (3, 4)},
+            "Tom Hughes": {"impact": (4, 4), "care-model": (3, 3)},
+        },
+        consensus={"impact": (3, 4)},
+        by=lead,
+        show_names=True,
+    )
     northmoor = closed_round(
-        other_place, "2026 Q2", {"Ian Walker": {}, "Helen Brook": {}},
-        sharing=Sharing.ANONYMOUS, show_names=True,
-    )  # fmt: skip
+        other_place,
+        "2026 Q2",
+        {"Ian Walker": {}, "Helen Brook": {}},
+        sharing=Sharing.ANONYMOUS,
+        show_names=True,
+    )
     eastvale = make_place("eastvale", "Eastvale Health and Wellbeing Board")
     private = closed_round(eastvale, "2026 Q2", {"Maria Costa": {}}, sharing=Sharing.PRIVATE)
     return {"riverside": riverside, "northmoor": northmoor, "eastvale": private}
@@ -47,10 +56,12 @@ def _get(client, user, url, query):
 
 def _row(rows, key, place_code="riverside", respondent=None):
     return next(
-        r for r in rows
-        if r["item_key"] == key and r["place_code"] == place_code
+        r
+        for r in rows
+        if r["item_key"] == key
+        and r["place_code"] == place_code
         and (respondent is None or r["respondent"] == respondent)
-    )  # fmt: skip
+    )
 
 
 # --- the results of each round ----------------------------------------------------------------
@@ -65,15 +76,31 @@ def test_it_exports_a_row_per_round_and_item(client, analyst, rounds):
     assert rows[24]["item_key"] == "lesson-16"
 
 
+def _version(assessment, framework: str) -> str:
+    """The version of a framework the round was scored against, as the export names it."""
+    return assessment.framework_versions.get(framework__slug=framework).version
+
+
 def test_it_exports_an_agreed_item_with_the_spread_of_the_answers(client, analyst, rounds):
     rows = csv_rows(_get(client, analyst, CSV, chosen(rounds["riverside"])))
     assert _row(rows, "impact") == {
-        "place_code": "riverside", "place_name": "Riverside Borough", "period": "2026 Q2",
-        "framework": "lga-maturity-matrix", "framework_version": "1.0",
-        "item_key": "impact", "item_title": "Impact",
-        "agreed_current": "3", "agreed_target": "4", "current": "3", "target": "4",
-        "median": "2", "minimum": "1", "maximum": "4", "responses": "3", "split": "yes",
-    }  # fmt: skip
+        "place_code": "riverside",
+        "place_name": "Riverside Borough",
+        "period": "2026 Q2",
+        "framework": "lga-maturity-matrix",
+        "framework_version": _version(rounds["riverside"], "lga-maturity-matrix"),
+        "item_key": "impact",
+        "item_title": "Impact",
+        "agreed_current": "3",
+        "agreed_target": "4",
+        "current": "3",
+        "target": "4",
+        "median": "2",
+        "minimum": "1",
+        "maximum": "4",
+        "responses": "3",
+        "split": "yes",
+    }
 
 
 def test_it_exports_the_median_where_nothing_was_agreed(client, analyst, rounds):
@@ -95,25 +122,23 @@ def test_it_exports_the_median_where_nothing_was_agreed(client, analyst, rounds)
 def test_it_exports_a_lesson_against_its_own_framework(client, analyst, rounds):
     rows = csv_rows(_get(client, analyst, CSV, chosen(rounds["riverside"])))
     lesson = _row(rows, "lesson-01")
-    assert (lesson["framework"], lesson["framework_version"]) == ("kingsfund-16-lessons", "1.0")
+    lessons = "kingsfund-16-lessons"
+    expected = (lessons, _version(rounds["riverside"], lessons))
+    assert (lesson["framework"], lesson["framework_version"]) == expected
     assert (lesson["current"], lesson["responses"]) == ("2", "3")
 
 
 def test_it_starts_the_csv_with_a_byte_order_mark_for_excel(client, analyst, rounds):
     response = _get(client, analyst, CSV, chosen(rounds["riverside"]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == (
-        'attachment; filename="integration-maturity-results.csv"'
-    )
+    assert download(response) == ("attachment", "integration-maturity-results.csv")
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbfplace_code,place_name,period,")
 
 
 def test_it_exports_the_same_numbers_as_a_spreadsheet(client, analyst, rounds):
     response = _get(client, analyst, XLSX, chosen(rounds["riverside"]))
-    assert response["Content-Disposition"] == (
-        'attachment; filename="integration-maturity-results.xlsx"'
-    )
+    assert download(response) == ("attachment", "integration-maturity-results.xlsx")
     impact = _row(xlsx_rows(response), "impact")
     # Numbers stay numbers, to sum and chart in the spreadsheet.
     assert [impact[k] for k in SUMMARY_HEADER[7:]] == [3, 4, 3, 4, 2, 1, 4, 3, "yes"]
@@ -166,16 +191,15 @@ def test_it_never_names_an_anonymous_place_in_a_spreadsheet(client, analyst, rou
 def test_it_exports_a_row_per_respondent_and_item(client, lead, rounds):
     query = {**chosen(rounds["riverside"]), "detail": "responses"}
     response = _get(client, lead, CSV, query)
-    assert response["Content-Disposition"] == (
-        'attachment; filename="integration-maturity-responses.csv"'
-    )
+    assert download(response) == ("attachment", "integration-maturity-responses.csv")
     rows = csv_rows(response)
     assert list(rows[0]) == DETAIL_HEADER
     assert len(rows) == 3 * 25
     impact = [
         (r["respondent"], r["current"], r["target"], r["confidence"], r["evidence"])
-        for r in rows if r["item_key"] == "impact"
-    ]  # fmt: skip
+        for r in rows
+        if r["item_key"] == "impact"
+    ]
     assert impact == [
         ("Asha Patel", "1", "2", "medium", "Evidence on impact."),
         ("Grace Okafor", "2", "3", "medium", "Evidence on impact."),
@@ -261,6 +285,28 @@ def test_it_keeps_names_that_look_like_a_formula_as_text(client, lead, hostile, 
 def test_it_leaves_ordinary_evidence_alone(client, lead, hostile, url):
     rows = _detail(client, lead, url, hostile)
     assert _row(rows, "workforce")["evidence"] == "Evidence on workforce."
+
+
+# --- addresses an export cannot answer ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [CSV, XLSX])
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ({"assessment": "²"}, "Rounds: A round is chosen by its number, in the digits 0 to 9."),
+        ({"period": "2026\x00"}, "Period: Null characters are not allowed."),
+        ({"region": "atlantis"}, "Region: There is no region “atlantis”."),
+        ({"detail": "everything"}, "Detail: Choose the summary or the responses."),
+    ],
+)
+def test_it_refuses_an_export_it_cannot_make_as_asked(client, staff, rounds, url, query, problem):
+    # Never "everything" for a filter it could not read: that could export rounds unasked for.
+    client.force_login(staff)
+    response = client.get(url, query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.text == f"The export cannot be made as asked. {problem}"
 
 
 # --- who may export ---------------------------------------------------------------------------

@@ -1,25 +1,38 @@
-"""The PDF cache (reports/pdf.py): what makes a new PDF, what is served again, what a failure
-leaves behind. Chromium and WeasyPrint are replaced by `fake_render`; test_views.py runs them."""
+"""The report PDF and its cache (reports.services.pdf_render: one RenderedPdf row per round and
+content): what makes a new PDF, what is served again, what a failure leaves behind. Chromium and
+WeasyPrint are replaced by `fake_render`; test_views.py runs them."""
+
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.tasks import task_backends
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.imports import ScoreRow
 from assessment.models import Region
 from assessment.services import assessment_advance, response_reopen, scores_import
 from reports import pdf
+from reports.models import PdfStatus, RenderedPdf
 from reports.selectors import report_build
+from reports.services import pdf_render
 
+from .pages import download
 from .rounds import answer, record_consensus, respondent_of
 
 
-def cached_pdfs() -> list[str]:
+def stored_pdfs() -> list[str]:
+    """The report PDFs in storage. (The app itself never lists folders: its rows say.)"""
     try:
-        return sorted(default_storage.listdir("reports")[1])
+        return sorted(f"pdf/report/{name}" for name in default_storage.listdir("pdf/report")[1])
     except FileNotFoundError:
         return []
+
+
+def current_name(assessment) -> str:
+    return pdf.report_document(report_build(assessment)).storage_name
 
 
 def get_pdf(client, assessment):
@@ -117,16 +130,25 @@ def _refuse(html):
     raise AssertionError("rendered again although the round has not changed")
 
 
+def test_it_keeps_one_row_per_round_and_content(signed_in, scored_round, media, fake_render):
+    get_pdf(signed_in, scored_round)
+    get_pdf(signed_in, scored_round)
+    [row] = RenderedPdf.objects.all()
+    assert (row.kind, row.key, row.status) == ("report", str(scored_round.pk), PdfStatus.READY)
+    assert row.name == current_name(scored_round)
+    assert stored_pdfs() == [row.name]
+
+
 def test_it_makes_a_new_pdf_after_a_response_changes_and_removes_the_old_one(
     signed_in, scored_round, respondent, media, fake_render
 ):
     get_pdf(signed_in, scored_round)
-    [old] = cached_pdfs()
+    [old] = stored_pdfs()
     change_evidence(scored_round, respondent)
     response = get_pdf(signed_in, scored_round)
     assert body(response) == b"%PDF-1.7 render 2"
-    assert cached_pdfs() == [pdf.cache_name(report_build(scored_round)).split("/")[1]]
-    assert old not in cached_pdfs()
+    assert stored_pdfs() == [current_name(scored_round)] != [old]
+    assert RenderedPdf.objects.get().name == current_name(scored_round)
 
 
 def test_it_makes_a_new_pdf_after_consensus_and_removes_the_old_one(
@@ -134,37 +156,111 @@ def test_it_makes_a_new_pdf_after_consensus_and_removes_the_old_one(
 ):
     assessment_advance(assessment=scored_round)
     get_pdf(signed_in, scored_round)
-    [old] = cached_pdfs()
+    [old] = stored_pdfs()
     record_consensus(scored_round, lead)
     assert body(get_pdf(signed_in, scored_round)) == b"%PDF-1.7 render 2"
-    [new] = cached_pdfs()
+    [new] = stored_pdfs()
     assert new != old
 
 
-def test_it_keeps_the_pdfs_of_other_rounds(signed_in, scored_round, media, fake_render):
-    # Round 12's PDF shares a leading digit with round 1's: a prefix is the round's pk and "-".
-    other = f"reports/{scored_round.pk}2-{'0' * 32}.pdf"
-    default_storage.save(other, ContentFile(b"%PDF-1.7 another round"))
+def test_it_keeps_the_pdfs_of_other_rounds(signed_in, make_round, respondent, media, fake_render):
+    first, second = make_round(period="2026 Q3"), make_round(period="2026 Q4")
+    get_pdf(signed_in, first)
+    get_pdf(signed_in, second)
+    change_evidence(second, respondent)
+    get_pdf(signed_in, second)
+    assert stored_pdfs() == sorted([current_name(first), current_name(second)])
+
+
+def test_it_never_lets_a_slower_render_of_older_content_remove_the_newer_pdf(
+    signed_in, scored_round, respondent, media, fake_render
+):
+    # A worker read the round, then was slow to render; meanwhile the evidence changed and the
+    # newer PDF was made and served.
+    older = pdf.report_document(report_build(scored_round))
+    change_evidence(scored_round, respondent)
+    newer = body(get_pdf(signed_in, scored_round))
+    assert pdf_render(document=older) == older.storage_name  # the slow worker finishes
+    assert current_name(scored_round) in stored_pdfs()
+    assert body(get_pdf(signed_in, scored_round)) == newer
+    assert len(fake_render) == 2
+
+
+def test_it_renders_again_when_the_stored_file_is_gone(signed_in, scored_round, media, fake_render):
     get_pdf(signed_in, scored_round)
-    assert other.split("/")[1] in cached_pdfs()
-    assert len(cached_pdfs()) == 2
+    default_storage.delete(current_name(scored_round))  # e.g. a bucket emptied by hand
+    response = get_pdf(signed_in, scored_round)
+    assert body(response) == b"%PDF-1.7 render 2"
+    assert stored_pdfs() == [current_name(scored_round)]
+
+
+def test_it_replaces_a_file_left_by_a_render_that_died(signed_in, scored_round, media, fake_render):
+    # A worker killed between writing the file and recording it leaves a file and no row.
+    default_storage.save(current_name(scored_round), ContentFile(b"%PDF-1.7 half"))
+    assert body(get_pdf(signed_in, scored_round)) == b"%PDF-1.7 render 1"
+    assert stored_pdfs() == [current_name(scored_round)]
+
+
+# --- the name it is saved under -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "filename"),
+    [
+        ("2026 Q4", "riverside-borough-2026-q4-integration-maturity.pdf"),
+        ("Gwanwyn 2026 (Môn)", "riverside-borough-gwanwyn-2026-môn-integration-maturity.pdf"),
+        ("2026 Q4 🚀", "riverside-borough-2026-q4-integration-maturity.pdf"),
+        (
+            "\";filename*=UTF-8''evil.html;x=\"",
+            "riverside-borough-filenameutf-8evilhtmlx-integration-maturity.pdf",
+        ),
+    ],
+)
+def test_it_names_the_pdf_after_the_place_and_period_whatever_they_hold(
+    signed_in, make_round, media, fake_render, period, filename
+):
+    response = get_pdf(signed_in, make_round(period=period))
+    assert download(response) == ("inline", filename)
 
 
 # --- when the PDF cannot be made ------------------------------------------------------------------
 
 
-def test_it_leaves_no_file_when_the_render_fails(
-    signed_in, scored_round, media, fake_render, monkeypatch
-):
-    def broken(html):
-        raise OSError("WeasyPrint ran out of memory")
+def _broken(html):
+    raise OSError("WeasyPrint ran out of memory in /srv/app/var/weasyprint")
 
-    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+
+def test_it_leaves_no_file_when_the_render_fails(
+    signed_in, scored_round, media, fake_render, monkeypatch, caplog
+):
+    monkeypatch.setattr(pdf, "html_to_pdf", _broken)
     response = get_pdf(signed_in, scored_round)
     assert response.status_code == 503
     assert "The PDF could not be made" in response.text
-    assert "OSError: WeasyPrint ran out of memory" in response.text
-    assert cached_pdfs() == []
+    assert "Try again in a minute; if it persists, tell your administrator: " in response.text
+    assert "the PDF could not be laid out" in response.text
+    assert stored_pdfs() == []
+
+
+def test_it_shows_no_trace_or_server_path_and_logs_them(
+    signed_in, scored_round, media, fake_render, monkeypatch, caplog
+):
+    monkeypatch.setattr(pdf, "html_to_pdf", _broken)
+    response = get_pdf(signed_in, scored_round)
+    assert "OSError" not in response.text and "/srv/app" not in response.text
+    assert "Traceback" in caplog.text
+    assert "OSError: WeasyPrint ran out of memory in /srv/app/var/weasyprint" in caplog.text
+
+
+def test_it_asks_for_a_minute_before_rendering_again_after_a_failure(
+    signed_in, scored_round, media, fake_render, monkeypatch
+):
+    monkeypatch.setattr(pdf, "html_to_pdf", _broken)
+    get_pdf(signed_in, scored_round)
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: b"%PDF-1.7 mended")
+    assert get_pdf(signed_in, scored_round).status_code == 503  # not tried again yet
+    RenderedPdf.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
+    assert body(get_pdf(signed_in, scored_round)) == b"%PDF-1.7 mended"
 
 
 def test_it_leaves_no_file_when_there_is_no_browser_for_the_charts(
@@ -173,17 +269,47 @@ def test_it_leaves_no_file_when_there_is_no_browser_for_the_charts(
     monkeypatch.setenv("BROWSER_PATH", "/nowhere/chromium")
     response = get_pdf(signed_in, scored_round)
     assert response.status_code == 503
-    assert "No Chromium browser found for chart export" in response.text
-    assert cached_pdfs() == []
+    assert "the charts could not be drawn" in response.text
+    assert "/nowhere" not in response.text
+    assert stored_pdfs() == []
+
+
+# --- rendered by a worker -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def queued(settings):
+    """A real task queue: the request only enqueues the render, and the page looks again."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    return task_backends["default"]
 
 
 def test_it_says_the_pdf_is_on_its_way_when_a_worker_renders_it(
-    signed_in, scored_round, media, settings
+    signed_in, scored_round, media, queued
 ):
-    # A real task queue: the request only enqueues the render, and the page looks again.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     response = get_pdf(signed_in, scored_round)
     assert response.status_code == 202
     assert "Preparing the PDF" in response.text
+    assert "The report for Riverside Borough, 2026 Q4 is being rendered." in response.text
     assert '<meta http-equiv="refresh" content="3">' in response.text
-    assert cached_pdfs() == []
+    assert stored_pdfs() == []
+
+
+def test_it_hands_the_worker_only_the_round_s_id(signed_in, scored_round, media, queued):
+    get_pdf(signed_in, scored_round)
+    [result] = queued.results
+    assert (result.args, result.kwargs) == (
+        [],
+        {"kind": "report", "assessment_id": scored_round.pk},
+    )
+
+
+def test_it_serves_the_pdf_once_the_worker_has_made_it(
+    signed_in, scored_round, media, queued, fake_render
+):
+    get_pdf(signed_in, scored_round)
+    [result] = queued.results
+    result.task.call(*result.args, **result.kwargs)  # the worker runs it
+    response = get_pdf(signed_in, scored_round)
+    assert response.status_code == 200
+    assert body(response) == b"%PDF-1.7 render 1"

@@ -7,10 +7,10 @@ from django.urls import reverse
 from assessment.models import Assessment, RoundStatus, Sharing
 from assessment.services import assessment_advance
 from reports.compare import anonymous_label
-from tests.assessment.forms_helper import forms_in, page_form
 from tests.assessment.scoring import respondent_of, score
 
-from .compare_data import chosen, heatmap_rows, offered
+from .compare_data import chosen
+from .pages import heatmap_rows, offered
 
 pytestmark = pytest.mark.django_db
 
@@ -34,66 +34,71 @@ def _share_url(assessment):
     return reverse("assessment-share", args=[assessment.pk])
 
 
-def _share(client, lead, assessment, sharing):
+def _sharing_forms(page, assessment):
+    return [f for f in page.forms.values() if f.action == _share_url(assessment)]
+
+
+def _sharing_form(django_app, lead, assessment):
+    """The sharing form on the round's page, as the lead sees it."""
+    [form] = _sharing_forms(django_app.get(_detail(assessment), user=lead), assessment)
+    return form
+
+
+def _share(django_app, lead, assessment, sharing):
     """The lead opens the round's page and saves its sharing form with this choice."""
-    client.force_login(lead)
-    form = page_form(client.get(_detail(assessment)), _share_url(assessment))
-    return client.post(_share_url(assessment), form.fill(sharing=sharing).data(), follow=True)
+    form = _sharing_form(django_app, lead, assessment)
+    form["sharing"] = sharing
+    return form.submit().follow()
 
 
-def _offered(client, user) -> dict[int, str]:
-    client.force_login(user)
-    return offered(client.get(COMPARE))
+def _offered(django_app, user) -> dict[int, str]:
+    return offered(django_app.get(COMPARE, user=user))
 
 
 # --- the lead's choice ------------------------------------------------------------------------
 
 
-def test_it_offers_the_lead_three_choices_with_not_shared_chosen(client, lead, closed):
-    client.force_login(lead)
-    form = page_form(client.get(_detail(closed)), _share_url(closed))
-    assert form.options["sharing"] == ["private", "anonymous", "named"]
-    assert form.values["sharing"] == ["private"]
+def test_it_offers_the_lead_three_choices_with_not_shared_chosen(django_app, lead, closed):
+    field = _sharing_form(django_app, lead, closed)["sharing"]
+    assert [value for value, _, _ in field.options] == ["private", "anonymous", "named"]
+    assert field.value == "private"
 
 
-def test_it_shares_a_round_by_name_with_analysts(client, lead, analyst, closed):
-    response = _share(client, lead, closed, Sharing.NAMED)
+def test_it_shares_a_round_by_name_with_analysts(django_app, lead, analyst, closed):
+    response = _share(django_app, lead, closed, Sharing.NAMED)
     assert "Sharing: Shared by name." in response.text
     closed.refresh_from_db()
     assert closed.sharing == Sharing.NAMED
-    assert _offered(client, analyst) == {closed.pk: "Riverside Borough, 2026 Q4 London"}
+    assert _offered(django_app, analyst) == {closed.pk: "Riverside Borough, 2026 Q4 London"}
 
 
-def test_it_shares_a_round_anonymously_with_analysts(client, lead, analyst, closed, place):
-    response = _share(client, lead, closed, Sharing.ANONYMOUS)
+def test_it_shares_a_round_anonymously_with_analysts(django_app, lead, analyst, closed, place):
+    response = _share(django_app, lead, closed, Sharing.ANONYMOUS)
     assert "Sharing: Shared anonymously." in response.text
     closed.refresh_from_db()
     assert closed.sharing == Sharing.ANONYMOUS
-    assert _offered(client, analyst) == {closed.pk: f"{anonymous_label(place.pk)}, 2026 Q4"}
+    assert _offered(django_app, analyst) == {closed.pk: f"{anonymous_label(place.pk)}, 2026 Q4"}
 
 
-def test_it_stops_sharing_a_round(client, lead, analyst, closed):
-    _share(client, lead, closed, Sharing.NAMED)
-    response = _share(client, lead, closed, Sharing.PRIVATE)
+def test_it_stops_sharing_a_round(django_app, lead, analyst, closed):
+    _share(django_app, lead, closed, Sharing.NAMED)
+    response = _share(django_app, lead, closed, Sharing.PRIVATE)
     assert "Sharing: Not shared." in response.text
-    assert _offered(client, analyst) == {}
-    response = client.get(COMPARE, chosen(closed))
+    assert _offered(django_app, analyst) == {}
+    response = django_app.get(COMPARE, chosen(closed), user=analyst)
     assert "1 of the rounds asked for cannot be shown" in response.text
     assert "Riverside" not in response.text
 
 
-def test_it_shows_the_choice_saved_when_the_page_is_drawn_again(client, lead, closed):
-    _share(client, lead, closed, Sharing.ANONYMOUS)
-    form = page_form(client.get(_detail(closed)), _share_url(closed))
-    assert form.values["sharing"] == ["anonymous"]
+def test_it_shows_the_choice_saved_when_the_page_is_drawn_again(django_app, lead, closed):
+    _share(django_app, lead, closed, Sharing.ANONYMOUS)
+    assert _sharing_form(django_app, lead, closed)["sharing"].value == "anonymous"
 
 
 @pytest.mark.parametrize("stage", [RoundStatus.OPEN, RoundStatus.CONSENSUS])
-def test_it_offers_no_sharing_before_the_round_closes(client, lead, open_round, stage):
+def test_it_offers_no_sharing_before_the_round_closes(django_app, lead, open_round, stage):
     Assessment.objects.filter(pk=open_round.pk).update(status=stage)
-    client.force_login(lead)
-    forms = forms_in(client.get(_detail(open_round)).text)
-    assert [f for f in forms if f.action == _share_url(open_round)] == []
+    assert _sharing_forms(django_app.get(_detail(open_round), user=lead), open_round) == []
 
 
 @pytest.mark.parametrize("stage", [RoundStatus.OPEN, RoundStatus.CONSENSUS])
@@ -164,9 +169,8 @@ def test_it_hides_a_round_not_shared_by_name_from_an_analyst(
     assert client.get(reverse(view, args=[closed.pk])).status_code == 404
 
 
-def test_it_keeps_a_private_round_comparable_for_its_own_place(client, viewer, closed):
-    client.force_login(viewer)
-    response = client.get(COMPARE, chosen(closed))
+def test_it_keeps_a_private_round_comparable_for_its_own_place(django_app, viewer, closed):
+    response = django_app.get(COMPARE, chosen(closed), user=viewer)
     assert heatmap_rows(response) == ["Riverside Borough, 2026 Q4"]
 
 
@@ -179,5 +183,5 @@ def test_it_keeps_a_shared_round_from_members_of_other_places(client, outsider, 
     assert "Riverside" not in response.text
 
 
-def test_it_shows_staff_a_round_nobody_shared(client, staff, closed):
-    assert _offered(client, staff) == {closed.pk: "Riverside Borough, 2026 Q4 London"}
+def test_it_shows_staff_a_round_nobody_shared(django_app, staff, closed):
+    assert _offered(django_app, staff) == {closed.pk: "Riverside Borough, 2026 Q4 London"}

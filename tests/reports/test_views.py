@@ -1,9 +1,7 @@
 """The report page, its print version and its PDF (reports/views.py)."""
 
 import io
-import json
 import textwrap
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -11,51 +9,11 @@ from pypdf import PdfReader
 
 from assessment.services import assessment_advance
 
+from .pages import download, figure, row
 from .pdfs import raster_images
 from .rounds import FACTOR_TITLES, record_consensus
 
 REPORT_VIEWS = ("reports-page", "reports-print", "reports-pdf")
-
-
-class _Page(HTMLParser):
-    """The scripts and table rows of a page, as a browser would see them."""
-
-    def __init__(self, html):
-        super().__init__(convert_charrefs=True)
-        self.scripts = []  # (attributes, text)
-        self.rows = []  # the text of each cell, row by row
-        self._script = None
-        self._cell = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "script":
-            self._script = (dict(attrs), [])
-        elif tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th") and self.rows:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag == "script" and self._script:
-            attrs, text = self._script
-            self.scripts.append((attrs, "".join(text)))
-            self._script = None
-        elif tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._script:
-            self._script[1].append(data)
-        elif self._cell is not None:
-            self._cell.append(data)
-
-    def script(self, element_id):
-        return next(text for attrs, text in self.scripts if attrs.get("id") == element_id)
-
-    def row(self, heading):
-        return next(row for row in self.rows if row and row[0] == heading)
 
 
 def report_url(assessment, name="reports-page"):
@@ -73,25 +31,23 @@ def test_it_shows_the_report_to_every_member_of_the_place(client, request, score
     assert "Riverside Borough, 2026 Q4: report" in response.text
 
 
-def test_it_shows_each_factors_position_target_gap_and_range(client, viewer, scored_round):
-    client.force_login(viewer)
-    page = _Page(client.get(report_url(scored_round)).text)
+def test_it_shows_each_factors_position_target_gap_and_range(django_app, viewer, scored_round):
+    page = django_app.get(report_url(scored_round), user=viewer)
     # Factor, now, target, gap, range of answers, basis: medians of the lead's and respondent's.
-    assert page.row("Impact") == ["Impact", "1.5", "3.5", "2", "1–2", "median of 2"]
-    assert page.row("Place (context)")[1:4] == ["2", "4", "2"]
-    assert page.row("Care model Split")[1:5] == ["2", "4", "2", "1–3"]
-    assert page.row("Governance")[1:4] == ["3.5", "3", "-0.5"]
+    assert row(page, "Impact") == ["Impact", "1.5", "3.5", "2", "1–2", "median of 2"]
+    assert row(page, "Place (context)")[1:4] == ["2", "4", "2"]
+    assert row(page, "Care model Split")[1:5] == ["2", "4", "2", "1–3"]
+    assert row(page, "Governance")[1:4] == ["3.5", "3", "-0.5"]
 
 
 def test_it_shows_the_agreed_position_once_consensus_is_recorded(
-    client, lead, viewer, scored_round
+    django_app, lead, viewer, scored_round
 ):
     assessment_advance(assessment=scored_round)
     record_consensus(scored_round, lead, "impact", current=3, target=4)
-    client.force_login(viewer)
-    page = _Page(client.get(report_url(scored_round)).text)
+    page = django_app.get(report_url(scored_round), user=viewer)
     # The answers still give the range; the agreed position replaces their median.
-    assert page.row("Impact") == ["Impact", "3", "4", "1", "1–2", "agreed"]
+    assert row(page, "Impact") == ["Impact", "3", "4", "1", "1–2", "agreed"]
 
 
 def test_it_keeps_evidence_anonymous_unless_the_round_shows_names(client, viewer, scored_round):
@@ -114,28 +70,26 @@ def test_it_ranks_the_gaps_and_names_the_strengths(client, viewer, scored_round)
     assert "<strong>Place</strong> describes the place's circumstances" in text
 
 
-def test_it_embeds_the_figures_as_json_for_plotly(client, viewer, scored_round):
-    client.force_login(viewer)
-    page = _Page(client.get(report_url(scored_round)).text)
-    radar = json.loads(page.script("radar-data"))
+def test_it_embeds_the_figures_as_json_for_plotly(django_app, viewer, scored_round):
+    page = django_app.get(report_url(scored_round), user=viewer)
+    radar = figure(page, "radar-data")
     now = next(t for t in radar["data"] if t["name"] == "Now (agreed, or median)")
     assert now["r"][:4] == [1.5, 2, 2, 2]  # Impact, Place, Focus on individuals, Care model
-    lessons = json.loads(page.script("lessons-data"))
+    lessons = figure(page, "lessons-data")
     assert len(lessons["data"][1]["y"]) == 16
 
 
 def test_it_loads_plotly_from_its_own_static_files_with_no_inline_script(
-    client, viewer, scored_round
+    django_app, viewer, scored_round
 ):
-    client.force_login(viewer)
-    response = client.get(report_url(scored_round))
-    page = _Page(response.text)
-    sources = [attrs["src"] for attrs, _ in page.scripts if "src" in attrs]
+    page = django_app.get(report_url(scored_round), user=viewer)
+    scripts = page.html.find_all("script")
+    sources = [script["src"] for script in scripts if script.has_attr("src")]
     assert sources == ["/static/vendor/plotly.min.js", "/static/js/charts.js"]
     # The strict CSP allows no inline script: every other script block is data.
-    inline = [attrs for attrs, _ in page.scripts if "src" not in attrs]
-    assert inline and all(attrs.get("type") == "application/json" for attrs in inline)
-    assert "cdn" not in response.text.lower()
+    inline = [script for script in scripts if not script.has_attr("src")]
+    assert inline and all(script.get("type") == "application/json" for script in inline)
+    assert "cdn" not in page.text.lower()
 
 
 def test_it_serves_the_plotly_the_page_asks_for(client):
@@ -194,13 +148,19 @@ def test_it_gives_the_print_html_with_both_charts_inline_as_svg(client, viewer, 
     assert all(title in html for title in FACTOR_TITLES)
 
 
-def test_it_says_why_when_the_charts_cannot_be_drawn(client, viewer, scored_round, monkeypatch):
+def test_it_says_what_to_do_when_the_charts_cannot_be_drawn(
+    client, viewer, scored_round, monkeypatch, caplog
+):
     monkeypatch.setenv("BROWSER_PATH", "/nowhere/chromium")
     client.force_login(viewer)
     response = client.get(report_url(scored_round, "reports-print"))
     assert response.status_code == 503
     assert "The PDF could not be made" in response.text
-    assert "BROWSER_PATH=&#x27;/nowhere/chromium&#x27; is not an executable file" in response.text
+    assert "Try again in a minute" in response.text
+    assert "the charts could not be drawn" in response.text
+    # The details are for the administrator, in the log: never a server path on the page.
+    assert "/nowhere" not in response.text
+    assert "BROWSER_PATH='/nowhere/chromium' is not an executable file" in caplog.text
 
 
 # --- the PDF (real Chromium and WeasyPrint) -----------------------------------------------------
@@ -216,9 +176,7 @@ def test_it_serves_the_report_as_a_pdf_whose_words_are_text(client, viewer, scor
     client.force_login(viewer)
     response, pdf = fetch_pdf(client, scored_round)
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == (
-        'inline; filename="riverside-borough-2026-q4-integration-maturity.pdf"'
-    )
+    assert download(response) == ("inline", "riverside-borough-2026-q4-integration-maturity.pdf")
     pages = [page.extract_text() for page in pdf.pages]
     text = "\n".join(pages)
     assert "Riverside Borough · 2026 Q4" in text and "Page 1 of " in pages[0]

@@ -19,8 +19,10 @@ from django.test.utils import CaptureQueriesContext
 
 from assessment.models import Assessment, RoundStatus
 from reports import chart_export
-from reports.pdf import cache_name, html_to_pdf, report_pdf, report_print_html
+from reports.models import RenderedPdf
+from reports.pdf import html_to_pdf, report_document, report_print_html
 from reports.selectors import report_build
+from reports.services import pdf_render
 
 
 def _timed(fn, repeat: int) -> tuple[float, object]:
@@ -47,8 +49,8 @@ class Command(BaseCommand):
         seeded = time.perf_counter() - start
         rows: list[tuple[str, str, str]] = []
         closed = Assessment.objects.filter(status=RoundStatus.CLOSED).count()
-        rows.append(("Seed the bench database (near 0 once it exists)", f"{seeded:.1f} s",
-                     f"{closed} closed rounds"))  # fmt: skip
+        seeding = "Seed the bench database (near 0 once it exists)"
+        rows.append((seeding, f"{seeded:.1f} s", f"{closed} closed rounds"))
 
         # Chart export: the first call opens Chromium, later ones reuse it.
         chart_export.shutdown()
@@ -81,15 +83,16 @@ class Command(BaseCommand):
         floor, _ = _timed(lambda: html_to_pdf(html), repeat)
 
         def fresh():
-            name = cache_name(report_build(assessment))
-            if default_storage.exists(name):
-                default_storage.delete(name)
-            return report_pdf(report_build(assessment))
+            document = report_document(report_build(assessment))
+            RenderedPdf.objects.filter(kind=document.kind, key=document.key).delete()
+            if default_storage.exists(document.storage_name):
+                default_storage.delete(document.storage_name)
+            return pdf_render(document=document)
 
         fresh_ms, _ = _timed(fresh, repeat)
         rows.append(("WeasyPrint alone on the print HTML (the floor)", f"{floor:.0f} ms", ""))
-        rows.append(("Fresh report PDF (build, export charts, lay out, store)",
-                     f"{fresh_ms:.0f} ms", f"{fresh_ms / floor:.2f}× the floor"))  # fmt: skip
+        fresh_pdf = "Fresh report PDF (build, export charts, lay out, store)"
+        rows.append((fresh_pdf, f"{fresh_ms:.0f} ms", f"{fresh_ms / floor:.2f}× the floor"))
         pdf_url = f"/assessments/{assessment.pk}/report.pdf"
         client.get(pdf_url)
         cached, response = _timed(lambda: client.get(pdf_url), repeat * 4)
@@ -113,19 +116,19 @@ class Command(BaseCommand):
             compare_queries = len(queries)
             took, response = _timed(lambda u=compare_url: client.get(u), repeat)
             assert response.status_code == 200, f"compare page answered {response.status_code}"
-            rows.append((f"Compare page, {count} rounds chosen of {len(shared)} shared",
-                         f"{took:.0f} ms", f"{compare_queries} queries"))  # fmt: skip
+            page = f"Compare page, {count} rounds chosen of {len(shared)} shared"
+            rows.append((page, f"{took:.0f} ms", f"{compare_queries} queries"))
 
         def export(detail=""):
             response = client.get(f"/compare/export.csv?{detail}")
             return b"".join(response.streaming_content)
 
-        took, body = _timed(export, 1)
-        rows.append((f"CSV export, all {len(shared)} shared rounds", f"{took:.0f} ms",
-                     f"{body.count(b'\n') - 1:,} rows"))  # fmt: skip
-        took, body = _timed(lambda: export("detail=responses"), 1)
-        rows.append(("CSV export with responses, all shared rounds", f"{took:.0f} ms",
-                     f"{body.count(b'\n') - 1:,} rows"))  # fmt: skip
+        for measure, detail in (
+            (f"CSV export, all {len(shared)} shared rounds", ""),
+            ("CSV export with responses, all shared rounds", "detail=responses"),
+        ):
+            took, body = _timed(lambda d=detail: export(d), 1)
+            rows.append((measure, f"{took:.0f} ms", f"{body.count(b'\n') - 1:,} rows"))
 
         table = ["| measure | time | notes |", "|---|---|---|"]
         table += [f"| {a} | {b} | {c} |" for a, b, c in rows]
