@@ -6,7 +6,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.defaultfilters import filesizeformat
 
-from assessment.models import EVIDENCE_MAX_LENGTH, Confidence, Role, RoundStatus, Sharing
+from assessment.models import (
+    EVIDENCE_MAX_LENGTH,
+    Confidence,
+    Role,
+    RoundStatus,
+    Sector,
+    Sharing,
+)
 from assessment.services import Answer
 from frameworks.models import FrameworkKind, FrameworkVersion, VersionStatus
 
@@ -59,6 +66,11 @@ class MemberAddForm(forms.Form):
     email = forms.EmailField(label="Email address")
     name = forms.CharField(label="Full name", max_length=150)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.RESPONDENT)
+    sector = forms.ChoiceField(
+        choices=[("", "Not recorded"), *Sector.choices],
+        required=False,
+        help_text="Where they work: the consensus page shows answers by sector.",
+    )
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -100,24 +112,73 @@ class AssessmentOpenForm(forms.Form):
             field.queryset = published.filter(framework__kind=kind).order_by("-major", "-minor")
             field.label_from_instance = lambda v: f"{v.title} — version {v.version}"
             field.initial = field.queryset.first()
-        self.members = {str(user.pk): user for user in members}
-        self.fields["participants"].choices = [
-            (pk, f"{user.get_full_name() or user.email} ({user.email})")
-            for pk, user in self.members.items()
-        ]
+        self.members = _participant_choices(self.fields["participants"], members)
         self.fields["participants"].initial = list(self.members)
 
     def clean_period(self):
         return " ".join(self.cleaned_data["period"].split())
+
+    def clean_deadline(self):
+        return _not_in_the_past(self.cleaned_data["deadline"])
 
     def clean_participants(self):
         return [self.members[pk] for pk in self.cleaned_data["participants"]]
 
 
 class AdvanceForm(forms.Form):
-    """Move a round on, from the status the page showed (a stale page moves nothing)."""
+    """Move a round on, from the status the page showed (a stale page moves nothing).
+
+    The round's page asks; the confirmation page, which says what will be left behind,
+    carries the same status and ``confirm`` through.
+    """
 
     status = forms.ChoiceField(choices=RoundStatus.choices, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class StepBackForm(AdvanceForm):
+    reason = forms.CharField(
+        required=False,
+        max_length=EVIDENCE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the round going back a step?",
+        help_text="Kept in the round's history. Needed to reopen a closed round.",
+    )
+
+
+def _not_in_the_past(value):
+    if value and value < date.today():
+        raise forms.ValidationError("The deadline is in the past: choose today or a later date.")
+    return value
+
+
+def _participant_choices(field, members) -> dict:
+    by_pk = {str(user.pk): user for user in members}
+    field.choices = [
+        (pk, f"{user.get_full_name() or user.email} ({user.email})") for pk, user in by_pk.items()
+    ]
+    return by_pk
+
+
+class RoundEditForm(forms.Form):
+    deadline = forms.DateField(required=False, widget=IsoDateInput(), label="Deadline for scoring")
+    participants = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Who takes part",
+        help_text="Untick someone to remove them: their answers leave the round's counts "
+        "(the history keeps them).",
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = _participant_choices(self.fields["participants"], members)
+
+    def clean_deadline(self):
+        return _not_in_the_past(self.cleaned_data["deadline"])
+
+    def clean_participants(self):
+        return [self.members[pk] for pk in self.cleaned_data["participants"]]
 
 
 class SharingForm(forms.Form):

@@ -91,6 +91,8 @@ class Sharing(models.TextChoices):
 
 # How a round moves on: open → consensus → closed. A closed round never moves again.
 NEXT_STATUS = {RoundStatus.OPEN: RoundStatus.CONSENSUS, RoundStatus.CONSENSUS: RoundStatus.CLOSED}
+# Stepping back: a lead reopens scoring from consensus; a closed round reopens to consensus.
+PREVIOUS_STATUS = {v: k for k, v in NEXT_STATUS.items()}
 
 
 # Analysts hold this permission: they read rounds other places have shared for comparison.
@@ -195,6 +197,10 @@ class Assessment(models.Model):
     @property
     def next_status(self) -> str | None:
         return NEXT_STATUS.get(self.status)
+
+    @property
+    def previous_status(self) -> str | None:
+        return PREVIOUS_STATUS.get(self.status)
 
     def names_place_to(self, user, own_place_ids: set[int]) -> bool:
         """Whether the user may see which place this round belongs to."""

@@ -163,3 +163,21 @@ def previous_agreed_levels(assessment: Assessment) -> dict[str, int]:
     if previous is None:
         return {}
     return dict(Consensus.objects.filter(assessment=previous).values_list("item__key", "current"))
+
+
+@dataclass
+class LeftBehind:
+    """What moving a round on leaves undone, said on the page that asks to confirm it."""
+
+    not_submitted: list[str] = field(default_factory=list)  # names, when scoring ends
+    unagreed: list[ItemSummary] = field(default_factory=list)  # items, when the round closes
+
+
+def advance_leaves_behind(assessment: Assessment) -> LeftBehind:
+    if assessment.is_open:
+        waiting = assessment.respondents.filter(submitted_at__isnull=True).order_by("name")
+        return LeftBehind(not_submitted=list(waiting.values_list("name", flat=True)))
+    if assessment.status == RoundStatus.CONSENSUS:
+        summaries = assessment_summaries(assessment)
+        return LeftBehind(unagreed=[s for s in summaries if s.consensus is None])
+    return LeftBehind()

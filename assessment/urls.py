@@ -14,6 +14,11 @@ urlpatterns = [
     path("places/<slug:code>/rounds/new/", views.assessment_open, name="assessment-open"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("assessments/<int:pk>/advance/", views.assessment_advance, name="assessment-advance"),
+    path(
+        "assessments/<int:pk>/step-back/", views.assessment_step_back, name="assessment-step-back"
+    ),
+    path("assessments/<int:pk>/edit/", views.assessment_edit, name="assessment-edit"),
+    path("assessments/<int:pk>/remind/", views.assessment_remind, name="assessment-remind"),
     path("assessments/<int:pk>/sharing/", views.assessment_share, name="assessment-share"),
     path("assessments/<int:pk>/respond/", views.assessment_respond, name="assessment-respond"),
     path("assessments/<int:pk>/respond/reopen/", views.assessment_reopen, name="assessment-reopen"),

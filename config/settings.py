@@ -174,6 +174,10 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         "use_tls": env_bool("EMAIL_USE_TLS", True),
         "timeout": 10,
     }
+# Links in e-mails sent outside a request (the daily reminders) start with this address.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `manage.py send_reminders` reminds people of open rounds due within this many days.
+REMINDER_DAYS = env_int("REMINDER_DAYS", 3)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@integration-maturity.local")
 
 TASKS = {

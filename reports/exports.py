@@ -11,15 +11,39 @@ from assessment.models import Response
 from reports.compare import RoundColumn
 from reports.models import RoundItemResult
 
-# Column names as analysts' tools read them: one word each, so a split on spaces lists them.
-SUMMARY_HEADER = (
-    "place_code place_name period framework framework_version item_key item_title"
-    " agreed_current agreed_target current target median minimum maximum responses split"
-).split()
-DETAIL_HEADER = (
-    "place_code place_name period framework framework_version item_key item_title"
-    " respondent current target confidence evidence"
-).split()
+# Column names as analysts' tools read them: one word each.
+SUMMARY_HEADER = [
+    "place_code",
+    "place_name",
+    "period",
+    "framework",
+    "framework_version",
+    "item_key",
+    "item_title",
+    "agreed_current",
+    "agreed_target",
+    "current",
+    "target",
+    "median",
+    "minimum",
+    "maximum",
+    "responses",
+    "split",
+]
+DETAIL_HEADER = [
+    "place_code",
+    "place_name",
+    "period",
+    "framework",
+    "framework_version",
+    "item_key",
+    "item_title",
+    "respondent",
+    "current",
+    "target",
+    "confidence",
+    "evidence",
+]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -9,7 +9,7 @@ from assessment.models import Assessment, RoundStatus
 from assessment.selectors import assessment_summaries
 from reports import pdf
 from reports.analysis import item_result
-from reports.models import PdfStatus, RenderedPdf, RoundItemResult
+from reports.models import PdfKind, PdfStatus, RenderedPdf, RoundItemResult
 from reports.selectors import scores_of
 
 
@@ -39,6 +39,16 @@ def round_results_store(*, assessment: Assessment) -> int:
         RoundItemResult.objects.filter(assessment=assessment).delete()
         RoundItemResult.objects.bulk_create(rows)
     return len(rows)
+
+
+def round_results_withdraw(*, assessment: Assessment) -> None:
+    """A reopened round leaves comparisons, and its PDFs are made again when next asked for."""
+    RoundItemResult.objects.filter(assessment=assessment).delete()
+    rendered = RenderedPdf.objects.filter(kind=PdfKind.REPORT, key=str(assessment.pk))
+    names = [name for name in rendered.values_list("name", flat=True) if name]
+    rendered.delete()
+    # Files go once the reopening has committed: a rolled-back reopen keeps them.
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
 
 
 def round_results_backfill() -> int:

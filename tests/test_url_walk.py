@@ -33,6 +33,10 @@ EXPECTED = {
     "assessment-open": PLACE_LEADS,
     "assessment-detail": MEMBERS,
     "assessment-advance": POST_ONLY,
+    "assessment-step-back": POST_ONLY,
+    "assessment-remind": POST_ONLY,
+    # The round walked is closed: its page says so and sends a lead back (302).
+    "assessment-edit": {**LEADS, "lead": 302},
     "assessment-share": POST_ONLY,
     "assessment-respond": SCORERS,
     "assessment-reopen": POST_ONLY,

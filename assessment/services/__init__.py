@@ -20,9 +20,16 @@ from assessment.services.places import (
     participants_default,
 )
 from assessment.services.rounds import (
+    MailOutcome,
+    ParticipantsChanged,
+    Reminded,
     assessment_advance,
+    assessment_edit,
     assessment_open,
     assessment_share,
+    assessment_step_back,
+    round_invite,
+    round_remind,
 )
 from assessment.services.scoring import (
     SCORING_ENDED,
@@ -34,6 +41,13 @@ from assessment.services.scoring import (
 )
 
 __all__ = [
+    "MailOutcome",
+    "ParticipantsChanged",
+    "Reminded",
+    "assessment_edit",
+    "assessment_step_back",
+    "round_invite",
+    "round_remind",
     "Answer",
     "ConsensusConflict",
     "ImportSummary",

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from assessment.mail import send_to_person
 from assessment.models import (
     Membership,
     Place,
@@ -30,7 +30,9 @@ class MemberAdded:
     invited: bool | None
 
 
-def member_add(*, place: Place, email: str, name: str, role: str, base_url: str) -> MemberAdded:
+def member_add(
+    *, place: Place, email: str, name: str, role: str, base_url: str, sector: str = ""
+) -> MemberAdded:
     """Add a person to a place; someone new is e-mailed a link to set a password.
 
     The membership is saved first; a failure to send the e-mail loses nothing and is reported.
@@ -49,7 +51,7 @@ def member_add(*, place: Place, email: str, name: str, role: str, base_url: str)
                 f"{email} is already a member of {place}. If they did not get their e-mail, "
                 f"use “Resend invitation” in the list of people."
             )
-        membership = Membership.objects.create(user=user, place=place, role=role)
+        membership = Membership.objects.create(user=user, place=place, role=role, sector=sector)
     if not created:
         return MemberAdded(membership=membership, invited=None)
     try:
@@ -73,21 +75,15 @@ def member_invite(*, membership: Membership, base_url: str) -> None:
             "token": default_token_generator.make_token(user),
         },
     )
-    try:
-        send_mail(
-            subject=f"You have been added to {place} — set your password",
-            message=(
-                f"Hello {display_name(user)},\n\nYou have been added to {place} as "
-                f"{membership.get_role_display().lower()} in the integration maturity "
-                f"self-assessment.\n\nSet your password here:\n{link}\n\nThen sign in with "
-                f"this e-mail address ({user.email}).\n"
-            ),
-            from_email=None,
-            recipient_list=[user.email],
-        )
-    except OSError as exc:  # smtplib's errors, refused connections and time-outs alike
-        logger.exception("Invitation to %s for %s was not sent", user.email, place.code)
-        raise InvitationNotSent(str(exc)) from exc
+    body = (
+        f"Hello {display_name(user)},\n\nYou have been added to {place} as "
+        f"{membership.get_role_display().lower()} in the integration maturity "
+        f"self-assessment.\n\nSet your password here:\n{link}\n\nThen sign in with "
+        f"this e-mail address ({user.email}).\n"
+    )
+    subject = f"You have been added to {place} — set your password"
+    if not send_to_person(subject=subject, body=body, to=user.email):
+        raise InvitationNotSent(user.email)
 
 
 def participants_default(place: Place) -> list:

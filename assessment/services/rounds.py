@@ -1,18 +1,25 @@
 """Writes about a round's life: opening it, moving it on, sharing it."""
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from assessment.mail import send_to_person
 from assessment.models import (
     Assessment,
     Place,
+    Reminder,
     Respondent,
     RoundStatus,
     Sharing,
 )
 from assessment.services.places import display_name
-from assessment.signals import round_closed
+from assessment.signals import round_closed, round_reopened
 from frameworks.models import FrameworkVersion
 
 
@@ -64,8 +71,9 @@ def assessment_advance(*, assessment: Assessment, shown_status: str | None = Non
         following = current.next_status
         if following is None:
             raise ValidationError("This round is closed; it cannot move on.")
-        current.status = following
-        current.save(update_fields=["status", "updated_at"])  # a save, so history records it
+        current.status, current.status_reason = following, ""
+        # A save, not an update(), so that the history records who moved it on and when.
+        current.save(update_fields=["status", "status_reason", "updated_at"])
         if following == RoundStatus.CLOSED:
             # Inside the transaction: what listeners keep about the round commits with the close.
             round_closed.send(sender=Assessment, assessment=current)
@@ -85,3 +93,179 @@ def assessment_share(*, assessment: Assessment, sharing: str) -> Assessment:
         current.save(update_fields=["sharing", "updated_at"])
     assessment.sharing, assessment.updated_at = current.sharing, current.updated_at
     return assessment
+
+
+PREVIOUS_STATUS = {
+    RoundStatus.CONSENSUS: RoundStatus.OPEN,
+    RoundStatus.CLOSED: RoundStatus.CONSENSUS,
+}
+
+
+def assessment_step_back(
+    *, assessment: Assessment, shown_status: str, reason: str, user
+) -> Assessment:
+    """Take a round one step back: consensus → open, or closed → consensus.
+
+    Reopening a closed round needs staff, or a lead who gives a reason (kept in the history);
+    it withdraws the round's sharing, and listeners withdraw its results and PDFs.
+    """
+    reason = reason.strip()
+    with transaction.atomic():
+        current = Assessment.objects.lock(assessment.pk)
+        if current.status != shown_status:
+            raise ValidationError(
+                f"This round has already moved: it is now "
+                f"{current.get_status_display().lower()}. Nothing was changed."
+            )
+        back = current.previous_status
+        if back is None:
+            raise ValidationError("An open round has no earlier step to go back to.")
+        reopening = current.status == RoundStatus.CLOSED
+        if reopening and not reason and not user.is_staff:
+            raise ValidationError(
+                "Say why the round is being reopened: the reason is kept in its history."
+            )
+        current.status, current.status_reason = back, reason
+        if reopening:
+            current.sharing = Sharing.PRIVATE
+        current.save(update_fields=["status", "status_reason", "sharing", "updated_at"])
+        if reopening:
+            round_reopened.send(sender=Assessment, assessment=current)
+    assessment.status, assessment.sharing = current.status, current.sharing
+    assessment.status_reason, assessment.updated_at = current.status_reason, current.updated_at
+    return assessment
+
+
+@dataclass(frozen=True)
+class ParticipantsChanged:
+    added: list[Respondent]
+    removed: list[str]  # names
+
+
+def assessment_edit(
+    *, assessment: Assessment, deadline: date | None, participants: list
+) -> ParticipantsChanged:
+    """Change an open round's deadline and who takes part.
+
+    Someone removed loses their respondent record and answers from the round's counts; the
+    history keeps both. People who joined by themselves or from a workshop sheet are kept.
+    """
+    with transaction.atomic():
+        current = Assessment.objects.lock(assessment.pk)
+        current.require_status(
+            RoundStatus.OPEN, refusal="Only a round open for scoring can change who takes part."
+        )
+        if deadline != current.deadline:
+            current.deadline = deadline
+            current.save(update_fields=["deadline", "updated_at"])
+        wanted = {person.pk: person for person in participants}
+        listed = {r.user_id: r for r in current.respondents.filter(user__isnull=False)}
+        gone = [r for user_id, r in listed.items() if user_id not in wanted]
+        for respondent in gone:
+            respondent.delete()  # its answers go too; the history records both
+        added = bulk_create_with_history(
+            [
+                Respondent(assessment=current, user=person, name=_free_name(current, person))
+                for pk, person in wanted.items()
+                if pk not in listed
+            ],
+            Respondent,
+        )
+    assessment.deadline = current.deadline
+    return ParticipantsChanged(added=list(added), removed=[r.name for r in gone])
+
+
+def _free_name(assessment: Assessment, person) -> str:
+    name = display_name(person)
+    if assessment.respondents.filter(name=name).exists():
+        name = f"{name} ({person.email or person.pk})"
+    return name
+
+
+@dataclass(frozen=True)
+class MailOutcome:
+    sent: list[str]  # names
+    failed: list[str]
+
+
+def round_invite(
+    *, assessment: Assessment, base_url: str, respondents: list[Respondent] | None = None
+) -> MailOutcome:
+    """E-mail each participant (or those given) the link to score the round and its deadline."""
+    chosen = respondents if respondents is not None else assessment.respondents.all()
+    outcome = _mail_people(
+        assessment,
+        [r for r in chosen if r.user_id and r.user.email],
+        base_url,
+        subject=f"Score {assessment.place}: {assessment.period}",
+        opening=f"you are invited to score {assessment.place} in the round {assessment.period}",
+    )
+    Respondent.objects.filter(assessment=assessment, name__in=outcome.sent).update(
+        invited_at=timezone.now()
+    )
+    return outcome
+
+
+REMINDER_INTERVAL = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Reminded:
+    reminder: Reminder
+    failed: list[str]  # names whose e-mail the mail server did not take
+
+
+def round_remind(*, assessment: Assessment, base_url: str, user=None) -> Reminded:
+    """Remind everyone who has not submitted, at most once a day per round."""
+    with transaction.atomic():
+        current = Assessment.objects.lock(assessment.pk)
+        current.require_status(
+            RoundStatus.OPEN, refusal="Scoring has ended for this round: nobody needs reminding."
+        )
+        last = current.reminders.first()
+        if last and timezone.now() - last.sent_at < REMINDER_INTERVAL:
+            local = timezone.localtime(last.sent_at)
+            raise ValidationError(
+                f"Everyone was reminded on {local:%-d %B at %H:%M}; "
+                f"you can remind them again a day later."
+            )
+        waiting = list(
+            current.respondents.filter(
+                submitted_at__isnull=True, user__isnull=False
+            ).select_related("user")
+        )
+        if not waiting:
+            raise ValidationError("Everyone taking part has submitted: nobody needs reminding.")
+        outcome = _mail_people(
+            current,
+            waiting,
+            base_url,
+            subject=f"Reminder: score {current.place}, {current.period}",
+            opening=f"you have not yet submitted your answers for {current.place}, "
+            f"round {current.period}",
+        )
+        reminder = Reminder.objects.create(
+            assessment=current, sent_by=user, recipients="\n".join(outcome.sent)
+        )
+        Respondent.objects.filter(assessment=current, name__in=outcome.sent).update(
+            reminded_at=reminder.sent_at
+        )
+    return Reminded(reminder=reminder, failed=outcome.failed)
+
+
+def _mail_people(assessment, respondents, base_url, *, subject, opening) -> MailOutcome:
+    link = base_url + reverse("assessment-respond", args=[assessment.pk])
+    due = (
+        f"Please submit by {assessment.deadline:%-d %B %Y}."
+        if assessment.deadline
+        else "There is no deadline, but the sooner the better."
+    )
+    sent, failed = [], []
+    for respondent in respondents:
+        body = (
+            f"Hello {respondent.name},\n\n{opening.capitalize()}.\n\n"
+            f"Score it here:\n{link}\n\n{due}\n"
+        )
+        ok = send_to_person(subject=subject, body=body, to=respondent.user.email)
+        (sent if ok else failed).append(respondent.name)
+    return MailOutcome(sent=sent, failed=failed)

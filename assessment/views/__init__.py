@@ -7,9 +7,12 @@ from assessment.views.rounds import (
     assessment_advance,
     assessment_api,
     assessment_detail,
+    assessment_edit,
     assessment_history,
     assessment_open,
+    assessment_remind,
     assessment_share,
+    assessment_step_back,
 )
 from assessment.views.scoring import assessment_reopen, assessment_respond
 
@@ -17,6 +20,9 @@ __all__ = [
     "assessment_advance",
     "assessment_api",
     "assessment_detail",
+    "assessment_edit",
+    "assessment_remind",
+    "assessment_step_back",
     "assessment_history",
     "assessment_import",
     "assessment_import_template",

@@ -31,10 +31,12 @@ def place_detail(request, code):
 def _place_page(request, place, role, form, status=200):
     """The place page: its rounds, its people, and the form to add someone."""
     context = {
-        "place": place, "role": role, "form": form,
+        "place": place,
+        "role": role,
+        "form": form,
         "members": Membership.objects.filter(place=place).select_related("user"),
         "rounds": place.assessments.order_by("-created_at"),
-    }  # fmt: skip
+    }
     return render(request, "assessment/place_detail.html", context, status=status)
 
 

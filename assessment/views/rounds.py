@@ -3,19 +3,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from assessment import selectors, services
 from assessment.forms import (
     AdvanceForm,
     AssessmentOpenForm,
+    RoundEditForm,
     SharingForm,
+    StepBackForm,
 )
 from assessment.models import Consensus, Response
 from assessment.permissions import get_assessment_for_user, get_place_for_user
-from assessment.views.common import LEADS
+from assessment.views.common import LEADS, base_url
 
 
 @login_required
@@ -27,41 +29,54 @@ def assessment_open(request, code):
         data = form.cleaned_data
         try:
             assessment = services.assessment_open(
-                place=place, period=data["period"],
+                place=place,
+                period=data["period"],
                 versions=[data["matrix_version"], data["lessons_version"]],
-                participants=data["participants"], deadline=data["deadline"],
-                show_names=data["show_names"], user=request.user,
-            )  # fmt: skip
+                participants=data["participants"],
+                deadline=data["deadline"],
+                show_names=data["show_names"],
+                user=request.user,
+            )
         except ValidationError as exc:
             form.add_error("period", exc)
         else:
+            invited = services.round_invite(assessment=assessment, base_url=base_url(request))
             messages.success(request, f"Round {assessment.period} is open for scoring.")
+            _say_mailed(request, invited, "invited")
             return redirect("assessment-detail", pk=assessment.pk)
     return render(request, "assessment/assessment_open.html", {"place": place, "form": form})
 
 
 @login_required
-def assessment_detail(request, pk):
+@require_GET
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, role = get_assessment_for_user(request.user, pk)
     respondents = selectors.respondents_with_progress(assessment)
     mine = next((r for r in respondents if r.user_id == request.user.pk), None)
     context = {
-        "assessment": assessment, "role": role, "respondents": respondents, "mine": mine,
+        "assessment": assessment,
+        "role": role,
+        "respondents": respondents,
+        "mine": mine,
         "item_count": len(selectors.assessment_items(assessment)),
         "versions": assessment.framework_versions.select_related("framework").order_by(
             "-framework__kind"
         ),
         "sharing_form": SharingForm(initial={"sharing": assessment.sharing}),
         "advance_form": AdvanceForm(initial={"status": assessment.status}),
-    }  # fmt: skip
+        "reminders": assessment.reminders.select_related("sent_by")[:5],
+    }
     return render(request, "assessment/assessment_detail.html", context)
 
 
 @login_required
 @require_POST
-def assessment_advance(request, pk):
+def assessment_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first (saying what will be left behind), then move the round on."""
     assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
     form = AdvanceForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["confirm"]:
+        return _confirm(request, assessment, form, "assessment/assessment_advance_confirm.html")
     try:
         if not form.is_valid():
             raise ValidationError("Reload the round's page and try again.")
@@ -71,6 +86,112 @@ def assessment_advance(request, pk):
     else:
         messages.success(request, f"The round is now: {assessment.get_status_display()}.")
     return redirect("assessment-detail", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def assessment_step_back(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first (a reason, to reopen a closed round), then take the round a step back."""
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    form = StepBackForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["confirm"]:
+        return _confirm(request, assessment, form, "assessment/assessment_step_back_confirm.html")
+    try:
+        if not form.is_valid():
+            raise ValidationError(" ".join(m for e in form.errors.values() for m in e))
+        services.assessment_step_back(
+            assessment=assessment,
+            shown_status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The round is back to: {assessment.get_status_display()}.")
+    return redirect("assessment-detail", pk=assessment.pk)
+
+
+def _confirm(request, assessment, form, template: str) -> HttpResponse:
+    shown = form.cleaned_data["status"]
+    if shown != assessment.status:
+        messages.error(
+            request,
+            f"This round has already moved: it is now {assessment.get_status_display().lower()}. "
+            f"Nothing was changed.",
+        )
+        return redirect("assessment-detail", pk=assessment.pk)
+    confirm = type(form)(initial={"status": shown, "confirm": True})
+    context = {
+        "assessment": assessment,
+        "form": confirm,
+        "left": selectors.advance_leaves_behind(assessment),
+    }
+    return render(request, template, context)
+
+
+@login_required
+def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    if not assessment.is_open:
+        messages.error(request, "Only a round open for scoring can change who takes part.")
+        return redirect("assessment-detail", pk=assessment.pk)
+    taking_part = [str(pk) for pk in assessment.respondents.values_list("user_id", flat=True)]
+    initial = {"deadline": assessment.deadline, "participants": taking_part}
+    members = services.participants_default(assessment.place)
+    form = RoundEditForm(request.POST or None, members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.assessment_edit(assessment=assessment, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("assessment-detail", pk=assessment.pk)
+        invited = services.round_invite(
+            assessment=assessment, base_url=base_url(request), respondents=changed.added
+        )
+        messages.success(request, _changes_said(changed))
+        _say_mailed(request, invited, "invited")
+        return redirect("assessment-detail", pk=assessment.pk)
+    context = {"assessment": assessment, "form": form}
+    return render(
+        request, "assessment/assessment_edit.html", context, status=400 if form.errors else 200
+    )
+
+
+def _changes_said(changed) -> str:
+    parts = ["Saved."]
+    if changed.added:
+        parts.append(f"Added {', '.join(r.name for r in changed.added)}.")
+    if changed.removed:
+        parts.append(f"Removed {', '.join(changed.removed)}; their answers no longer count.")
+    return " ".join(parts)
+
+
+@login_required
+@require_POST
+def assessment_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    try:
+        reminded = services.round_remind(
+            assessment=assessment, base_url=base_url(request), user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        mailed = services.MailOutcome(sent=reminded.reminder.names, failed=reminded.failed)
+        _say_mailed(request, mailed, "reminded")
+    return redirect("assessment-detail", pk=assessment.pk)
+
+
+def _say_mailed(request, outcome, verb: str) -> None:
+    if outcome.sent:
+        messages.success(request, f"E-mailed and {verb}: {', '.join(outcome.sent)}.")
+    if outcome.failed:
+        messages.warning(
+            request,
+            f"The mail server did not take the e-mail for {', '.join(outcome.failed)}; "
+            f"try again later.",
+        )
 
 
 @login_required

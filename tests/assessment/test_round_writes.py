@@ -36,8 +36,9 @@ def _advance_form(page):
 
 def test_it_moves_a_round_one_step_for_two_clicks_on_the_same_page(django_app, lead, open_round):
     page = django_app.get(_detail(open_round), user=lead)
-    first = _advance_form(page).submit(user=lead).follow()
-    second = _advance_form(page).submit(user=lead).follow()  # a double click, or a second tab
+    asking = _advance_form(page).submit(user=lead)
+    first = _advance_form(asking).submit(user=lead).follow()
+    second = _advance_form(asking).submit(user=lead).follow()  # a double click, or a second tab
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.CONSENSUS, "consensus must not be skipped"
     assert "The round is now: Consensus." in first
@@ -49,7 +50,7 @@ def test_it_keeps_every_status_and_sharing_change_in_the_history_with_who(
 ):
     for _ in range(2):
         page = django_app.get(_detail(open_round), user=lead)
-        _advance_form(page).submit(user=lead)
+        _advance_form(_advance_form(page).submit(user=lead)).submit(user=lead)
     page = django_app.get(_detail(open_round), user=lead)
     sharing = next(f for f in page.forms.values() if f.action.endswith("/sharing/"))
     sharing["sharing"] = Sharing.ANONYMOUS

@@ -142,8 +142,8 @@ def test_it_shows_the_round_in_the_same_queries_however_many_take_part(
         score(named_respondent(open_round, f"Respondent {n}"), submit=n % 2 == 0)
     client.force_login(lead)
     # session, user, round with place, my role, respondents with progress, items (with
-    # framework) and their descriptors, scales and related items, pinned versions
-    with django_assert_num_queries(10):
+    # framework) and their descriptors, scales and related items, pinned versions, reminders
+    with django_assert_num_queries(11):
         response = client.get(_detail(open_round.pk))
     assert response.text.count(" of 25</td>") == respondents
 
@@ -151,16 +151,22 @@ def test_it_shows_the_round_in_the_same_queries_however_many_take_part(
 # Moving a round on
 
 
+def _advance_confirmed(client, page, url):
+    """Press the round page's button, then confirm on the page that asks."""
+    asking = client.post(f"{url}advance/", page_form(page, f"{url}advance/").data())
+    assert asking.status_code == 200
+    return client.post(f"{url}advance/", page_form(asking, f"{url}advance/").data(), follow=True)
+
+
 def test_it_moves_a_round_from_scoring_to_consensus_to_closed(client, lead, open_round):
     client.force_login(lead)
     url = _detail(open_round.pk)
-    advance = page_form(client.get(url), f"{url}advance/")
-    response = client.post(f"{url}advance/", advance.data(), follow=True)
+    response = _advance_confirmed(client, client.get(url), url)
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.CONSENSUS
     assert "The round is now: Consensus." in response.text
     assert "Close the round" in response.text
-    client.post(f"{url}advance/", page_form(response, f"{url}advance/").data())
+    _advance_confirmed(client, response, url)
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.CLOSED
 
@@ -169,7 +175,7 @@ def test_it_keeps_a_closed_round_closed_and_read_only(client, lead, open_round):
     _closed(open_round)
     client.force_login(lead)
     advance = f"{_detail(open_round.pk)}advance/"
-    response = client.post(advance, {"status": RoundStatus.CLOSED}, follow=True)
+    response = client.post(advance, {"status": RoundStatus.CLOSED, "confirm": "True"}, follow=True)
     assert "This round is closed; it cannot move on." in response.text
     assert f'action="{_detail(open_round.pk)}advance/"' not in response.text
     assert "Scoring has ended for this round." in response.text
