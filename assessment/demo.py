@@ -5,7 +5,7 @@ repeatable, and each place has its own profile of strengths and weaknesses.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from django.contrib.auth import get_user_model
@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from assessment.models import (
     COMPARE_CODENAME,
@@ -141,9 +142,13 @@ def _user(first: str, last: str, email: str):
     User = get_user_model()
     user, _ = User.objects.get_or_create(
         username=email,
-        defaults={"email": email, "first_name": first, "last_name": last,
-                  "password": _demo_password_hash()},
-    )  # fmt: skip
+        defaults={
+            "email": email,
+            "first_name": first,
+            "last_name": last,
+            "password": _demo_password_hash(),
+        },
+    )
     return user
 
 
@@ -252,12 +257,22 @@ def _clamp(value: int, item) -> int:
 
 def _round(place, period, status, sharing, versions, items, people, profile, rng, lead, started):
     assessment = Assessment.objects.create(
-        place=place, period=period, status=status, sharing=sharing, created_by=lead,
-        deadline=started + timedelta(days=28), show_names=place.code == "riverside",
-    )  # fmt: skip
+        place=place,
+        period=period,
+        status=status,
+        sharing=sharing,
+        created_by=lead,
+        deadline=started + timedelta(days=28),
+        show_names=place.code == "riverside",
+    )
     assessment.framework_versions.set(versions)
-    respondents = Respondent.objects.bulk_create(
-        Respondent(assessment=assessment, user=p, name=p.get_full_name()) for p in people
+    # With history, as if people had scored on the pages: the round's history page shows it.
+    when = timezone.make_aware(datetime.combine(started, time(10)))
+    respondents = bulk_create_with_history(
+        [Respondent(assessment=assessment, user=p, name=p.get_full_name()) for p in people],
+        Respondent,
+        default_user=lead,
+        default_date=when,
     )
     now = timezone.now()
     responses = []
@@ -268,21 +283,29 @@ def _round(place, period, status, sharing, versions, items, people, profile, rng
         drafting = status == RoundStatus.OPEN and index % 2 == 1
         chosen = items[: len(items) // 2] if drafting else items
         for item in chosen:
-            responses.append(_response(rng, respondent, item, profile[item.key]))
+            response = _response(rng, respondent, item, profile[item.key])
+            response._history_user = respondent.user
+            responses.append(response)
         if not drafting:
             respondent.submitted_at = now
     Respondent.objects.bulk_update(respondents, ["submitted_at"])
-    Response.objects.bulk_create(responses, batch_size=1000)
+    bulk_create_with_history(responses, Response, batch_size=1000, default_date=when)
     if status != RoundStatus.OPEN:
         agreed = items if status == RoundStatus.CLOSED else items[:12]
-        Consensus.objects.bulk_create(
+        positions = [
             Consensus(
-                assessment=assessment, item=item, current=_clamp(profile[item.key], item),
-                target=_clamp(profile[item.key] + 1, item), recorded_by=lead,
+                assessment=assessment,
+                item=item,
+                current=_clamp(profile[item.key], item),
+                target=_clamp(profile[item.key] + 1, item),
+                recorded_by=lead,
                 rationale="Agreed at the workshop after discussing the evidence.",
             )
             for item in agreed
-        )  # fmt: skip
+        ]
+        bulk_create_with_history(
+            positions, Consensus, default_user=lead, default_date=when + timedelta(days=21)
+        )
     return assessment, len(responses)
 
 
@@ -293,10 +316,13 @@ def _response(rng, respondent, item, base):
     target = _clamp(current + rng.choice([0, 1, 1, 2]), item)
     bank = EVIDENCE.get(item.key, LESSON_EVIDENCE)
     return Response(
-        respondent=respondent, item=item, current=current, target=target,
+        respondent=respondent,
+        item=item,
+        current=current,
+        target=target,
         evidence=rng.choice(bank) if rng.random() < 0.7 else "",
         confidence=rng.choice(Confidence.values),
-    )  # fmt: skip
+    )
 
 
 def _synthetic_places(count, per_round, versions, items, counts) -> int:
@@ -314,9 +340,11 @@ def _synthetic_places(count, per_round, versions, items, counts) -> int:
         profile = {item.key: _base_level(rng, item) for item in items}
         for period in ("2025 Q4", "2026 Q2"):
             assessment = Assessment.objects.create(
-                place=place, period=period, status=RoundStatus.CLOSED,
+                place=place,
+                period=period,
+                status=RoundStatus.CLOSED,
                 sharing=rng.choice([Sharing.NAMED, Sharing.NAMED, Sharing.ANONYMOUS]),
-            )  # fmt: skip
+            )
             assessment.framework_versions.set(versions)
             respondents = Respondent.objects.bulk_create(
                 Respondent(

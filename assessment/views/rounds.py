@@ -15,7 +15,7 @@ from assessment.forms import (
     SharingForm,
     StepBackForm,
 )
-from assessment.models import Consensus, Response
+from assessment.history import round_history
 from assessment.permissions import get_assessment_for_user, get_place_for_user
 from assessment.views.common import LEADS, base_url
 
@@ -211,19 +211,9 @@ def assessment_share(request, pk):
 
 
 @login_required
-def assessment_history(request, pk):
+def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
-    responses = (
-        Response.history.filter(respondent__assessment=assessment)
-        .select_related("history_user", "respondent", "item")
-        .order_by("-history_date")[:300]
-    )
-    consensus = (
-        Consensus.history.filter(assessment=assessment)
-        .select_related("history_user", "item")
-        .order_by("-history_date")[:300]
-    )
-    context = {"assessment": assessment, "responses": responses, "consensus": consensus}
+    context = {"assessment": assessment, "changes": round_history(assessment)}
     return render(request, "assessment/assessment_history.html", context)
 
 

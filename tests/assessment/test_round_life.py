@@ -60,9 +60,14 @@ def test_it_names_the_items_that_would_close_on_the_median(django_app, lead, ope
     _at_consensus(open_round, lead)
     impact = items_by_key(open_round)["impact"]
     services.consensus_record(
-        assessment=open_round, item=impact, current=2, target=3, rationale="Agreed.", user=lead,
+        assessment=open_round,
+        item=impact,
+        current=2,
+        target=3,
+        rationale="Agreed.",
+        user=lead,
         revision=0,
-    )  # fmt: skip
+    )
     asking = _form_to(django_app.get(_detail(open_round), user=lead), "advance").submit(user=lead)
     assert "24 items have no agreed position" in asking
     rows = asking.html.select(".alert tbody tr")
@@ -225,9 +230,12 @@ def test_it_sends_the_daily_reminders_for_rounds_due_soon(lead, respondent, open
     open_round.deadline = timezone.localdate() + timedelta(days=2)
     open_round.save()
     later = services.assessment_open(
-        place=place, period="2027 Q4", versions=list(open_round.framework_versions.all()),
-        participants=[respondent], deadline=timezone.localdate() + timedelta(days=40),
-    )  # fmt: skip
+        place=place,
+        period="2027 Q4",
+        versions=list(open_round.framework_versions.all()),
+        participants=[respondent],
+        deadline=timezone.localdate() + timedelta(days=40),
+    )
     named_respondent(later, "Walk-in")
     out = StringIO()
     call_command("send_reminders", stdout=out)

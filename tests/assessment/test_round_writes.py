@@ -174,9 +174,11 @@ def test_it_refuses_a_sheet_naming_one_person_by_e_mail_and_by_name(lead, respon
 
 def test_it_names_the_workshop_template_safely_whatever_the_period(client, lead, place, versions):
     hostile = services.assessment_open(
-        place=place, period="\";filename*=UTF-8''evil.html;x=\"", versions=versions,
+        place=place,
+        period="\";filename*=UTF-8''evil.html;x=\"",
+        versions=versions,
         participants=[lead],
-    )  # fmt: skip
+    )
     welsh = services.assessment_open(
         place=place, period="Chwarter 4 🏴", versions=versions, participants=[lead]
     )

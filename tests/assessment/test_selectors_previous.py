@@ -17,9 +17,14 @@ def _closed_round_with_consensus(place, lead, versions, period, level):
     services.assessment_advance(assessment=round_)
     impact = items_by_key(round_)["impact"]
     services.consensus_record(
-        assessment=round_, item=impact, current=level, target=4, rationale="Agreed.",
-        user=lead, revision=0,
-    )  # fmt: skip
+        assessment=round_,
+        item=impact,
+        current=level,
+        target=4,
+        rationale="Agreed.",
+        user=lead,
+        revision=0,
+    )
     services.assessment_advance(assessment=round_)
     return round_
 

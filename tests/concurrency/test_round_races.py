@@ -104,12 +104,17 @@ def test_it_keeps_a_consensus_saved_while_the_round_closes(
     slowed(Consensus.objects, "create", 1.0, monkeypatch)
     outcomes = race(
         lambda: services.consensus_record(
-            assessment=open_round, item=impact, current=4, target=4, rationale="Agreed.",
-            user=lead, revision=0,
+            assessment=open_round,
+            item=impact,
+            current=4,
+            target=4,
+            rationale="Agreed.",
+            user=lead,
+            revision=0,
         ),
         lambda: services.assessment_advance(assessment=Assessment.objects.get(pk=open_round.pk)),
         stagger=CLOSE_AFTER,
-    )  # fmt: skip
+    )
     assert [o.error for o in outcomes] == [None, None]
     kept = RoundItemResult.objects.get(assessment=open_round, item=impact)
     assert (kept.agreed_current, kept.current) == (4, 4), "the closed round keeps the agreement"
