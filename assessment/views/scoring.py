@@ -5,18 +5,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors, services
-from assessment.forms import (
-    ResponseForm,
-)
-from assessment.models import Respondent
+from assessment.forms import ResponseForm
+from assessment.models import Assessment, Respondent
 from assessment.permissions import get_assessment_for_user
 from assessment.views.common import SCORERS
+from frameworks.models import Item
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def assessment_respond(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment_for_user(request.user, pk, roles=SCORERS)
     items = selectors.assessment_items(assessment)
@@ -30,46 +31,111 @@ def assessment_respond(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("assessment-detail", pk=assessment.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            respondent = respondent or services.respondent_for_user(
-                assessment=assessment, user=request.user
-            )
-            submit = request.POST.get("action") == "submit"
-            services.responses_save(
-                respondent=respondent, answers=form.answers(), submit=submit,
-                revision=form.cleaned_data["revision"],
-            )  # fmt: skip
+            return _save(request, assessment, respondent, form, items)
         except services.ResponsesConflict as exc:
             # Show what was saved elsewhere beside this tab's answers; saving again replaces it.
             conflict, status = exc, 409
             data = request.POST.copy()
             data["revision"] = exc.respondent.revision
             form = ResponseForm(data, items=items, responses=saved, revision=revision)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            assessment.refresh_from_db(fields=["status"])  # it may have moved on meanwhile
-            if not assessment.is_open:
-                return redirect("assessment-detail", pk=assessment.pk)
-            return redirect("assessment-respond", pk=assessment.pk)
-        else:
-            return _after_save(request, assessment, respondent, submit, len(items))
-    context = {"assessment": assessment, "form": form, "respondent": respondent,
-               "answered": sum(1 for r in saved.values() if r.current is not None),
-               "total": len(items), "conflict": conflict}  # fmt: skip
+    previous = selectors.previous_round(assessment)
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "respondent": respondent,
+        "rows": _rows(form, saved, selectors.previous_agreed_levels(assessment)),
+        "answered": sum(1 for r in saved.values() if r.current is not None),
+        "next_unanswered": _first_unanswered(items, saved),
+        "total": len(items),
+        "previous_round": previous,
+        "conflict": conflict,
+        "editable": assessment.is_open and not (respondent and respondent.submitted_at),
+    }
     return render(request, "assessment/assessment_respond.html", context, status=status)
 
 
-def _after_save(request, assessment, respondent, submit: bool, total: int) -> HttpResponse:
+def _save(request, assessment, respondent, form, items) -> HttpResponse:
+    """Save the answers; a ValidationError (an incomplete submission, scoring ended) is shown as
+    a message, a ResponsesConflict goes back to the caller to draw the page again."""
+    # A per-item "save" button names its item: a draft save that returns there.
+    save_at = request.POST.get("save_at")
+    submit = save_at is None and request.POST.get("action") == "submit"
+    try:
+        respondent = respondent or services.respondent_for_user(
+            assessment=assessment, user=request.user
+        )
+        services.responses_save(
+            respondent=respondent,
+            answers=form.answers(),
+            submit=submit,
+            revision=form.cleaned_data["revision"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        assessment.refresh_from_db(fields=["status"])  # it may have moved on meanwhile
+        if not assessment.is_open:
+            return redirect("assessment-detail", pk=assessment.pk)
+        return redirect("assessment-respond", pk=assessment.pk)
     if submit:
         messages.success(request, "Thank you: your answers are submitted.")
         return redirect("assessment-detail", pk=assessment.pk)
-    answered = respondent.responses.filter(current__isnull=False).count()
-    messages.success(request, f"Draft saved: {answered} of {total} answered.")
-    return redirect("assessment-respond", pk=assessment.pk)
+    answered = set(
+        respondent.responses.filter(current__isnull=False).values_list("item_id", flat=True)
+    )
+    following = next((item for item in items if item.pk not in answered), None)
+    if following:
+        after = f"Next unanswered: {following.title}."
+    else:
+        after = "Every item has an answer: submit them when you are ready."
+    messages.success(request, f"Draft saved: {len(answered)} of {len(items)} answered. {after}")
+    return redirect(_return_to(assessment, items, save_at))
+
+
+def _return_to(assessment: Assessment, items: list[Item], save_at: str | None) -> str:
+    """The page again, at the item whose button was pressed; at the top for anything else."""
+    url = reverse("assessment-respond", args=[assessment.pk])
+    item = {str(item.pk): item for item in items}.get(save_at or "")
+    return f"{url}#item-{item.pk}" if item else url
+
+
+def _first_unanswered(items: list[Item], saved: dict) -> Item | None:
+    return next((i for i in items if getattr(saved.get(i.pk), "current", None) is None), None)
+
+
+def _rows(form: ResponseForm, saved: dict, previous_levels: dict[str, int]) -> list[dict]:
+    """The form's rows, each with its saved state, last round's agreed level and whether the
+    target on the page sits below the current level (allowed, but worth a second look)."""
+    rows = []
+    for row in form.rows():
+        item = row["item"]
+        names = {level.value: f"{level.value} {level.label}" for level, _ in row["options"]}
+        agreed = previous_levels.get(item.key)
+        current, target = _level(row["current"].value()), _level(row["target"].value())
+        below = current is not None and target is not None and target < current
+        row.update(
+            answered=getattr(saved.get(item.pk), "current", None) is not None,
+            previous_agreed=names.get(agreed, str(agreed)) if agreed is not None else None,
+            target_below=below,
+            # The warning describes the target's select, so a screen reader hears it there.
+            target_widget=row["target"].as_widget(
+                attrs={"aria-describedby": f"target-below-{item.pk}"} if below else None
+            ),
+        )
+        rows.append(row)
+    return rows
+
+
+def _level(value) -> int | None:
+    """A level as the page holds it: an int when saved, the posted text when redisplayed."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required
 @require_POST
-def assessment_reopen(request, pk):
+def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment_for_user(request.user, pk, roles=SCORERS)
     respondent = get_object_or_404(Respondent, assessment=assessment, user=request.user)
     try:

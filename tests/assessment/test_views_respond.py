@@ -67,24 +67,38 @@ def test_it_asks_for_current_and_target_level_evidence_and_confidence(client, me
     assert form.options[f"i{impact.pk}_target"] == ["", "1", "2", "3", "4"]
     assert form.options[f"i{impact.pk}_confidence"] == ["", "low", "medium", "high"]
     assert form.kinds[f"i{impact.pk}_evidence"] == "textarea"
-    # Plain buttons in a plain form: it works without JavaScript.
-    assert form.buttons == [("action", "save"), ("action", "submit")]
+    # Plain buttons in a plain form: it works without JavaScript. The first (hidden) one is what
+    # Enter in a field presses; then one per item, saving and coming back to that item.
+    items = items_by_key(open_round).values()
+    assert form.buttons == [
+        ("action", "save"),
+        *[("save_at", str(item.pk)) for item in items],
+        ("action", "save"),
+        ("action", "submit"),
+    ]
 
 
 def test_it_saves_a_draft_and_shows_the_progress(client, me, urls, open_round):
     impact = items_by_key(open_round)["impact"]
-    form = _form(client, urls).fill({
-        f"i{impact.pk}_current": "2", f"i{impact.pk}_target": "3",
-        f"i{impact.pk}_evidence": "Admissions fell 6%.", f"i{impact.pk}_confidence": "high",
-    })  # fmt: skip
+    form = _form(client, urls).fill(
+        {
+            f"i{impact.pk}_current": "2",
+            f"i{impact.pk}_target": "3",
+            f"i{impact.pk}_evidence": "Admissions fell 6%.",
+            f"i{impact.pk}_confidence": "high",
+        }
+    )
     response = client.post(urls["respond"], form.data(button="save"), follow=True)
     assert response.redirect_chain == [(urls["respond"], 302)]
     assert "Draft saved: 1 of 25 answered." in response.text
     assert "<strong>1 of 25 answered.</strong>" in response.text
     saved = Response.objects.get(respondent=me, item=impact)
     assert (saved.current, saved.target, saved.evidence, saved.confidence) == (
-        2, 3, "Admissions fell 6%.", "high",
-    )  # fmt: skip
+        2,
+        3,
+        "Admissions fell 6%.",
+        "high",
+    )
     me.refresh_from_db()
     assert not me.is_submitted
 
@@ -132,9 +146,12 @@ def test_it_keeps_the_answers_of_an_incomplete_submission_as_a_draft(client, me,
 
 def test_it_refuses_evidence_longer_than_5000_characters(client, me, urls, open_round):
     impact = items_by_key(open_round)["impact"]
-    form = _form(client, urls).fill({
-        f"i{impact.pk}_current": "2", f"i{impact.pk}_evidence": "x" * 5001,
-    })  # fmt: skip
+    form = _form(client, urls).fill(
+        {
+            f"i{impact.pk}_current": "2",
+            f"i{impact.pk}_evidence": "x" * 5001,
+        }
+    )
     response = client.post(urls["respond"], form.data(button="save"))
     assert response.status_code == 200
     assert "Ensure this value has at most 5000 characters (it has 5001)." in response.text
