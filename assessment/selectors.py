@@ -159,10 +159,14 @@ def previous_round(assessment: Assessment) -> Assessment | None:
 def previous_agreed_levels(assessment: Assessment) -> dict[str, int]:
     """Last round's agreed current level by item key (factor and lesson keys are distinct), for
     showing beside this round's items; empty when there is no earlier closed round."""
-    previous = previous_round(assessment)
-    if previous is None:
+    return agreed_levels(previous_round(assessment))
+
+
+def agreed_levels(assessment: Assessment | None) -> dict[str, int]:
+    """A round's agreed current level by item key; empty for no round."""
+    if assessment is None:
         return {}
-    return dict(Consensus.objects.filter(assessment=previous).values_list("item__key", "current"))
+    return dict(Consensus.objects.filter(assessment=assessment).values_list("item__key", "current"))
 
 
 @dataclass

@@ -43,7 +43,7 @@ def assessment_respond(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": assessment,
         "form": form,
         "respondent": respondent,
-        "rows": _rows(form, saved, selectors.previous_agreed_levels(assessment)),
+        "rows": _rows(form, saved, selectors.agreed_levels(previous)),
         "answered": sum(1 for r in saved.values() if r.current is not None),
         "next_unanswered": _first_unanswered(items, saved),
         "total": len(items),

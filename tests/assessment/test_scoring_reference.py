@@ -170,9 +170,8 @@ def test_it_draws_the_page_in_fixed_queries_without_a_previous_round(
     url = _url(open_round)
     django_app.get(url, user=respondent)  # signed in; the session exists
     # session, user; round with place, membership; items, their descriptors, levels and
-    # relations; respondent, answers; previous round (none), looked for twice (once to name
-    # it, once by previous_agreed_levels).
-    with django_assert_num_queries(12):
+    # relations; respondent, answers; previous round (none).
+    with django_assert_num_queries(11):
         page = django_app.get(url, user=respondent)
     assert "25 answered" in page.html.select_one("#progress").text
 
@@ -183,7 +182,7 @@ def test_it_draws_the_page_in_fixed_queries_with_a_previous_round(
     score(respondent_of(this_round, respondent), levels={"impact": (3, 1)}, submit=False)
     url = _url(this_round)
     django_app.get(url, user=respondent)
-    # The same, with last round found (twice) and its agreed levels: one query for all items.
-    with django_assert_num_queries(13):
+    # The same, with last round found and its agreed levels: one query for all items.
+    with django_assert_num_queries(12):
         page = django_app.get(url, user=respondent)
     assert len(page.html.select(".previous-agreed")) == 25
