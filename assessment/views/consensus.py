@@ -1,73 +1,114 @@
 """The facilitator's consensus pages."""
 
-from math import floor
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
-from assessment import selectors, services
-from assessment.forms import (
-    ConsensusForm,
-)
+from assessment import facilitation, services
+from assessment.agreement import suggestion
+from assessment.consensus_forms import ConsensusForm, FacilitatorViewForm
 from assessment.permissions import get_assessment_for_user
 from assessment.statistics import SPLIT_RULE
 from assessment.views.common import LEADS
 
-
-@login_required
-def consensus_overview(request, pk):
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
-    summaries = selectors.assessment_summaries(assessment)
-    context = {"assessment": assessment, "summaries": summaries, "split_rule": SPLIT_RULE,
-               "recorded": sum(1 for s in summaries if s.consensus)}  # fmt: skip
-    return render(request, "assessment/consensus_overview.html", context)
+# The anchor "save and next" lands on: the next item's heading, one Tab before its first field.
+ITEM_ANCHOR = "item-heading"
 
 
 @login_required
-def consensus_item(request, pk, item_pk):
+@require_GET
+def consensus_overview(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
-    summary = next(
-        (s for s in selectors.assessment_summaries(assessment) if s.item.pk == item_pk), None
-    )
-    if summary is None:
+    view = facilitation.facilitator_view(assessment)
+    query = FacilitatorViewForm(request.GET)
+    context = {
+        "assessment": assessment,
+        "view": view,
+        "query": query,
+        "split_rule": SPLIT_RULE,
+        **query.options(),
+    }
+    status = 200 if query.is_valid() else 400
+    return render(request, "assessment/consensus_overview.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consensus_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    view = facilitation.facilitator_view(assessment)
+    facilitated = view.get(item_pk)
+    if facilitated is None:
         raise Http404("No such item in this round.")
-    record, conflict = summary.consensus, None
-    initial = {"revision": record.revision if record else 0}
-    if record:
-        initial.update(current=record.current, target=record.target, rationale=record.rationale)
-    elif summary.current.count:
-        # Propose the median, a half level read as the lower one, as the report reads it.
-        initial.update(current=floor(summary.current.median), target=_floor(summary.target.median))
-    form = ConsensusForm(request.POST or None, levels=summary.levels, initial=initial)
+    form, conflict = _form(request, facilitated), None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.consensus_record(
-                assessment=assessment, item=summary.item, current=data["current"],
-                target=data["target"], rationale=data["rationale"], user=request.user,
-                revision=data["revision"],
-            )  # fmt: skip
+            _record(assessment, facilitated, form.cleaned_data, request.user)
         except services.ConsensusConflict as exc:
-            conflict = exc.current
             # Their values are shown above; saving again now deliberately replaces them.
-            data = request.POST.copy()
-            data["revision"] = conflict.revision
-            form = ConsensusForm(data, levels=summary.levels)
+            conflict = exc.current
+            form = _form(request, facilitated, revision=conflict.revision)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Consensus on {summary.item.title} saved.")
-            return redirect(reverse("assessment-consensus", kwargs={"pk": pk}) + f"#item-{item_pk}")
-    context = {"assessment": assessment, "summary": summary, "form": form,
-               "conflict": conflict, "split_rule": SPLIT_RULE}  # fmt: skip
-    return render(
-        request, "assessment/consensus_item.html", context, status=409 if conflict else 200
+            messages.success(request, f"Consensus on {facilitated.item.title} saved.")
+            return redirect(_after_save(request, assessment, view, item_pk))
+    context = {
+        "assessment": assessment,
+        "facilitated": facilitated,
+        "summary": facilitated.summary,
+        "form": form,
+        "conflict": conflict,
+        "split_rule": SPLIT_RULE,
+        "next_item": view.after(item_pk),
+        "position": view.position(item_pk),
+        "total": len(view.items),
+    }
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(request, "assessment/consensus_item.html", context, status=status)
+
+
+def _form(request: HttpRequest, facilitated, *, revision: int | None = None) -> ConsensusForm:
+    summary, record = facilitated.summary, facilitated.consensus
+    suggestions = {
+        "current": suggestion(r.current for r in summary.responses),
+        "target": suggestion(r.target for r in summary.responses),
+    }
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if revision is not None:
+            data["revision"] = revision
+    # Only a recorded position fills the levels in: the median is a suggestion, not a default.
+    initial = {"revision": record.revision if record else 0}
+    if record:
+        initial.update(current=record.current, target=record.target, rationale=record.rationale)
+    return ConsensusForm(data, levels=summary.levels, initial=initial, suggestions=suggestions)
+
+
+def _record(assessment, facilitated, data: dict, user) -> None:
+    services.consensus_record(
+        assessment=assessment,
+        item=facilitated.item,
+        current=data["current"],
+        target=data["target"],
+        rationale=data["rationale"],
+        user=user,
+        revision=data["revision"],
     )
 
 
-def _floor(value):
-    return None if value is None else floor(value)
+def _after_save(request: HttpRequest, assessment, view, item_pk: int) -> str:
+    """ "Save and next" opens the next item (split ones come first), at its heading; otherwise,
+    and after the last item, the overview at the item just saved."""
+    following = view.after(item_pk)
+    if request.POST.get("then") == "next" and following is not None:
+        url = reverse("assessment-consensus-item", args=[assessment.pk, following.item.pk])
+        return f"{url}#{ITEM_ANCHOR}"
+    if request.POST.get("then") == "next":
+        messages.info(request, "That was the last item; the overview shows any still to agree.")
+    return reverse("assessment-consensus", args=[assessment.pk]) + f"#item-{item_pk}"

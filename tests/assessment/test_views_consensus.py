@@ -1,9 +1,10 @@
-"""Consensus: the lead reads what the team said per item and records the agreed position."""
+"""Consensus: the lead reads what the team said on every item, split ones first, and records
+the agreed position item after item."""
 
 import pytest
 from django.utils import timezone
 
-from assessment.models import Assessment, Consensus, Respondent, Response
+from assessment.models import Assessment, Consensus, Membership, Respondent, Response, Sector
 from assessment.services import assessment_advance, consensus_record
 from frameworks.models import Item
 from tests.assessment.forms_helper import page_form
@@ -28,8 +29,14 @@ def impact(scored_round):
     return items_by_key(scored_round)["impact"]
 
 
-def _overview(assessment):
-    return f"/assessments/{assessment.pk}/consensus/"
+@pytest.fixture
+def workshop_order(scored_round, impact):
+    """The round's items as the workshop takes them: Impact (the only split one) first."""
+    return [impact] + [i for i in items_by_key(scored_round).values() if i != impact]
+
+
+def _overview(assessment, query=""):
+    return f"/assessments/{assessment.pk}/consensus/{query}"
 
 
 def _item(assessment, item):
@@ -51,64 +58,204 @@ def _more_answers(assessment, count):
     )
 
 
-def _row(html, item):
-    start = html.index(f'<tr id="item-{item.pk}">')
-    return html[start : html.index("</tr>", start)]
+def _card(page, item):
+    return page.html.select_one(f"article#item-{item.pk}")
 
 
-# The overview
+def _figures(card) -> dict[str, str]:
+    """The agreement figures of an item's card, by name."""
+    names = [dt.get_text(" ", strip=True) for dt in card.select(".figures dt")]
+    values = [dd.get_text(" ", strip=True) for dd in card.select(".figures dd")]
+    return dict(zip(names, values, strict=True))
 
 
-def test_it_summarises_each_item_s_submitted_answers(client, lead, scored_round, impact):
-    client.force_login(lead)
-    response = client.get(_overview(scored_round))
-    assert response.status_code == 200
-    row = _row(response.text, impact)
-    assert "<td>3</td>" in row  # answers: Dan's draft is not one of them
-    assert "<td>2 (1–4)</td>" in row  # current: median (min–max)
-    assert "<td>3 (2–4)</td>" in row  # target
-    assert "0 of 25 recorded." in response.text
+def _dots(card) -> dict[str, list[str]]:
+    """What a screen reader hears for each level's dots (the marks drawn in them are hidden)."""
+    rows = card.select("table.distribution tbody tr")
+    return {row.th.get_text(strip=True): [_heard(li) for li in row.select("li")] for row in rows}
 
 
-def test_it_flags_only_the_items_where_answers_are_two_levels_apart(
-    client, lead, scored_round, impact
-):
-    client.force_login(lead)
-    html = client.get(_overview(scored_round)).text
-    assert 'class="badge split-flag">Split</span>' in _row(html, impact)
+def _heard(tag) -> str:
+    return " ".join(
+        text.strip()
+        for text in tag.find_all(string=True)
+        if text.strip() and not text.find_parent(attrs={"aria-hidden": "true"})
+    )
+
+
+def _sectors(card) -> list[list[str]]:
+    rows = card.select("table.sectors tbody tr")
+    return [[cell.get_text(strip=True) for cell in row.select("th, td")] for row in rows]
+
+
+def _set_sector(user, place, sector):
+    Membership.objects.filter(user=user, place=place).update(sector=sector)
+
+
+# The facilitator view
+
+
+def test_it_reads_out_the_agreement_figures_of_each_item(django_app, lead, scored_round, impact):
+    page = django_app.get(_overview(scored_round), user=lead)
+    # Impact: 1, 2 and 4 (Dan's unsubmitted 3 is not one of them).
+    assert _figures(_card(page, impact)) == {
+        "Answers": "3",
+        "Median": "2",
+        "Interquartile range": "1.5 from 1.5 to 3",
+        "Within one level of the median": "2 of 3 67%",
+        "Split": "Yes answers 1 to 4",
+        "Target median": "3",
+    }
     place = items_by_key(scored_round)["place"]
-    assert "split-flag" not in _row(html, place)
-    assert "two or more levels apart" in html
+    assert _figures(_card(page, place))["Within one level of the median"] == "3 of 3 100%"
+    assert _figures(_card(page, place))["Split"] == "No"
+    assert "0 of 25 recorded. 1 split." in page.text
+    assert "two or more levels apart" in page.html.select_one(".consensus-key").text
 
 
-def test_it_shows_the_agreed_positions_once_recorded(client, lead, scored_round, impact):
+def test_it_puts_split_items_first(django_app, lead, scored_round, workshop_order):
+    page = django_app.get(_overview(scored_round), user=lead)
+    cards = [card["id"] for card in page.html.select("article")]
+    assert cards == [f"item-{item.pk}" for item in workshop_order]
+    split = page.html.select_one("#split-heading").find_parent("section")
+    assert [card["id"] for card in split.select("article")] == [f"item-{workshop_order[0].pk}"]
+    assert split.select_one(".split-flag")
+
+
+def test_it_shows_only_split_items_when_asked(django_app, lead, scored_round, impact):
+    page = django_app.get(_overview(scored_round), user=lead)
+    page = page.click(description="Split only")
+    assert page.request.query_string == "split=1"
+    assert [card["id"] for card in page.html.select("article")] == [f"item-{impact.pk}"]
+    assert page.html.select_one('a[aria-current="page"]').text == "Split only (1)"
+    assert len(page.click(description="All items").html.select("article")) == 25
+
+
+def test_it_refuses_a_filter_it_does_not_know_and_shows_every_item(django_app, lead, scored_round):
+    page = django_app.get(_overview(scored_round, "?split=yes"), user=lead, status=400)
+    assert "cannot show" in page.html.select_one('[role="alert"]').text
+    assert "split" in page.html.select_one('[role="alert"]').text
+    assert len(page.html.select("article")) == 25
+
+
+def test_it_draws_a_dot_per_answer_without_names_unless_the_round_shows_names(
+    django_app, lead, scored_round, impact
+):
+    page = django_app.get(_overview(scored_round), user=lead)
+    dots = _dots(_card(page, impact))
+    assert dots == {
+        "1 Emerging": ["Sector not recorded;"],
+        "2 Developed": ["Sector not recorded;"],
+        "3 Well developed": [],
+        "4 Extensive development": ["Sector not recorded;"],
+    }
+    assert "Grace Okafor" not in page.text and "Tom Hughes" not in page.text
+
+
+def test_it_names_each_dot_when_the_round_shows_names(django_app, lead, scored_round, impact):
+    Assessment.objects.filter(pk=scored_round.pk).update(show_names=True)
+    page = django_app.get(_overview(scored_round), user=lead)
+    dots = _dots(_card(page, impact))
+    assert dots["1 Emerging"] == ["Priya Shah , Sector not recorded;"]
+    assert dots["4 Extensive development"] == ["Grace Okafor , Sector not recorded;"]
+    assert "Dan Reilly" not in page.text  # he never submitted
+
+
+def test_it_shows_where_disagreement_comes_from_by_sector(
+    django_app, lead, respondent, place, scored_round, impact
+):
+    # Priya (the lead) is from the council, Tom from an NHS trust; Grace scored on a sheet.
+    _set_sector(lead, place, Sector.LOCAL_AUTHORITY)
+    _set_sector(respondent, place, Sector.NHS_PROVIDER)
+    page = django_app.get(_overview(scored_round), user=lead)
+    card = _card(page, impact)
+    assert _sectors(card) == [
+        ["NHS provider", "1", "2", "2"],
+        ["Local authority", "1", "1", "1"],
+        ["Not recorded", "1", "4", "4"],
+    ]
+    assert _dots(card)["1 Emerging"] == ["Local authority;"]
+    assert [dot.text for dot in card.select("li .dot")] == ["L", "N", "–"]
+
+
+def test_it_takes_a_person_s_sector_from_this_place_only(
+    django_app, lead, place, other_place, scored_round, impact
+):
+    Membership.objects.create(
+        user=lead, place=other_place, role="respondent", sector=Sector.VOLUNTARY
+    )
+    page = django_app.get(_overview(scored_round), user=lead)
+    assert [row[0] for row in _sectors(_card(page, impact))] == ["Not recorded"]
+
+
+def test_it_shows_the_agreed_positions_once_recorded(django_app, lead, scored_round, impact):
     consensus_record(
-        assessment=scored_round, item=impact, current=2, target=4, rationale="Agreed.",
-        user=lead, revision=0,
-    )  # fmt: skip
-    client.force_login(lead)
-    html = client.get(_overview(scored_round)).text
-    assert "<td>2</td>\n      <td>4</td>" in _row(html, impact)
-    assert "1 of 25 recorded." in html
+        assessment=scored_round,
+        item=impact,
+        current=2,
+        target=4,
+        rationale="Agreed.",
+        user=lead,
+        revision=0,
+    )
+    page = django_app.get(_overview(scored_round), user=lead)
+    card = _card(page, impact)
+    assert card.select_one(".agreed").get_text(" ", strip=True) == "Agreed now 2, target 4"
+    assert card.select_one(".record-link").get_text(" ", strip=True) == "Review Impact"
+    assert "1 of 25 recorded" in page.text
 
 
-def test_it_tells_the_lead_while_scoring_is_still_open(client, lead, open_round):
-    client.force_login(lead)
-    response = client.get(_overview(open_round))
-    assert "Scoring is still open" in response.text
+def test_it_offers_a_projector_layout_with_large_type(django_app, lead, scored_round):
+    page = django_app.get(_overview(scored_round), user=lead)
+    assert not page.html.select('link[href$="css/projector.css"]')
+    projected = page.click(description="Projector layout")
+    assert projected.request.query_string == "projector=1"
+    assert projected.html.select('link[href$="css/projector.css"]')
+    assert projected.html.select_one(".facilitator.projector")
+    assert len(projected.html.select("article")) == 25
+    assert "projector.css" not in projected.click(description="Standard layout").text
+
+
+def test_it_keeps_the_split_filter_in_the_projector_layout(django_app, lead, scored_round):
+    page = django_app.get(_overview(scored_round, "?split=1&projector=1"), user=lead)
+    assert len(page.html.select("article")) == 1
+    assert page.click(description="All items").request.query_string == "projector=1"
+
+
+def test_it_tells_the_lead_while_scoring_is_still_open(django_app, lead, open_round):
+    page = django_app.get(_overview(open_round), user=lead)
+    assert "Scoring is still open" in page.text
+
+
+@pytest.mark.parametrize("url", [_overview, lambda a: _item(a, items_by_key(a)["impact"])])
+def test_it_runs_no_inline_script(django_app, lead, scored_round, url):
+    # The policy refuses inline scripts and handlers: the page must not need one.
+    page = django_app.get(url(scored_round), user=lead)
+    assert all(script.get("src") for script in page.html.select("script"))
+    handlers = [
+        name for tag in page.html.find_all(True) for name in tag.attrs if name.startswith("on")
+    ]
+    assert handlers == []
 
 
 @pytest.mark.parametrize("extra_respondents", [0, 10])
 def test_it_draws_the_overview_in_the_same_queries_however_many_answered(
-    client, lead, scored_round, django_assert_num_queries, extra_respondents
+    django_app, lead, scored_round, django_assert_num_queries, extra_respondents
 ):
     _more_answers(scored_round, extra_respondents)
-    client.force_login(lead)
+    django_app.get("/", user=lead)  # signed in before counting
     # session, user, round with place, my role, items (with framework) and their descriptors,
-    # scales and related items, submitted answers with respondents, consensus with recorder
-    with django_assert_num_queries(10):
-        response = client.get(_overview(scored_round))
-    assert response.text.count(f"<td>{3 + extra_respondents}</td>") == 25
+    # scales and related items, submitted answers with respondents, consensus with recorder,
+    # the sectors of the place's members
+    with django_assert_num_queries(11):
+        page = django_app.get(_overview(scored_round), user=lead)
+    answers = [_figures(card)["Answers"] for card in page.html.select("article")]
+    assert answers == [str(3 + extra_respondents)] * 25
+
+
+def test_it_answers_405_to_a_post_on_the_overview(client, lead, scored_round):
+    client.force_login(lead)
+    assert client.post(_overview(scored_round)).status_code == 405
 
 
 # One item
@@ -148,61 +295,194 @@ def test_it_shows_the_median_range_and_how_many_chose_each_level(
     assert "1 Emerging</th><td>1</td>" in html and "3 Well developed</th><td>0</td>" in html
 
 
-def test_it_proposes_the_median_until_a_position_is_recorded(client, lead, scored_round, impact):
+def test_it_shows_an_item_s_answers_by_sector(
+    django_app, lead, respondent, place, scored_round, impact
+):
+    _set_sector(lead, place, Sector.COMMISSIONER)
+    page = django_app.get(_item(scored_round, impact), user=lead)
+    rows = page.html.select("table.sectors tbody tr")
+    assert [[c.text for c in row.select("th, td")] for row in rows] == [
+        ["Commissioner", "1", "1", "1"],
+        ["Not recorded", "2", "3", "2–4"],
+    ]
+
+
+def test_it_suggests_the_median_without_choosing_it(django_app, lead, scored_round, impact):
+    page = django_app.get(_item(scored_round, impact), user=lead)
+    form = page.forms["consensus-form"]
+    assert (form["current"].value, form["target"].value) == ("", "")
+    chosen = page.html.select("#consensus-form option[selected]")
+    assert [option["value"] for option in chosen] == ["", ""]  # "Choose a level", twice
+    # Each suggestion is read out with its field.
+    for name, median in (("current", 2), ("target", 3)):
+        hint = page.html.select_one(f"#{page.html.select_one(f'#id_{name}')['aria-describedby']}")
+        assert hint.text == f"Suggestion: {median} — the median of 3 answers."
+
+
+def test_it_refuses_a_position_without_a_chosen_level(django_app, lead, scored_round, impact):
+    form = django_app.get(_item(scored_round, impact), user=lead).forms["consensus-form"]
+    form["rationale"] = "We agree, but nobody picked a level."
+    page = form.submit("then", value="next", status=400)
+    errors = page.html.select_one("#consensus-form").text
+    assert "Choose the agreed current level" in errors
+    assert "Choose the agreed target level" in errors
+    assert page.forms["consensus-form"]["rationale"].value == "We agree, but nobody picked a level."
+    assert not Consensus.objects.exists()
+
+
+def test_it_fills_in_a_position_already_recorded(client, lead, scored_round, impact):
+    consensus_record(
+        assessment=scored_round,
+        item=impact,
+        current=2,
+        target=3,
+        rationale="First pass.",
+        user=lead,
+        revision=0,
+    )
     client.force_login(lead)
     form = page_form(client.get(_item(scored_round, impact)))
     assert (form.values["current"], form.values["target"]) == (["2"], ["3"])
-    assert form.values["revision"] == ["0"]
+    assert form.values["revision"] == ["1"]
 
 
-def test_it_records_the_agreed_position_from_the_form(client, lead, scored_round, impact):
+def test_it_records_the_agreed_position_and_returns_to_the_overview(
+    client, lead, scored_round, impact
+):
     client.force_login(lead)
     form = page_form(client.get(_item(scored_round, impact))).fill(
         current="2", target="4", rationale="The pilot has not yet scaled."
     )
-    response = client.post(_item(scored_round, impact), form.data(), follow=True)
+    response = client.post(_item(scored_round, impact), form.data("overview"), follow=True)
     assert response.redirect_chain == [(f"{_overview(scored_round)}#item-{impact.pk}", 302)]
     assert "Consensus on Impact saved." in response.text
     record = Consensus.objects.get(assessment=scored_round, item=impact)
     assert (record.current, record.target, record.rationale, record.recorded_by) == (
-        2, 4, "The pilot has not yet scaled.", lead,
-    )  # fmt: skip
+        2,
+        4,
+        "The pilot has not yet scaled.",
+        lead,
+    )
+
+
+def test_it_saves_and_opens_the_next_item_at_its_heading(
+    django_app, lead, scored_round, impact, workshop_order
+):
+    form = django_app.get(_item(scored_round, impact), user=lead).forms["consensus-form"]
+    form["current"], form["target"], form["rationale"] = "2", "3", "Talked through."
+    saved = form.submit("then", value="next")
+    second = workshop_order[1]
+    assert saved.location == f"{_item(scored_round, second)}#item-heading"
+    page = saved.follow()
+    assert "Consensus on Impact saved." in page.html.select_one('[role="status"]').text
+    heading = page.html.select_one("h1#item-heading")
+    assert heading["tabindex"] == "-1" and next(heading.stripped_strings) == second.title
+    assert page.forms["consensus-form"]["current"].value == ""
+    assert Consensus.objects.get(item=impact).current == 2
+
+
+def test_it_walks_every_item_with_save_and_next(django_app, lead, scored_round, workshop_order):
+    page = django_app.get(_item(scored_round, workshop_order[0]) + "#item-heading", user=lead)
+    visited = []
+    while page.request.path != _overview(scored_round):
+        visited.append(next(page.html.select_one("h1#item-heading").stripped_strings))
+        form = page.forms["consensus-form"]
+        form["current"], form["target"], form["rationale"] = "2", "3", "Agreed."
+        buttons = [b.text for b in page.html.select('#consensus-form button[type="submit"]')]
+        button = "next" if "Save and next" in buttons else "overview"
+        page = form.submit("then", value=button).follow()
+    assert visited == [item.title for item in workshop_order]
+    assert Consensus.objects.filter(assessment=scored_round).count() == 25
+    assert "25 of 25 recorded" in page.text
+
+
+def test_it_offers_save_and_next_on_every_item_but_the_last(
+    django_app, lead, scored_round, workshop_order
+):
+    first = django_app.get(_item(scored_round, workshop_order[0]), user=lead)
+    last = django_app.get(_item(scored_round, workshop_order[-1]), user=lead)
+    buttons = '#consensus-form button[type="submit"]'
+    assert [b.text for b in first.html.select(buttons)] == ["Save and next", "Save agreed position"]
+    assert [b.text for b in last.html.select(buttons)] == ["Save agreed position"]
+    assert "Item 1 of 25" in first.text and "Item 25 of 25" in last.text
+
+
+def test_it_returns_to_the_overview_after_the_last_item(client, lead, scored_round, workshop_order):
+    last = workshop_order[-1]
+    client.force_login(lead)
+    form = page_form(client.get(_item(scored_round, last)))
+    saved = client.post(
+        _item(scored_round, last), form.fill(current="2", target="3", rationale="Agreed.").data()
+    )
+    assert saved["Location"] == f"{_overview(scored_round)}#item-{last.pk}"
+    # A page drawn before the order changed may still offer "save and next" on the last item.
+    body = {"current": "2", "target": "3", "rationale": "Again.", "revision": "1", "then": "next"}
+    again = client.post(_item(scored_round, last), body, follow=True)
+    assert again.redirect_chain == [(f"{_overview(scored_round)}#item-{last.pk}", 302)]
+    assert "That was the last item" in again.text
 
 
 def test_it_revises_a_recorded_position_from_the_form(client, lead, scored_round, impact):
     consensus_record(
-        assessment=scored_round, item=impact, current=2, target=3, rationale="First pass.",
-        user=lead, revision=0,
-    )  # fmt: skip
+        assessment=scored_round,
+        item=impact,
+        current=2,
+        target=3,
+        rationale="First pass.",
+        user=lead,
+        revision=0,
+    )
     client.force_login(lead)
     form = page_form(client.get(_item(scored_round, impact)))
     assert form.values["rationale"] == ["First pass."]
-    client.post(_item(scored_round, impact), form.fill(current="3").data())
+    client.post(_item(scored_round, impact), form.fill(current="3").data("overview"))
     record = Consensus.objects.get(assessment=scored_round, item=impact)
     assert (record.current, record.revision) == (3, 2)
 
 
 def test_it_refuses_a_position_without_a_rationale(client, lead, scored_round, impact):
     client.force_login(lead)
-    form = page_form(client.get(_item(scored_round, impact))).fill(rationale="")
-    response = client.post(_item(scored_round, impact), form.data())
-    assert response.status_code == 200
+    form = page_form(client.get(_item(scored_round, impact))).fill(
+        current="2", target="3", rationale=""
+    )
+    response = client.post(_item(scored_round, impact), form.data("next"))
+    assert response.status_code == 400
     assert "This field is required." in response.text
     assert not Consensus.objects.exists()
 
 
-def test_it_shows_a_conflict_with_the_other_person_s_values_and_overwrites_nothing(
-    client, lead, staff, scored_round, impact
-):
+def test_it_refuses_a_level_the_scale_does_not_have(client, lead, scored_round, impact):
+    client.force_login(lead)
+    body = {"current": "9", "target": "3", "rationale": "Off the scale.", "revision": "0"}
+    response = client.post(_item(scored_round, impact), body)
+    assert response.status_code == 400
+    assert "Select a valid choice. 9 is not one of the available choices." in response.text
+    assert not Consensus.objects.exists()
+
+
+def _mine_then_theirs(client, staff, lead, scored_round, impact):
+    """Alex (staff) opens the item and fills the form; Priya saves first."""
     client.force_login(staff)
     mine = page_form(client.get(_item(scored_round, impact))).fill(
         current="4", target="4", rationale="Alex: we are further on."
     )
     consensus_record(
-        assessment=scored_round, item=impact, current=1, target=2, rationale="Priya: early days.",
-        user=lead, revision=0,
-    )  # fmt: skip
-    response = client.post(_item(scored_round, impact), mine.data())
+        assessment=scored_round,
+        item=impact,
+        current=1,
+        target=2,
+        rationale="Priya: early days.",
+        user=lead,
+        revision=0,
+    )
+    return mine
+
+
+def test_it_shows_a_conflict_with_the_other_person_s_values_and_overwrites_nothing(
+    client, lead, staff, scored_round, impact
+):
+    mine = _mine_then_theirs(client, staff, lead, scored_round, impact)
+    response = client.post(_item(scored_round, impact), mine.data("next"))
     assert response.status_code == 409
     assert "Someone else saved this item while you were editing" in response.text
     assert "Priya Shah recorded" in response.text
@@ -217,21 +497,16 @@ def test_it_replaces_the_other_position_when_saved_again_after_a_conflict(
     client, lead, staff, scored_round, impact
 ):
     # The conflict page says: "To replace theirs, save again".
-    client.force_login(staff)
-    mine = page_form(client.get(_item(scored_round, impact))).fill(
-        current="4", target="4", rationale="Alex: we are further on."
-    )
-    consensus_record(
-        assessment=scored_round, item=impact, current=1, target=2, rationale="Priya: early days.",
-        user=lead, revision=0,
-    )  # fmt: skip
-    clash = client.post(_item(scored_round, impact), mine.data())
-    again = client.post(_item(scored_round, impact), page_form(clash).data())
+    mine = _mine_then_theirs(client, staff, lead, scored_round, impact)
+    clash = client.post(_item(scored_round, impact), mine.data("next"))
+    again = client.post(_item(scored_round, impact), page_form(clash).data("next"))
     assert again.status_code == 302
     record = Consensus.objects.get(assessment=scored_round, item=impact)
     assert (record.current, record.rationale, record.recorded_by) == (
-        4, "Alex: we are further on.", staff,
-    )  # fmt: skip
+        4,
+        "Alex: we are further on.",
+        staff,
+    )
 
 
 def test_it_records_nothing_while_scoring_is_open(client, lead, open_round):
@@ -239,19 +514,22 @@ def test_it_records_nothing_while_scoring_is_open(client, lead, open_round):
     client.force_login(lead)
     page = client.get(_item(open_round, impact))
     assert "Scoring is still open; consensus is recorded once the round moves on." in page.text
-    response = client.post(
-        _item(open_round, impact), {"current": "2", "target": "3", "rationale": "Early.",
-                                    "revision": "0"},
-    )  # fmt: skip
+    body = {"current": "2", "target": "3", "rationale": "Early.", "revision": "0"}
+    response = client.post(_item(open_round, impact), body)
     assert "Consensus can be recorded only while the round is at consensus." in response.text
     assert not Consensus.objects.exists()
 
 
 def test_it_shows_a_closed_round_s_position_read_only(client, lead, scored_round, impact):
     consensus_record(
-        assessment=scored_round, item=impact, current=2, target=3, rationale="Agreed.",
-        user=lead, revision=0,
-    )  # fmt: skip
+        assessment=scored_round,
+        item=impact,
+        current=2,
+        target=3,
+        rationale="Agreed.",
+        user=lead,
+        revision=0,
+    )
     assessment_advance(assessment=scored_round)
     client.force_login(lead)
     response = client.get(_item(scored_round, impact))
@@ -272,17 +550,27 @@ def test_it_answers_404_for_an_item_that_is_not_in_the_round(client, lead, score
     assert client.get(f"{url}{missing}/").status_code == 404
 
 
+def test_it_answers_405_to_other_methods_on_an_item(client, lead, scored_round, impact):
+    client.force_login(lead)
+    assert client.put(_item(scored_round, impact)).status_code == 405
+    assert client.delete(_item(scored_round, impact)).status_code == 405
+
+
 @pytest.mark.parametrize("who", ["respondent", "viewer"])
 def test_it_forbids_anyone_but_the_lead(client, request, scored_round, impact, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(_overview(scored_round)).status_code == 403
+    assert client.get(_overview(scored_round, "?projector=1")).status_code == 403
     assert client.get(_item(scored_round, impact)).status_code == 403
-    response = client.post(
-        _item(scored_round, impact), {"current": "2", "target": "3", "rationale": "Mine.",
-                                      "revision": "0"},
-    )  # fmt: skip
-    assert response.status_code == 403
+    body = {"current": "2", "target": "3", "rationale": "Mine.", "revision": "0", "then": "next"}
+    assert client.post(_item(scored_round, impact), body).status_code == 403
     assert not Consensus.objects.exists()
+
+
+def test_it_answers_404_to_an_outsider(client, outsider, scored_round, impact):
+    client.force_login(outsider)
+    assert client.get(_overview(scored_round, "?split=1")).status_code == 404
+    assert client.get(_item(scored_round, impact)).status_code == 404
 
 
 @pytest.mark.parametrize("extra_respondents", [0, 10])
@@ -292,7 +580,8 @@ def test_it_draws_an_item_in_the_same_queries_however_many_answered(
     _more_answers(scored_round, extra_respondents)
     client.force_login(lead)
     # session, user, round with place, my role, items (with framework) and their descriptors,
-    # scales and related items, submitted answers with respondents, consensus with recorder
-    with django_assert_num_queries(10):
+    # scales and related items, submitted answers with respondents, consensus with recorder,
+    # the sectors of the place's members
+    with django_assert_num_queries(11):
         response = client.get(_item(scored_round, impact))
     assert response.text.count('<li class="border-bottom py-2">') == 3 + extra_respondents
