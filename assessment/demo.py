@@ -28,6 +28,7 @@ from assessment.models import (
     Response,
     Role,
     RoundStatus,
+    Sector,
     Sharing,
 )
 from assessment.signals import round_closed
@@ -180,10 +181,14 @@ def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict
                 code=spec["code"], name=spec["name"], kind=spec["kind"], region=spec["region"]
             )
             lead = _user(*spec["lead"], _email(*spec["lead"], spec["code"]))
-            Membership.objects.create(user=lead, place=place, role=Role.LEAD)
+            Membership.objects.create(
+                user=lead, place=place, role=Role.LEAD, sector=Sector.COMMISSIONER
+            )
             people = [_user(f, last, _email(f, last, spec["code"])) for f, last in spec["people"]]
+            # The council, the NHS and the voluntary sector each have a voice in every place.
             Membership.objects.bulk_create(
-                Membership(user=p, place=place, role=Role.RESPONDENT) for p in people
+                Membership(user=p, place=place, role=Role.RESPONDENT, sector=sector)
+                for p, sector in zip(people, DEMO_SECTORS, strict=False)
             )
             viewer = _user("Board", "Member", f"board@{spec['code']}.example.org")
             Membership.objects.create(user=viewer, place=place, role=Role.VIEWER)
@@ -223,6 +228,7 @@ def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict
 
 
 FIRST_EDITION_PERIOD = "2025 Q4"
+DEMO_SECTORS = [Sector.LOCAL_AUTHORITY, Sector.NHS_PROVIDER, Sector.VOLUNTARY, Sector.NHS_PROVIDER]
 
 
 def _items_of(versions: list[FrameworkVersion]) -> list[Item]:

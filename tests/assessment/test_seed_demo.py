@@ -119,3 +119,13 @@ def test_it_has_rounds_on_each_published_version_of_both_frameworks():
     assert (
         riverside_first.framework_versions.get(framework__kind="maturity-matrix").version == "1.0"
     )
+
+
+def test_it_records_each_demo_member_s_sector_so_consensus_shows_answers_by_sector():
+    _seed()
+    sectors = set(
+        Membership.objects.filter(
+            place__code="riverside", role__in=["lead", "respondent"]
+        ).values_list("sector", flat=True)
+    )
+    assert sectors == {"commissioner", "local-authority", "nhs-provider", "voluntary"}

@@ -27,7 +27,7 @@ def test_it_lets_a_lead_record_consensus_and_read_the_report_and_pdf(page, demo)
     expect(page.get_by_text("12 of 25 recorded.")).to_be_visible()
     record = page.get_by_role("link", name=re.compile(r"^Record ")).first
     title = record.inner_text().removeprefix("Record").strip()
-    row_id = record.locator("xpath=ancestor::tr").get_attribute("id")
+    row_id = record.locator("xpath=ancestor::article").get_attribute("id")
     record.click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
@@ -38,9 +38,8 @@ def test_it_lets_a_lead_record_consensus_and_read_the_report_and_pdf(page, demo)
 
     expect(page.get_by_role("status")).to_contain_text(f"Consensus on {title} saved.")
     assert page.url.endswith(f"#{row_id}")
-    row = page.locator(f"tr#{row_id}")
-    expect(row.locator("td").nth(3)).to_have_text("1")
-    expect(row.locator("td").nth(4)).to_have_text("3")
+    row = page.locator(f"article#{row_id}")
+    expect(row.locator(".agreed")).to_have_text("Agreed now 1, target 3")
     expect(row.get_by_role("link", name=f"Review {title}")).to_be_visible()
     expect(page.get_by_text("13 of 25 recorded.")).to_be_visible()
 
