@@ -1,16 +1,24 @@
 """Workshop scores from a spreadsheet: read, check every line, and write the template.
 
 The whole file is checked before anything is saved; any bad line refuses the whole file.
+
+Uploads are hostile until read: a workbook is a zip of XML that can declare any size and unpack
+to any length. So it is refused before openpyxl opens it if it unpacks to more bytes, or more
+XML elements outside its rows, than a workshop could fill; and its sheet is read a fixed number
+of columns wide, never past the last row a spreadsheet can have, blank rows not counted.
 """
 
 import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
+from xml.parsers import expat
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import CellCoordinatesException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessment.models import EVIDENCE_MAX_LENGTH, Confidence
@@ -19,8 +27,53 @@ from frameworks.models import FrameworkVersion
 REQUIRED = ("respondent", "framework", "item", "current")
 OPTIONAL = ("target", "evidence", "confidence")
 NAME_MAX_LENGTH = 200
+# Rows of a file, blank rows aside (the template for TEMPLATE_MAX_NAMES people fills a quarter).
 MAX_ROWS = 20_000
-_LEADING_NUMBER = re.compile(r"^\s*(\d+)(?:\.0+)?(?:\s|$|[-–:])")
+# A workbook is read this many columns wide whatever size its sheet declares (the template has
+# eight): openpyxl pads every row to the declared width, and a sheet can declare 16,384.
+MAX_COLUMNS = 30
+# Excel's grid. A sheet that claims or holds more is not a spreadsheet, and reading the gap up
+# to a row numbered in the billions would never end.
+SHEET_MAX_ROWS = 1_048_576
+SHEET_MAX_COLUMNS = 16_384
+# What the parts of a workbook may unpack to, all together: 20,000 rows of real scores with a
+# paragraph of evidence each unpack to 15 MB, while a few kilobytes of zip can unpack to gigabytes.
+XLSX_MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+# XML elements outside a sheet's rows, in all the parts together. openpyxl streams the rows but
+# builds the rest (styles, shared strings, merged cells, links...) as trees and objects at a few
+# hundred bytes an element; a real workbook of scores has a few tens of thousands.
+XLSX_MAX_ELEMENTS = 150_000
+# Bytes of XML in which no element begins or ends: one start tag or run of text. Excel's longest
+# is a cell of 32,767 characters; a tag of a million attributes makes a dictionary of a million.
+XLSX_MAX_QUIET_BYTES = 1024 * 1024
+# The people a template lists: 200 × 25 items is 5,000 rows, already a long workshop. More
+# would make a sheet nobody fills in; the sheet says who was left out.
+TEMPLATE_MAX_NAMES = 200
+_LEADING_NUMBER = re.compile(r"^\s*(\d{1,9})(?:\.0+)?(?:\s|$|[-–:])")
+_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # XLSX (zip) and XLS (OLE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Characters XML 1.0 cannot hold, so no workbook can either.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What a spreadsheet runs as a formula when it starts a cell (as reports/exports.py guards).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What openpyxl raises on a damaged or hostile workbook, found by feeding it one: a broken zip
+# (BadZipFile, zlib.error, EOFError), a missing part (KeyError), XML that does not parse
+# (SyntaxError: ElementTree's ParseError and lxml's XMLSyntaxError derive from it), an attribute
+# or cell value of the wrong kind (ValueError, TypeError, IndexError, CellCoordinatesException),
+# a chartsheet without a chart (AttributeError), and a date serial out of range (OverflowError).
+_BROKEN_WORKBOOK = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    SyntaxError,
+    ValueError,
+    TypeError,
+    IndexError,
+    CellCoordinatesException,
+    AttributeError,
+    OverflowError,
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +103,10 @@ class ScoresFileError(Exception):
         super().__init__("; ".join(str(e) for e in errors))
 
 
+def _refuse(reason: str, line: int = 0) -> ScoresFileError:
+    return ScoresFileError([LineError(line, reason)])
+
+
 def read_table(name: str, content: bytes) -> list[tuple[int, dict]]:
     """(line number, {column: text}) for every non-blank line, from CSV or XLSX."""
     if name.lower().endswith(".xlsx"):
@@ -58,52 +115,182 @@ def read_table(name: str, content: bytes) -> list[tuple[int, dict]]:
 
 
 def _read_csv(content: bytes) -> list[tuple[int, dict]]:
-    if b"\x00" in content[:65536]:
-        raise ScoresFileError([LineError(0, "the file is not CSV text (is it a spreadsheet?)")])
+    if content.startswith(_SPREADSHEET_MAGIC):
+        raise _refuse("the file is not CSV text (is it a spreadsheet?)")
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScoresFileError(
-            [LineError(0, "the file is not UTF-8 text; save it as CSV UTF-8")]
-        ) from exc
+        raise _refuse("the file is not UTF-8 text; save it as CSV UTF-8") from exc
+    if "\x00" in text:
+        # PostgreSQL cannot store a NUL, and no text file holds one: refuse the file.
+        nul = text.index("\x00")
+        line = len(_LINE_BREAK.findall(text, 0, nul)) + 1
+        raise _refuse("a NUL character, which is not text: save the file as CSV UTF-8", line)
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
     try:
         for values in reader:
-            rows.append((reader.line_num, values))
+            if any(v.strip() for v in values):
+                rows.append((reader.line_num, values))
+                if len(rows) > MAX_ROWS + 1:
+                    break  # the header, the limit and one more: enough to refuse the file
     except csv.Error as exc:
-        raise ScoresFileError([LineError(reader.line_num, f"not valid CSV ({exc})")]) from exc
+        raise _refuse(f"not valid CSV ({exc})", reader.line_num) from exc
     return _with_header(rows)
 
 
 def _read_xlsx(content: bytes) -> list[tuple[int, dict]]:
+    _check_archive(content)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ScoresFileError([LineError(0, "the file is not a valid XLSX workbook")]) from exc
-    sheet = workbook["Scores"] if "Scores" in workbook.sheetnames else workbook.worksheets[0]
-    rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        rows.append((number, ["" if v is None else str(v) for v in values]))
-        if number > MAX_ROWS + 1:
-            break
-    workbook.close()
+        workbook = load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True, keep_links=False
+        )
+    except _BROKEN_WORKBOOK as exc:
+        raise _refuse("the file is not a valid XLSX workbook") from exc
+    try:
+        rows = _sheet_rows(_scores_sheet(workbook))
+    except _BROKEN_WORKBOOK as exc:
+        raise _refuse("the file is not a valid XLSX workbook") from exc
+    finally:
+        workbook.close()
     return _with_header(rows)
 
 
+def _check_archive(content: bytes) -> None:
+    """Refuse a workbook that would take too much memory or time to open, before openpyxl does.
+
+    The zip's directory gives the unpacked sizes; one pass of a streaming parser that builds
+    nothing counts the elements openpyxl would hold in memory.
+    """
+    if content.startswith(_SPREADSHEET_MAGIC[1]):
+        raise _refuse(
+            "the file is an old .xls workbook or has a password; save it as .xlsx without one"
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+            # An XLSX package only deflates or stores its parts, unencrypted (ECMA-376 part 2).
+            if any(
+                p.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+                or p.flag_bits & 0x1
+                for p in parts
+            ):
+                raise _refuse("the file is not a valid XLSX workbook")
+            unpacked = sum(p.file_size for p in parts)
+            if unpacked > XLSX_MAX_UNPACKED_BYTES:
+                raise _refuse(
+                    f"the workbook unpacks to {unpacked / 2**20:,.1f} MB; the limit is "
+                    f"{XLSX_MAX_UNPACKED_BYTES / 2**20:,.0f} MB "
+                    "(save only the Scores sheet, or save it as CSV)"
+                )
+            elements = 0
+            for part in parts:
+                elements += _elements_outside_rows(archive, part, XLSX_MAX_ELEMENTS - elements)
+                if elements > XLSX_MAX_ELEMENTS:
+                    raise _refuse(
+                        f"the workbook holds more than {XLSX_MAX_ELEMENTS:,} pieces of "
+                        "formatting and text besides its cells (save only the Scores sheet, "
+                        "or save it as CSV)"
+                    )
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        raise _refuse("the file is not a valid XLSX workbook") from exc
+
+
+def _elements_outside_rows(archive: zipfile.ZipFile, part: zipfile.ZipInfo, budget: int) -> int:
+    """The elements of one XML part, those in a sheet's rows aside, counted up to `budget` as
+    the part streams by: nothing is built.
+
+    A part that is not XML counts nothing. One that stops parsing counts what came before the
+    fault: openpyxl's parser, expat too, stops there.
+    """
+    count, events, in_rows = 0, 0, False
+
+    def start(name, attributes):
+        nonlocal count, events, in_rows
+        events += 1
+        if in_rows:
+            return
+        if name.endswith(" sheetData"):
+            in_rows = True
+        count += 1
+
+    def end(name):
+        nonlocal events, in_rows
+        events += 1
+        if in_rows and name.endswith(" sheetData"):
+            in_rows = False
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    with archive.open(part) as stream:
+        chunk = stream.read(1 << 16)
+        if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"<", b"\xff\xfe", b"\xfe\xff")):
+            return 0
+        quiet = 0  # bytes read with no element begun or ended: inside one tag or text
+        try:
+            while chunk and count <= budget:
+                seen = events
+                parser.Parse(chunk, False)
+                quiet = quiet + len(chunk) if events == seen else 0
+                if quiet > XLSX_MAX_QUIET_BYTES:
+                    raise _refuse("the file is not a valid XLSX workbook")
+                chunk = stream.read(1 << 16)
+            if count <= budget:
+                parser.Parse(b"", True)
+        except expat.ExpatError:
+            pass
+    return count
+
+
+def _scores_sheet(workbook):
+    """The sheet named Scores, as the template names it, or else the first sheet of cells."""
+    sheets = workbook.worksheets  # chartsheets, which hold no cells, left out
+    if not sheets:
+        raise _refuse("the workbook has no sheet of cells to read")
+    return next((s for s in sheets if s.title == "Scores"), sheets[0])
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list]]:
+    declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+    if declared_rows > SHEET_MAX_ROWS or declared_columns > SHEET_MAX_COLUMNS:
+        raise _refuse(
+            f"the sheet claims {declared_rows:,} rows and {declared_columns:,} columns, more "
+            f"than a spreadsheet can have: the file is not a valid XLSX workbook"
+        )
+    sheet.reset_dimensions()  # read what is there, not what the sheet declares
+    blank = (None,) * MAX_COLUMNS
+    rows = []
+    cells = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    for number, values in enumerate(cells, start=1):
+        if number > SHEET_MAX_ROWS:
+            raise _refuse(
+                f"the sheet has rows past row {SHEET_MAX_ROWS:,}, the last a spreadsheet can "
+                f"have: the file is not a valid XLSX workbook"
+            )
+        if values == blank:
+            continue  # a missing or empty row, quickly passed over
+        text = ["" if v is None else str(v) for v in values]
+        if any(t.strip() for t in text):
+            rows.append((number, text))
+            if len(rows) > MAX_ROWS + 1:
+                break  # the header, the limit and one more: enough to refuse the file
+    return rows
+
+
 def _with_header(rows: list[tuple[int, list]]) -> list[tuple[int, dict]]:
-    rows = [(n, v) for n, v in rows if any(str(x).strip() for x in v)]
+    """The first row names the columns; `rows` holds no blank rows."""
     if not rows:
-        raise ScoresFileError([LineError(0, "the file is empty")])
+        raise _refuse("the file is empty")
     header_line, header = rows[0]
     columns = [str(c).strip().lower() for c in header]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise ScoresFileError(
-            [LineError(header_line, f"the header lacks column(s): {', '.join(missing)}")]
-        )
+        raise _refuse(f"the header lacks column(s): {', '.join(missing)}", header_line)
     if len(rows) - 1 > MAX_ROWS:
-        raise ScoresFileError([LineError(0, f"the file has more than {MAX_ROWS:,} rows")])
+        raise _refuse(
+            f"the file has more than {MAX_ROWS:,} rows, blank rows aside; split it into "
+            f"smaller files"
+        )
     return [
         (n, {c: str(v).strip() for c, v in zip(columns, values, strict=False) if c})
         for n, values in rows[1:]
@@ -111,9 +298,42 @@ def _with_header(rows: list[tuple[int, list]]) -> list[tuple[int, dict]]:
 
 
 def _level(text: str) -> int | None:
-    """'2', '2.0' and '2 Developed' all mean level 2."""
+    """'2', '2.0' and '2 Developed' all mean level 2 (and nine digits are plenty)."""
     match = _LEADING_NUMBER.match(text + " ")
     return int(match.group(1)) if match else None
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    """A cell quoted in an error message, cut short: the message is for reading."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _shown(text: str) -> str:
+    return repr(_cut(text))
+
+
+def _inert(text: str) -> str:
+    """Text a spreadsheet would run as a formula, kept as text by a leading apostrophe.
+
+    Text that already starts with an apostrophe and then a formula character (or a second
+    apostrophe) gets one more, so `_name_from_cell` can take exactly one off again.
+    """
+    if text.startswith(_FORMULA_START) or (
+        text.startswith("'") and text[1:2] in (*_FORMULA_START, "'")
+    ):
+        return "'" + text
+    return text
+
+
+def _name_from_cell(text: str) -> str:
+    """The name `_inert` wrote: its apostrophe taken off, so a neutralised name comes home.
+
+    Only an apostrophe before a formula character or another apostrophe is taken, as only
+    those are ones `_inert` adds: "'Ali" stays "'Ali" while "'=Ali" becomes "=Ali".
+    """
+    if text.startswith("'") and text[1:2] in (*_FORMULA_START, "'"):
+        return text[1:]
+    return text
 
 
 def check_rows(table: list[tuple[int, dict]], versions: list[FrameworkVersion]) -> list[ScoreRow]:
@@ -134,28 +354,30 @@ def check_rows(table: list[tuple[int, dict]], versions: list[FrameworkVersion]) 
         if not any(row.get(column, "") for column in ("current", *OPTIONAL)):
             continue  # a template row nobody filled in: someone who did not take part
         problems = []
-        respondent = row.get("respondent", "")
+        respondent = _name_from_cell(row.get("respondent", ""))
         framework, item = row.get("framework", ""), row.get("item", "")
         if not respondent:
             problems.append("the respondent is missing")
         elif len(respondent) > NAME_MAX_LENGTH:
             problems.append(f"the respondent's name is longer than {NAME_MAX_LENGTH} characters")
+        elif _NOT_IN_XML.search(respondent):
+            problems.append("the respondent's name holds a control character")
         if framework not in scales:
             problems.append(
-                f"unknown framework {framework!r} (this round uses {', '.join(scales)})"
+                f"unknown framework {_shown(framework)} (this round uses {', '.join(scales)})"
             )
         elif item not in keys[framework]:
-            problems.append(f"unknown item {item!r} in {framework}")
+            problems.append(f"unknown item {_shown(item)} in {framework}")
         scale = scales.get(framework, set())
         current = _level(row.get("current", ""))
         target_text = row.get("target", "")
         target = _level(target_text) if target_text else None
         if current is None:
-            problems.append(f"the current level {row.get('current', '')!r} is not a number")
+            problems.append(f"the current level {_shown(row.get('current', ''))} is not a number")
         elif scale and current not in scale:
             problems.append(f"current level {current} is off the scale {min(scale)}–{max(scale)}")
         if target_text and target is None:
-            problems.append(f"the target level {target_text!r} is not a number")
+            problems.append(f"the target level {_shown(target_text)} is not a number")
         elif target is not None and scale and target not in scale:
             problems.append(f"target level {target} is off the scale {min(scale)}–{max(scale)}")
         evidence = row.get("evidence", "")
@@ -166,10 +388,10 @@ def check_rows(table: list[tuple[int, dict]], versions: list[FrameworkVersion]) 
             )
         confidence = row.get("confidence", "").lower()
         if confidence and confidence not in Confidence.values:
-            problems.append(f"confidence {confidence!r} is not one of low, medium, high")
+            problems.append(f"confidence {_shown(confidence)} is not one of low, medium, high")
         key = (respondent.lower(), framework, item)
         if respondent and key in seen:
-            problems.append(f"{respondent} scored {item} already on line {seen[key]}")
+            problems.append(f"{_cut(respondent)} scored {_cut(item)} already on line {seen[key]}")
         seen.setdefault(key, line)
         if problems:
             errors.extend(LineError(line, p) for p in problems)
@@ -184,8 +406,18 @@ def check_rows(table: list[tuple[int, dict]], versions: list[FrameworkVersion]) 
     return good
 
 
+def _template_text(text: str) -> str:
+    """Text fit for a template cell: no character XML refuses, nothing a spreadsheet would run."""
+    return _inert(_NOT_IN_XML.sub("", text))
+
+
 def template_workbook(*, assessment, items, names: list[str]) -> bytes:
-    """An XLSX a workshop can fill in: a row per person × item, drop-downs for the levels."""
+    """An XLSX a workshop can fill in: a row per person × item, drop-downs for the levels.
+
+    At most TEMPLATE_MAX_NAMES people are listed; a line under the rows says how many were left
+    out. Names, titles and descriptors that a spreadsheet would run as formulas are written as
+    text (see `_inert`); reading the sheet back gives the names as they were.
+    """
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Scores"
@@ -210,16 +442,37 @@ def template_workbook(*, assessment, items, names: list[str]) -> bytes:
             labels = ",".join(f"{lv.value} {lv.label}" for lv in item.version.levels.all())
             validation = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
             validation.error = "Choose a level from the list."
-            sheet.add_data_validation(validation)
             choices[slug] = validation
-    confidence = DataValidation(type="list", formula1='"low,medium,high"', allow_blank=True)
-    sheet.add_data_validation(confidence)
-    for name in names:
-        for item in items:
-            sheet.append([name, item.version.framework.slug, item.key, item.title, "", "", "", ""])
-            row = sheet.max_row
-            choices[item.version.framework.slug].add(f"E{row}:F{row}")
-            confidence.add(f"H{row}")
+    # Each framework's drop-down covers one range per person's run of its items, gathered here
+    # and set once: adding a range per row makes openpyxl compare it with all those before.
+    runs: dict[str, list[list[int]]] = {slug: [] for slug in choices}
+    rows = [(i.version.framework.slug, i.key, _template_text(i.title)) for i in items]
+    listed = names[:TEMPLATE_MAX_NAMES]
+    row = 1
+    for name in listed:
+        name = _template_text(name)
+        for slug, key, title in rows:
+            row += 1
+            sheet.append([name, slug, key, title, "", "", "", ""])
+            if runs[slug] and runs[slug][-1][1] == row - 1:
+                runs[slug][-1][1] = row
+            else:
+                runs[slug].append([row, row])
+    for slug, validation in choices.items():
+        if runs[slug]:
+            validation.sqref = " ".join(f"E{first}:F{last}" for first, last in runs[slug])
+            sheet.add_data_validation(validation)
+    if row > 1:
+        confidence = DataValidation(
+            type="list", formula1='"low,medium,high"', allow_blank=True, sqref=f"H2:H{row}"
+        )
+        sheet.add_data_validation(confidence)
+    if len(names) > len(listed):
+        sheet.cell(row=row + 2, column=1).value = (
+            f"This template lists the first {len(listed)} of {len(names)} people; "
+            "add rows for the others in the same way."
+        )
+        sheet.cell(row=row + 2, column=1).font = Font(italic=True)
     for column, width in zip("ABCDEFGH", (24, 22, 26, 50, 24, 24, 60, 12), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
@@ -230,14 +483,16 @@ def template_workbook(*, assessment, items, names: list[str]) -> bytes:
         cell.font = Font(bold=True)
     for item in items:
         labels = {lv.value: lv.label for lv in item.version.levels.all()}
+        title = _template_text(item.title)
         for descriptor in item.descriptors.all():
+            label = _template_text(labels.get(descriptor.value, ""))
+            text = _template_text(descriptor.descriptor)
             guide.append(
-                [item.version.framework.slug, item.key, item.title, descriptor.value,
-                 labels.get(descriptor.value, ""), descriptor.descriptor]
-            )  # fmt: skip
+                [item.version.framework.slug, item.key, title, descriptor.value, label, text]
+            )
     guide.column_dimensions["F"].width = 100
-    for row in guide.iter_rows(min_row=2, min_col=6, max_col=6):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    for cells in guide.iter_rows(min_row=2, min_col=6, max_col=6):
+        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

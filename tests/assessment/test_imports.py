@@ -3,49 +3,26 @@
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from assessment import selectors
-from assessment.imports import ScoresFileError, check_rows, read_table, template_workbook
+from assessment.imports import read_table, template_workbook
 from assessment.models import EVIDENCE_MAX_LENGTH
+from tests.assessment.import_files import check, errors, xlsx
 
 pytestmark = pytest.mark.django_db
 
 HEADER = "respondent,framework,item,current,target,evidence\n"
 
 
-def _check(content, versions, name="scores.csv"):
-    content = content.encode() if isinstance(content, str) else content
-    return check_rows(read_table(name, content), versions)
-
-
-def _errors(content, versions, name="scores.csv"):
-    with pytest.raises(ScoresFileError) as refused:
-        _check(content, versions, name)
-    return [str(e) for e in refused.value.errors]
-
-
-def _xlsx(rows, title="Scores"):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def test_it_reads_a_csv_with_line_numbers_skipping_blank_lines(versions):
     text = "\ufeff Respondent ,FRAMEWORK,item,current\n\nGrace,lga-maturity-matrix,impact,2\n"
-    assert read_table("scores.csv", text.encode()) == [
-        (3, {"respondent": "Grace", "framework": "lga-maturity-matrix", "item": "impact",
-             "current": "2"}),
-    ]  # fmt: skip
+    grace = {"respondent": "Grace", "framework": "lga-maturity-matrix", "item": "impact"}
+    assert read_table("scores.csv", text.encode()) == [(3, {**grace, "current": "2"})]
 
 
 def test_it_reads_levels_written_as_numbers_or_as_their_labels(versions):
-    rows = _check(
+    rows = check(
         HEADER + "Grace,lga-maturity-matrix,impact,2 Developed,3.0,\n"
         "Grace,kingsfund-16-lessons,lesson-01,0 Not yet addressed,1 – Starting,Minutes.\n",
         versions,
@@ -75,20 +52,20 @@ def test_it_reads_levels_written_as_numbers_or_as_their_labels(versions):
 )
 def test_it_gives_the_line_number_and_reason_for_a_bad_line(versions, line, reason):
     good = "Dan,lga-maturity-matrix,impact,2,3,\n"
-    errors = _errors(HEADER + good + line + "\n", versions)
-    assert len(errors) == 1
-    assert errors[0].startswith("line 3: ")
-    assert reason in errors[0]
+    problems = errors(HEADER + good + line + "\n", versions)
+    assert len(problems) == 1
+    assert problems[0].startswith("line 3: ")
+    assert reason in problems[0]
 
 
 def test_it_lists_every_problem_in_the_file_at_once(versions):
-    errors = _errors(
+    problems = errors(
         HEADER + "Grace,lga-maturity-matrix,impact,9,3,\n"
         "Grace,lga-maturity-matrix,place,2,3,\n"
         ",lga-maturity-matrix,nope,2,3,\n",
         versions,
     )
-    assert errors == [
+    assert problems == [
         "line 2: current level 9 is off the scale 1–4",
         "line 4: the respondent is missing",
         "line 4: unknown item 'nope' in lga-maturity-matrix",
@@ -96,19 +73,19 @@ def test_it_lists_every_problem_in_the_file_at_once(versions):
 
 
 def test_it_refuses_the_same_person_scoring_an_item_twice(versions):
-    errors = _errors(
+    problems = errors(
         HEADER + "Grace,lga-maturity-matrix,impact,2,3,\ngrace,lga-maturity-matrix,impact,3,3,\n",
         versions,
     )
-    assert errors == ["line 3: grace scored impact already on line 2"]
+    assert problems == ["line 3: grace scored impact already on line 2"]
 
 
 def test_it_refuses_a_confidence_other_than_low_medium_or_high(versions):
-    errors = _errors(
+    problems = errors(
         "respondent,framework,item,current,confidence\nGrace,lga-maturity-matrix,impact,2,sure\n",
         versions,
     )
-    assert errors == ["line 2: confidence 'sure' is not one of low, medium, high"]
+    assert problems == ["line 2: confidence 'sure' is not one of low, medium, high"]
 
 
 @pytest.mark.parametrize(
@@ -121,17 +98,15 @@ def test_it_refuses_a_confidence_other_than_low_medium_or_high(versions):
     ],
 )
 def test_it_refuses_a_file_that_is_not_a_table_of_scores(versions, content, message):
-    assert any(message in error for error in _errors(content, versions))
+    assert any(message in error for error in errors(content, versions))
 
 
 def test_it_refuses_a_file_named_xlsx_that_is_not_a_workbook(versions):
-    assert _errors(HEADER, versions, name="scores.xlsx") == [
-        "the file is not a valid XLSX workbook"
-    ]
+    assert errors(HEADER, versions, name="scores.xlsx") == ["the file is not a valid XLSX workbook"]
 
 
 def test_it_reads_scores_from_a_workbook_whatever_the_cell_types(versions):
-    content = _xlsx(
+    content = xlsx(
         [
             ["Respondent", "framework", "item", "current", "target"],
             ["Grace", "lga-maturity-matrix", "impact", 2, 3.0],
@@ -139,7 +114,7 @@ def test_it_reads_scores_from_a_workbook_whatever_the_cell_types(versions):
             ["Grace", "kingsfund-16-lessons", "lesson-02", "1 Starting", None],
         ]
     )
-    rows = _check(content, versions, name="Workshop.XLSX")
+    rows = check(content, versions, name="Workshop.XLSX")
     assert [(r.line, r.item, r.current, r.target) for r in rows] == [
         (2, "impact", 2, 3),
         (4, "lesson-02", 1, None),
@@ -147,13 +122,13 @@ def test_it_reads_scores_from_a_workbook_whatever_the_cell_types(versions):
 
 
 def test_it_reports_workbook_errors_by_spreadsheet_row(versions):
-    content = _xlsx(
+    content = xlsx(
         [
             ["respondent", "framework", "item", "current"],
             ["Grace", "lga-maturity-matrix", "impact", 7],
         ]
     )
-    assert _errors(content, versions, name="scores.xlsx") == [
+    assert errors(content, versions, name="scores.xlsx") == [
         "line 2: current level 7 is off the scale 1–4"
     ]
 
@@ -183,14 +158,12 @@ def test_it_writes_a_row_per_respondent_and_item_with_the_item_title(template):
 
 def test_it_offers_each_framework_s_levels_as_drop_downs(template):
     workbook, _ = template
-    validations = {
-        v.formula1: str(v.sqref) for v in workbook["Scores"].data_validations.dataValidation
-    }
-    matrix = '"1 Emerging,2 Developed,3 Well developed,4 Extensive development"'
-    lessons = '"0 Not yet addressed,1 Starting,2 Established,3 Embedded"'
-    assert "E2:F2" in validations[matrix].split()
-    assert "E11:F11" in validations[lessons].split()
-    assert "H2" in validations['"low,medium,high"'].split()
+    validations = {v.formula1: v.sqref for v in workbook["Scores"].data_validations.dataValidation}
+    matrix = validations['"1 Emerging,2 Developed,3 Well developed,4 Extensive development"']
+    lessons = validations['"0 Not yet addressed,1 Starting,2 Established,3 Embedded"']
+    assert "E2:F10" in matrix and "E27:F35" in matrix and "E11:F11" not in matrix
+    assert "E11:F26" in lessons and "E36:F51" in lessons and "E10:F10" not in lessons
+    assert "H2:H51" in validations['"low,medium,high"']
 
 
 def test_it_describes_every_level_of_every_item_on_a_second_sheet(template):
@@ -213,20 +186,22 @@ def test_it_reads_back_a_filled_in_template(template, versions):
     sheet["H2"] = "high"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    rows = _check(buffer.getvalue(), versions, name="riverside.xlsx")
+    rows = check(buffer.getvalue(), versions, name="riverside.xlsx")
     assert len(rows) == 50
     first = rows[0]
     assert (first.respondent, first.item, first.current, first.target) == (
-        "Grace Okafor", "impact", 2, 4,
-    )  # fmt: skip
+        "Grace Okafor",
+        "impact",
+        2,
+        4,
+    )
     assert (first.evidence, first.confidence) == ("Admissions fell 6%.", "high")
-    assert {(r.framework, r.current, r.target) for r in rows} == {
-        ("lga-maturity-matrix", 2, 4), ("kingsfund-16-lessons", 1, 3),
-    }  # fmt: skip
+    levels = {(r.framework, r.current, r.target) for r in rows}
+    assert levels == {("lga-maturity-matrix", 2, 4), ("kingsfund-16-lessons", 1, 3)}
 
 
 def test_it_passes_over_template_rows_nobody_filled_in(versions):
-    rows = _check(
+    rows = check(
         HEADER + "Grace,lga-maturity-matrix,impact,2,3,\n"
         "Participant 5,lga-maturity-matrix,impact,,,\n",
         versions,
@@ -235,5 +210,5 @@ def test_it_passes_over_template_rows_nobody_filled_in(versions):
 
 
 def test_it_still_refuses_a_row_with_evidence_but_no_level(versions):
-    errors = _errors(HEADER + "Grace,lga-maturity-matrix,impact,,,We have a plan.\n", versions)
-    assert errors == ["line 2: the current level '' is not a number"]
+    problems = errors(HEADER + "Grace,lga-maturity-matrix,impact,,,We have a plan.\n", versions)
+    assert problems == ["line 2: the current level '' is not a number"]

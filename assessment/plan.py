@@ -1,0 +1,531 @@
+"""Reads of a round's improvement plan: its actions by item, the gaps nobody owns, what is overdue.
+
+The plan page, its exports and JSON, and the report all read the plan from here. Pages that list
+actions load them in a fixed number of queries, however many there are.
+"""
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import cached_property
+
+from django.db.models import Count, Prefetch, Q
+from django.utils.timezone import localtime
+
+from assessment.models import Action, ActionStatus, Assessment, Consensus, Membership, Role
+from assessment.selectors import ItemSummary, assessment_summaries, previous_round
+from assessment.statistics import plain_number, spread
+from frameworks.models import FrameworkVersion, Item, Level
+
+# What still counts as doing something about a gap: a dropped action leaves the gap unowned.
+ADDRESSING = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DONE)
+# Who is offered a place in a new round: the place's members who score.
+SCORING_ROLES = (Role.LEAD, Role.RESPONDENT)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Where an item stands and where the team wants it: agreed where recorded, else medians."""
+
+    current: float
+    target: float
+    agreed: bool
+
+    @property
+    def size(self) -> float:
+        return self.target - self.current
+
+
+def item_gap(
+    *,
+    agreed_current: int | None,
+    agreed_target: int | None,
+    currents: list[int | None],
+    targets: list[int | None],
+) -> Gap | None:
+    """The item's gap, or None when its target is not above where it stands (or is unknown).
+
+    Consensus decides once recorded; before that, the respondents' median target against their
+    median current.
+    """
+    if agreed_current is not None and agreed_target is not None:
+        current, target, agreed = agreed_current, agreed_target, True
+    else:
+        current, target, agreed = spread(currents).median, spread(targets).median, False
+    if current is None or target is None or target <= current:
+        return None
+    return Gap(current=current, target=target, agreed=agreed)
+
+
+def summary_gap(summary: ItemSummary) -> Gap | None:
+    """The gap of one item of a round; a context factor (such as Place) never has one."""
+    if summary.item.is_context:
+        return None
+    consensus = summary.consensus
+    return item_gap(
+        agreed_current=consensus.current if consensus else None,
+        agreed_target=consensus.target if consensus else None,
+        currents=[r.current for r in summary.responses],
+        targets=[r.target for r in summary.responses],
+    )
+
+
+def gap_text(summary: ItemSummary) -> str:
+    """The item's gap in words, as the plan shows it ("" when it has none)."""
+    return PlanRow(summary=summary, gap=summary_gap(summary)).gap_text
+
+
+def current_level(summary: ItemSummary) -> int | None:
+    """The level an item stands at: agreed, else the median (a half level read as the lower)."""
+    if summary.consensus is not None:
+        return summary.consensus.current
+    median = summary.current.median
+    if median is None:
+        return None
+    reached = [lv.value for lv in summary.levels if lv.value <= median]
+    return reached[-1] if reached else summary.levels[0].value
+
+
+@dataclass(frozen=True)
+class NextLevel:
+    """What good looks like for an item: the level above where it stands, and its descriptor."""
+
+    level: Level
+    descriptor: str
+
+
+def next_level(summary: ItemSummary) -> NextLevel | None:
+    """The level above where the item stands; None when unscored or already at the top."""
+    now = current_level(summary)
+    if now is None:
+        return None
+    above = [lv for lv in summary.levels if lv.value > now]
+    if not above:
+        return None
+    descriptors = {d.value: d.descriptor for d in summary.item.descriptors.all()}
+    return NextLevel(level=above[0], descriptor=descriptors.get(above[0].value, ""))
+
+
+def _due_order(action: Action) -> tuple:
+    # Soonest first, undated last, on every database (they sort NULLs differently).
+    return (action.due is None, action.due, action.pk)
+
+
+@dataclass
+class PlanRow:
+    """One item of the round in the plan: its gap, if any, and the actions aimed at it."""
+
+    summary: ItemSummary
+    gap: Gap | None
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def item(self) -> Item:
+        return self.summary.item
+
+    @property
+    def is_factor(self) -> bool:
+        return self.item.version.is_matrix
+
+    def level_text(self, value: float | None) -> str:
+        """A level as the item names it ("2 Developed"); a median between levels as a number."""
+        if value is not None and float(value).is_integer():
+            return self.summary.label(int(value))
+        return "—" if value is None else f"{plain_number(value)}"
+
+    @property
+    def gap_text(self) -> str:
+        if self.gap is None:
+            return ""
+        now, target = self.level_text(self.gap.current), self.level_text(self.gap.target)
+        source = "agreed" if self.gap.agreed else "team's median"
+        return f"now {now}, target {target} ({source})"
+
+    @property
+    def no_action_yet(self) -> bool:
+        """A gap that no planned, running or completed action addresses."""
+        return self.gap is not None and not any(a.status in ADDRESSING for a in self.actions)
+
+
+@dataclass
+class Plan:
+    """A round's plan. Each action carries ``lost_items``: the items it was linked to in the
+    round it was carried from whose keys this round's versions lack (said on the page, so
+    nobody wonders where a link went)."""
+
+    assessment: Assessment
+    rows: list[PlanRow]  # every item of the round, factors first, then lessons
+    actions: list[Action]  # every action once, soonest due first
+
+    @cached_property
+    def listed(self) -> list[PlanRow]:
+        """The rows the plan shows: items with an action or a gap."""
+        return [row for row in self.rows if row.actions or row.gap is not None]
+
+    @cached_property
+    def sections(self) -> list[tuple[FrameworkVersion, list[PlanRow]]]:
+        """The listed rows by framework version: the matrix's factors, then the lessons."""
+        sections: dict[int, tuple[FrameworkVersion, list[PlanRow]]] = {}
+        for row in self.listed:
+            sections.setdefault(row.item.version_id, (row.item.version, []))[1].append(row)
+        return list(sections.values())
+
+    @cached_property
+    def unlinked(self) -> list[Action]:
+        """Actions aimed at no item of the round (their items left the framework)."""
+        linked = {a.pk for row in self.rows for a in row.actions}
+        return [a for a in self.actions if a.pk not in linked]
+
+    @cached_property
+    def gaps_without_action(self) -> list[PlanRow]:
+        return [row for row in self.rows if row.no_action_yet]
+
+    @cached_property
+    def overdue(self) -> list[Action]:
+        return [a for a in self.actions if a.is_overdue]
+
+
+def plan_get(assessment: Assessment) -> Plan:
+    """A round's plan (9 queries): its items' summaries (6), actions with owners and the round
+    they were carried from (1), their items (1), and the items they were carried with (1)."""
+    summaries = assessment_summaries(assessment)
+    rows = {s.item.pk: PlanRow(summary=s, gap=summary_gap(s)) for s in summaries}
+    actions = sorted(
+        Action.objects.filter(assessment=assessment)
+        .select_related("owner_member__user", "carried_from__assessment")
+        .prefetch_related(
+            Prefetch("items", queryset=Item.objects.order_by("pk")),
+            Prefetch("carried_from__items", queryset=Item.objects.order_by("pk")),
+        ),
+        key=_due_order,
+    )
+    keys = {s.item.key for s in summaries}
+    for action in actions:
+        for item in action.items.all():
+            if item.pk in rows:
+                rows[item.pk].actions.append(action)
+        earlier = action.carried_from.items.all() if action.carried_from else []
+        action.lost_items = [i for i in earlier if i.key not in keys]
+    return Plan(assessment=assessment, rows=list(rows.values()), actions=actions)
+
+
+def action_items(action: Action, plan: Plan) -> list[Item]:
+    """An action's items in the plan's order (factors first), from what is already loaded."""
+    linked = {i.pk for i in action.items.all()}
+    return [row.item for row in plan.rows if row.item.pk in linked]
+
+
+# --- counts, for the report's summary and for comparing places --------------------------------
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    total: int = 0
+    done: int = 0
+    open: int = 0  # planned or in progress
+    overdue: int = 0
+    dropped: int = 0
+
+
+def _count(actions: list[Action]) -> ActionCounts:
+    return ActionCounts(
+        total=len(actions),
+        done=sum(1 for a in actions if a.status == ActionStatus.DONE),
+        open=sum(1 for a in actions if a.is_open),
+        overdue=sum(1 for a in actions if a.is_overdue),
+        dropped=sum(1 for a in actions if a.status == ActionStatus.DROPPED),
+    )
+
+
+@dataclass(frozen=True)
+class ItemActionCounts:
+    key: str
+    title: str
+    is_factor: bool
+    counts: ActionCounts
+    has_gap: bool
+    no_action_yet: bool
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    counts: ActionCounts
+    gaps_without_action: int
+    per_item: list[ItemActionCounts]  # every item of the round, factors first
+
+    @property
+    def per_factor(self) -> list[ItemActionCounts]:
+        return [entry for entry in self.per_item if entry.is_factor]
+
+
+def plan_summary(assessment: Assessment, *, plan: Plan | None = None) -> PlanSummary:
+    """Counts of a round's plan for a board: done, open, overdue; and per item (pass the plan
+    if it is already loaded, else it is loaded here)."""
+    plan = plan or plan_get(assessment)
+    return PlanSummary(
+        counts=_count(plan.actions),
+        gaps_without_action=len(plan.gaps_without_action),
+        per_item=[
+            ItemActionCounts(
+                key=row.item.key,
+                title=row.item.title,
+                is_factor=row.is_factor,
+                counts=_count(row.actions),
+                has_gap=row.gap is not None,
+                no_action_yet=row.no_action_yet,
+            )
+            for row in plan.rows
+        ],
+    )
+
+
+def action_counts(assessment_ids: list[int]) -> dict[int, dict[str, ActionCounts]]:
+    """Per round and item key: how many actions, done, open and overdue (one query, for
+    comparing places — counts only, never an action's text)."""
+    still_open = Q(action__status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS])
+    rows = (
+        Action.items.through.objects.filter(action__assessment__in=assessment_ids)
+        .values("action__assessment_id", "item__key")
+        .annotate(
+            total=Count("action_id"),
+            done=Count("action_id", filter=Q(action__status=ActionStatus.DONE)),
+            open=Count("action_id", filter=still_open),
+            overdue=Count("action_id", filter=still_open & Q(action__due__lt=date.today())),
+            dropped=Count("action_id", filter=Q(action__status=ActionStatus.DROPPED)),
+        )
+        .order_by()
+    )
+    counts: dict[int, dict[str, ActionCounts]] = defaultdict(dict)
+    for row in rows:
+        counts[row["action__assessment_id"]][row["item__key"]] = ActionCounts(
+            total=row["total"],
+            done=row["done"],
+            open=row["open"],
+            overdue=row["overdue"],
+            dropped=row["dropped"],
+        )
+    return dict(counts)
+
+
+# --- since last round: did the completed actions move their items? ---------------------------
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    """One completed action and one of its items, across the two rounds."""
+
+    action: Action
+    key: str
+    title: str
+    expected_level: int | None
+    before: int | None  # the previous round's agreed current level
+    now: int | None  # this round's level: agreed, else the median (a half read as the lower)
+
+    @property
+    def moved(self) -> bool | None:
+        if self.before is None or self.now is None:
+            return None
+        return self.now > self.before
+
+    @property
+    def reached_expected(self) -> bool | None:
+        if self.expected_level is None or self.now is None:
+            return None
+        return self.now >= self.expected_level
+
+
+def action_outcomes(assessment: Assessment) -> list[ActionOutcome]:
+    """Actions completed since the previous round — done in its plan, or carried into this one
+    and done here — with each item's level before and now."""
+    previous = previous_round(assessment)
+    if previous is None:
+        return []
+    before = dict(Consensus.objects.filter(assessment=previous).values_list("item__key", "current"))
+    summaries = assessment_summaries(assessment)
+    now = {s.item.key: current_level(s) for s in summaries}
+    order = {s.item.key: n for n, s in enumerate(summaries)}
+    done = (
+        Action.objects.filter(status=ActionStatus.DONE)
+        .filter(
+            Q(assessment=previous, carried_to__isnull=True)
+            | Q(assessment=assessment, carried_from__assessment=previous)
+        )
+        .distinct()
+        .prefetch_related("items")
+    )
+    outcomes = [
+        ActionOutcome(
+            action=action,
+            key=item.key,
+            title=item.title,
+            expected_level=action.expected_level,
+            before=before.get(item.key),
+            now=now.get(item.key),
+        )
+        for action in sorted(done, key=_due_order)
+        for item in action.items.all()
+    ]
+    return sorted(outcomes, key=lambda o: order.get(o.key, len(order)))
+
+
+# --- carrying a plan into the next round ------------------------------------------------------
+
+
+def carry_preview(assessment: Assessment, versions: list[FrameworkVersion]) -> list[Action]:
+    """The open actions a next round on these versions would carry (2 queries); each has
+    ``missing_items``: its items whose keys the versions lack, which would be left off."""
+    actions = sorted(
+        Action.objects.filter(
+            assessment=assessment, status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS]
+        ).prefetch_related(Prefetch("items", queryset=Item.objects.order_by("pk"))),
+        key=_due_order,
+    )
+    keys = set(Item.objects.filter(version__in=versions).values_list("key", flat=True))
+    for action in actions:
+        action.missing_items = [i for i in action.items.all() if i.key not in keys]
+    return actions
+
+
+# --- the plan as data: JSON and spreadsheets --------------------------------------------------
+
+EXPORT_HEADER = [
+    "place_code",
+    "place_name",
+    "period",
+    "action_id",
+    "title",
+    "description",
+    "owner",
+    "owner_member",
+    "due",
+    "status",
+    "overdue",
+    "expected_level",
+    "item_keys",
+    "item_titles",
+    "carried_from_period",
+    "updated_at",
+]
+GAPS_HEADER = ["item_key", "item_title", "current", "target", "agreed", "no_action_yet"]
+
+
+def member_name(action: Action) -> str:
+    if action.owner_member is None:
+        return ""
+    user = action.owner_member.user
+    return user.get_full_name() or user.email
+
+
+def export_rows(plan: Plan) -> list[list]:
+    """One row per action, its items joined by "; " in the plan's order."""
+    place, period = plan.assessment.place, plan.assessment.period
+    rows = []
+    for action in plan.actions:
+        items = action_items(action, plan)
+        carried = action.carried_from.assessment.period if action.carried_from else ""
+        rows.append(
+            [
+                place.code,
+                place.name,
+                period,
+                action.pk,
+                action.title,
+                action.description,
+                action.owner,
+                member_name(action),
+                action.due,
+                action.status,
+                "yes" if action.is_overdue else "no",
+                action.expected_level,
+                "; ".join(i.key for i in items),
+                "; ".join(i.title for i in items),
+                carried,
+                localtime(action.updated_at).replace(tzinfo=None, microsecond=0),
+            ]
+        )
+    return rows
+
+
+def gap_rows(plan: Plan) -> list[list]:
+    return [
+        [
+            row.item.key,
+            row.item.title,
+            plain_number(row.gap.current),
+            plain_number(row.gap.target),
+            "yes" if row.gap.agreed else "no",
+            "yes" if row.no_action_yet else "no",
+        ]
+        for row in plan.rows
+        if row.gap is not None
+    ]
+
+
+def plan_document(plan: Plan) -> dict:
+    """The plan as the JSON API gives it."""
+    assessment = plan.assessment
+    summary = plan_summary(assessment, plan=plan)
+    return {
+        "assessment": {
+            "id": assessment.pk,
+            "place": {"code": assessment.place.code, "name": assessment.place.name},
+            "period": assessment.period,
+            "status": assessment.status,
+        },
+        "counts": asdict(summary.counts),
+        "actions": [_action_entry(action, plan) for action in plan.actions],
+        "gaps": [
+            {
+                "key": row.item.key,
+                "title": row.item.title,
+                "current": plain_number(row.gap.current),
+                "target": plain_number(row.gap.target),
+                "agreed": row.gap.agreed,
+                "actions": [a.pk for a in row.actions],
+                "no_action_yet": row.no_action_yet,
+            }
+            for row in plan.rows
+            if row.gap is not None
+        ],
+    }
+
+
+def _action_entry(action: Action, plan: Plan) -> dict:
+    return {
+        "id": action.pk,
+        "title": action.title,
+        "description": action.description,
+        "owner": action.owner,
+        "owner_member": member_name(action) or None,
+        "due": action.due.isoformat() if action.due else None,
+        "status": action.status,
+        "overdue": action.is_overdue,
+        "expected_level": action.expected_level,
+        "items": [
+            {"framework": i.version.framework.slug, "key": i.key, "title": i.title}
+            for i in action_items(action, plan)
+        ],
+        "items_not_in_this_round": [i.key for i in action.lost_items],
+        "carried_from": (
+            {"id": action.carried_from_id, "period": action.carried_from.assessment.period}
+            if action.carried_from
+            else None
+        ),
+        "updated_at": action.updated_at.isoformat(),
+    }
+
+
+def next_round_people(assessment: Assessment) -> tuple[list, list]:
+    """Who may take part in the round after this one (the place's leads and respondents, and
+    anyone of the place who took part in this one), and who did take part (ticked)."""
+    place = assessment.place
+    memberships = (
+        Membership.objects.filter(place=place)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__email")
+    )
+    took_part = set(
+        assessment.respondents.filter(user__isnull=False).values_list("user_id", flat=True)
+    )
+    members = [m.user for m in memberships if m.role in SCORING_ROLES or m.user_id in took_part]
+    return members, [user for user in members if user.pk in took_part]
