@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from assessment.demo_actions import seed_demo_actions
 from assessment.models import (
     COMPARE_CODENAME,
     Assessment,
@@ -224,6 +225,7 @@ def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict
         closed = Assessment.objects.filter(status=RoundStatus.CLOSED).exclude(pk__in=seeded_before)
         for assessment in closed.select_related("place"):
             round_closed.send(sender=Assessment, assessment=assessment)
+        counts.update(seed_demo_actions())
     return counts
 
 

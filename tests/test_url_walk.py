@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 
 from assessment.models import RoundStatus, Sharing
 from assessment.services import assessment_advance, assessment_open
+from assessment.services.actions import action_create
 from tests.assessment.scoring import respondent_of, score
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,13 @@ EXPECTED = {
     "assessment-import": LEADS,
     "assessment-import-template": LEADS,
     "assessment-api": MEMBERS,
+    "assessment-actions": MEMBERS,
+    "assessment-action-new": LEADS,
+    "assessment-action-edit": LEADS,
+    "assessment-actions-csv": MEMBERS,
+    "assessment-actions-xlsx": MEMBERS,
+    "assessment-actions-api": MEMBERS,
+    "assessment-next": LEADS,
     "reports-page": MEMBERS,
     "reports-print": MEMBERS,
     "reports-pdf": MEMBERS,
@@ -82,6 +90,10 @@ def shared_round(place, lead, respondent, versions):
     assessment_advance(assessment=round_)
     round_.sharing = Sharing.NAMED
     round_.save()
+    impact = round_.framework_versions.get(framework__kind="maturity-matrix").items.get(
+        key="impact"
+    )
+    action_create(assessment=round_, user=None, title="Joint induction", owner="Jo", items=[impact])
     assert round_.status == RoundStatus.CLOSED
     return round_
 
@@ -94,6 +106,7 @@ def _urls(round_, place):
         "assessment-member-invite": {"code": place.code, "membership_pk": 1},
         "assessment-open": {"code": place.code},
         "assessment-consensus-item": {"pk": round_.pk, "item_pk": item.pk},
+        "assessment-action-edit": {"pk": round_.pk, "action_pk": round_.actions.get().pk},
         "frameworks-detail": {"slug": "lga-maturity-matrix", "version": "1.0"},
         "frameworks-api": {"slug": "lga-maturity-matrix", "version": "1.0"},
     }

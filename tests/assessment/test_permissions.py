@@ -9,7 +9,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessment import urls as assessment_urls
-from assessment.models import Assessment, Consensus, Membership, Response, RoundStatus, Sharing
+from assessment.models import (
+    Action,
+    Assessment,
+    Consensus,
+    Membership,
+    Response,
+    RoundStatus,
+    Sharing,
+)
+from assessment.services.actions import action_create
 from tests.assessment.scoring import items_by_key
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +44,13 @@ ROUTES = {
     "assessment-import": ("GET", "POST"),
     "assessment-import-template": ("GET",),
     "assessment-api": ("GET",),
+    "assessment-actions": ("GET",),
+    "assessment-action-new": ("GET", "POST"),
+    "assessment-action-edit": ("GET", "POST"),
+    "assessment-actions-csv": ("GET",),
+    "assessment-actions-xlsx": ("GET",),
+    "assessment-actions-api": ("GET",),
+    "assessment-next": ("GET", "POST"),
 }
 CASES = [(name, method) for name, methods in ROUTES.items() for method in methods]
 PLACE_ROUTES = [case for case in CASES if case[0] != "home"]
@@ -52,6 +68,9 @@ LEAD_ONLY = [
     "assessment-history",
     "assessment-import",
     "assessment-import-template",
+    "assessment-action-new",
+    "assessment-action-edit",
+    "assessment-next",
 ]
 SCORERS_ONLY = ["assessment-respond", "assessment-reopen"]
 
@@ -67,11 +86,15 @@ def route(open_round, versions):
     """(url, POST body) for a route name: a body that would succeed for the lead."""
     impact = items_by_key(open_round)["impact"]
     membership = Membership.objects.filter(place=open_round.place).first()
+    action = action_create(
+        assessment=open_round, user=None, title="Joint induction", owner="Jo", items=[impact]
+    )
     values = {
         "code": open_round.place.code,
         "pk": open_round.pk,
         "item_pk": impact.pk,
         "membership_pk": membership.pk,
+        "action_pk": action.pk,
     }
     patterns = {p.name: p for p in _patterns()}
 
@@ -87,6 +110,11 @@ def route(open_round, versions):
             "assessment-respond": {f"i{impact.pk}_current": "2", "action": "save"},
             "assessment-consensus-item": {"current": "2", "target": "3", "rationale": "Mine.",
                                           "revision": "0"},
+            "assessment-action-new": {"title": "Mine", "owner": "Me", "status": "planned",
+                                      "items": ["impact"]},
+            "assessment-action-edit": {"title": "Mine", "owner": "Me", "status": "done",
+                                       "items": ["impact"]},
+            "assessment-next": {"period": "2027 Q1"},
             "assessment-import": {"file": SimpleUploadedFile(
                 "s.csv", b"respondent,framework,item,current\nX,lga-maturity-matrix,impact,2\n"
             )},
@@ -106,6 +134,7 @@ def _nothing_changed(open_round):
     assert Assessment.objects.count() == 1
     assert not Response.objects.exists() and not Consensus.objects.exists()
     assert not Membership.objects.filter(user__email="new@example.org").exists()
+    assert list(Action.objects.values_list("title", "status")) == [("Joint induction", "planned")]
 
 
 def test_it_walks_every_route_of_the_app():
@@ -166,7 +195,17 @@ def test_it_forbids_a_board_viewer_to_score(client, viewer, route, open_round, n
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "assessment-place", "assessment-detail", "assessment-api"]
+    "name",
+    [
+        "home",
+        "assessment-place",
+        "assessment-detail",
+        "assessment-api",
+        "assessment-actions",
+        "assessment-actions-csv",
+        "assessment-actions-xlsx",
+        "assessment-actions-api",
+    ],
 )
 def test_it_lets_a_board_viewer_read_the_place_and_its_rounds(client, viewer, route, name):
     client.force_login(viewer)
