@@ -165,3 +165,9 @@ def test_it_answers_the_api_in_the_same_queries_however_many_actions(
     with django_assert_num_queries(12):
         document = client.get(_url("assessment-actions-api", planned)).json()
     assert len(document["actions"]) == 2 + extra
+
+
+def test_it_writes_text_pasted_from_word_with_its_control_characters_dropped():
+    pasted = "First line\x0bsecond line\x07"
+    workbook = load_workbook(io.BytesIO(xlsx_bytes({"Plan": (["a"], [[pasted]])})))
+    assert workbook["Plan"]["A2"].value == "First linesecond line"
