@@ -304,3 +304,14 @@ class ScoresUploadForm(forms.Form):
                 f"({settings.SCORE_UPLOAD_MAX_BYTES:,} bytes)."
             )
         return upload
+
+
+class ImportConfirmForm(forms.Form):
+    """The go-ahead on an import's preview: the kept upload, and whether new names may join."""
+
+    token = forms.RegexField(regex=r"^[A-Za-z0-9_-]{32,64}$", widget=forms.HiddenInput)
+    add_respondents = forms.BooleanField(
+        required=False,
+        label="Add the new names above to the round as respondents",
+        help_text="Leave this unticked if a name is a typo: fix the sheet and upload it again.",
+    )

@@ -9,6 +9,7 @@ of columns wide, never past the last row a spreadsheet can have, blank rows not 
 """
 
 import csv
+import difflib
 import io
 import re
 import zipfile
@@ -285,7 +286,8 @@ def _with_header(rows: list[tuple[int, list]]) -> list[tuple[int, dict]]:
     columns = [str(c).strip().lower() for c in header]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise _refuse(f"the header lacks column(s): {', '.join(missing)}", header_line)
+        columns = "a column" if len(missing) == 1 else "columns"
+        raise _refuse(f"the header lacks {columns}: {', '.join(missing)}", header_line)
     if len(rows) - 1 > MAX_ROWS:
         raise _refuse(
             f"the file has more than {MAX_ROWS:,} rows, blank rows aside; split it into "
@@ -306,6 +308,17 @@ def _level(text: str) -> int | None:
 def _cut(text: str, limit: int = 40) -> str:
     """A cell quoted in an error message, cut short: the message is for reading."""
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def did_you_mean(text: str, known) -> str:
+    """': did you mean `lesson-01`?' for the closest known spelling, or nothing."""
+    close = difflib.get_close_matches(text.strip().lower(), [str(k) for k in known], n=1)
+    return f": did you mean {close[0]!r}?" if close else ""
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 problem', '3 problems'."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
 
 
 def _shown(text: str) -> str:
@@ -364,10 +377,13 @@ def check_rows(table: list[tuple[int, dict]], versions: list[FrameworkVersion]) 
             problems.append("the respondent's name holds a control character")
         if framework not in scales:
             problems.append(
-                f"unknown framework {_shown(framework)} (this round uses {', '.join(scales)})"
+                f"unknown framework {_shown(framework)}{did_you_mean(framework, scales)} "
+                f"(this round uses {', '.join(scales)})"
             )
         elif item not in keys[framework]:
-            problems.append(f"unknown item {_shown(item)} in {framework}")
+            problems.append(
+                f"unknown item {_shown(item)} in {framework}{did_you_mean(item, keys[framework])}"
+            )
         scale = scales.get(framework, set())
         current = _level(row.get("current", ""))
         target_text = row.get("target", "")

@@ -50,7 +50,7 @@ def test_it_imports_nothing_when_an_import_dies_half_way(monkeypatch, open_round
 
     _fail_on_call(monkeypatch, simple_history.utils, "bulk_create_with_history", call=1)
     with pytest.raises(Killed):
-        scores_import(assessment=open_round, rows=rows)
+        scores_import(assessment=open_round, rows=rows, add_respondents=True)
     assert not Respondent.objects.filter(assessment=open_round, imported=True).exists()
     assert not Response.objects.filter(respondent__assessment=open_round).exists()
 

@@ -8,8 +8,13 @@ from assessment.services.consensus import (
     consensus_record,
 )
 from assessment.services.imports import (
+    ImportPreview,
     ImportSummary,
+    import_preview,
     scores_import,
+    upload_forget,
+    upload_stash,
+    upload_unstash,
 )
 from assessment.services.places import (
     InvitationNotSent,
@@ -41,6 +46,11 @@ from assessment.services.scoring import (
 )
 
 __all__ = [
+    "upload_forget",
+    "upload_stash",
+    "upload_unstash",
+    "ImportPreview",
+    "import_preview",
     "MailOutcome",
     "ParticipantsChanged",
     "Reminded",

@@ -1,11 +1,18 @@
 """Writes of workshop scores read from a spreadsheet."""
 
+import difflib
+import re
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from assessment.imports import LineError, ScoresFileError
+from assessment.imports import LineError, ScoresFileError, plural
 from assessment.models import (
     Assessment,
     Respondent,
@@ -23,17 +30,100 @@ class ImportSummary:
 
     def __str__(self):
         return (
-            f"{self.responses} scores from {self.respondents} respondents "
+            f"{plural(self.responses, 'score')} from {plural(self.respondents, 'respondent')} "
             f"({self.created_respondents} new)"
         )
 
 
-def scores_import(*, assessment: Assessment, rows: list) -> ImportSummary:
+@dataclass
+class PersonPreview:
+    name: str
+    new: bool
+    adds: int = 0
+    replaces: int = 0
+
+
+@dataclass
+class ImportPreview:
+    """What an import would do, shown before anything is written."""
+
+    people: list[PersonPreview]
+    items: int
+    unknown: list[LineError]  # names not in the round, with the closest one suggested
+
+    @property
+    def new_people(self) -> list[PersonPreview]:
+        return [p for p in self.people if p.new]
+
+
+def _matched(assessment: Assessment, rows: list) -> dict[str, Respondent]:
+    """The round's respondents the sheet names, by lower-cased name or by e-mail address."""
+    respondents = {r.name.lower(): r for r in Respondent.objects.filter(assessment=assessment)}
+    by_email = {
+        (r.user.email or "").lower(): r
+        for r in Respondent.objects.filter(
+            assessment=assessment, user__isnull=False
+        ).select_related("user")
+    }
+    for name in dict.fromkeys(row.respondent.lower() for row in rows):
+        if name not in respondents and name in by_email:
+            respondents[name] = by_email[name]
+    return respondents
+
+
+def _unknown_names(rows: list, respondents: dict[str, Respondent]) -> list[LineError]:
+    """A line error for the first line of each name the round does not have."""
+    known = sorted({r.name for r in respondents.values()})
+    errors, seen = [], set()
+    for row in rows:
+        key = row.respondent.lower()
+        if key in respondents or key in seen:
+            continue
+        seen.add(key)
+        close = difflib.get_close_matches(row.respondent, known, n=1, cutoff=0.6)
+        hint = f": did you mean {close[0]}?" if close else ""
+        errors.append(
+            LineError(row.line, f"{row.respondent} is not taking part in this round{hint}")
+        )
+    return errors
+
+
+def import_preview(*, assessment: Assessment, rows: list) -> ImportPreview:
+    """Who and what an import of these checked rows would add or replace (reads only)."""
+    respondents = _matched(assessment, rows)
+    existing = set(
+        Response.objects.filter(respondent__in=list(respondents.values())).values_list(
+            "respondent_id", "item__version__framework__slug", "item__key"
+        )
+    )
+    people: dict[str, PersonPreview] = {}
+    for row in rows:
+        found = respondents.get(row.respondent.lower())
+        person = people.setdefault(
+            row.respondent.lower(),
+            PersonPreview(name=found.name if found else row.respondent, new=found is None),
+        )
+        if found and (found.pk, row.framework, row.item) in existing:
+            person.replaces += 1
+        else:
+            person.adds += 1
+    items = len({(row.framework, row.item) for row in rows})
+    return ImportPreview(
+        people=sorted(people.values(), key=lambda p: (p.new, p.name.lower())),
+        items=items,
+        unknown=_unknown_names(rows, respondents),
+    )
+
+
+def scores_import(
+    *, assessment: Assessment, rows: list, add_respondents: bool = False
+) -> ImportSummary:
     """Save checked workshop rows: each named respondent's scores, marked as submitted.
 
     Rows come from assessment.imports.check_rows, so every line is already valid on its own.
-    A sheet that names one person twice (by e-mail and by name) for the same item is refused
-    with ScoresFileError, like any other bad line.
+    A name the round does not have is refused with ScoresFileError (the closest existing name
+    suggested) unless ``add_respondents``, when it joins the round as a new respondent. A
+    sheet that names one person twice (by e-mail and by name) for the same item is refused too.
     """
     from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -49,16 +139,9 @@ def scores_import(*, assessment: Assessment, rows: list) -> ImportSummary:
             RoundStatus.CONSENSUS,
             refusal="This round is closed; scores can no longer be imported.",
         )
-        respondents = {r.name.lower(): r for r in Respondent.objects.filter(assessment=assessment)}
-        by_email = {
-            (r.user.email or "").lower(): r
-            for r in Respondent.objects.filter(
-                assessment=assessment, user__isnull=False
-            ).select_related("user")
-        }
-        for name in dict.fromkeys(row.respondent.lower() for row in rows):
-            if name not in respondents and name in by_email:
-                respondents[name] = by_email[name]
+        respondents = _matched(assessment, rows)
+        if not add_respondents and (unknown := _unknown_names(rows, respondents)):
+            raise ScoresFileError(unknown)
         _refuse_people_named_twice(rows, respondents)
         created, now = 0, timezone.now()
         for name in dict.fromkeys(row.respondent for row in rows):
@@ -113,3 +196,47 @@ def _refuse_people_named_twice(rows: list, respondents: dict[str, Respondent]) -
             )
     if errors:
         raise ScoresFileError(errors)
+
+
+# An upload waits here between its preview and the lead's go-ahead.
+STASH = "imports"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+STASH_KEPT = timedelta(days=1)
+
+
+def upload_stash(*, assessment: Assessment, name: str, content: bytes) -> str:
+    """Keep a checked upload until the lead confirms it; returns the token that finds it."""
+    _stash_sweep()
+    token = secrets.token_urlsafe(32)
+    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
+    default_storage.save(f"{STASH}/{assessment.pk}/{token}{suffix}", ContentFile(content))
+    return token
+
+
+def upload_unstash(*, assessment: Assessment, token: str) -> tuple[str, bytes]:
+    """The upload a preview kept, as (name, content); ValidationError when it is gone."""
+    if _TOKEN.match(token or ""):
+        for suffix in (".xlsx", ".csv"):
+            name = f"{STASH}/{assessment.pk}/{token}{suffix}"
+            if default_storage.exists(name):
+                with default_storage.open(name, "rb") as stored:
+                    return name, stored.read()
+    raise ValidationError("That upload has expired or was already imported: upload the file again.")
+
+
+def upload_forget(*, name: str) -> None:
+    default_storage.delete(name)
+
+
+def _stash_sweep() -> None:
+    """Uploads previewed and never confirmed are kept for a day."""
+    cutoff = timezone.now() - STASH_KEPT
+    try:
+        rounds = default_storage.listdir(STASH)[0]
+    except FileNotFoundError:
+        return
+    for folder in rounds:
+        for name in default_storage.listdir(f"{STASH}/{folder}")[1]:
+            path = f"{STASH}/{folder}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)

@@ -5,45 +5,97 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment import selectors, services
-from assessment.forms import (
-    ScoresUploadForm,
+from assessment.forms import ImportConfirmForm, ScoresUploadForm
+from assessment.imports import (
+    ScoresFileError,
+    check_rows,
+    plural,
+    read_table,
+    template_workbook,
 )
-from assessment.imports import ScoresFileError, check_rows, read_table, template_workbook
 from assessment.permissions import get_assessment_for_user
 from assessment.views.common import LEADS
 
 
 @login_required
-def assessment_import(request, pk):
+@require_http_methods(["GET", "POST"])
+def assessment_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload, see what it would do, then import: nothing is written before the go-ahead."""
     assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    if request.method == "POST" and assessment.is_closed:
+        messages.error(request, "This round is closed; scores can no longer be imported.")
+        return redirect("assessment-detail", pk=assessment.pk)
+    if "token" in request.POST:
+        return _import_confirmed(request, assessment)
     form = ScoresUploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        versions = list(assessment.framework_versions.prefetch_related("levels", "items"))
+        content = upload.read()
         try:
-            rows = check_rows(read_table(upload.name, upload.read()), versions)
-            with transaction.atomic():
-                summary = services.scores_import(assessment=assessment, rows=rows)
+            rows = check_rows(read_table(upload.name, content), _versions(assessment))
         except ScoresFileError as exc:
             errors = exc.errors
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Imported {summary}.")
-            return redirect("assessment-detail", pk=assessment.pk)
+            token = services.upload_stash(assessment=assessment, name=upload.name, content=content)
+            confirm = ImportConfirmForm(initial={"token": token})
+            return _preview(request, assessment, rows, confirm, upload.name)
     status = 400 if request.method == "POST" else 200
     context = {"assessment": assessment, "form": form, "errors": errors}
     return render(request, "assessment/assessment_import.html", context, status=status)
 
 
+def _versions(assessment):
+    return list(assessment.framework_versions.prefetch_related("levels", "items"))
+
+
+def _preview(request, assessment, rows, confirm, filename: str, status: int = 200):
+    preview = services.import_preview(assessment=assessment, rows=rows)
+    context = {
+        "assessment": assessment,
+        "preview": preview,
+        "form": confirm,
+        "filename": filename,
+        "rows": len(rows),
+    }
+    return render(request, "assessment/assessment_import_preview.html", context, status=status)
+
+
+def _import_confirmed(request: HttpRequest, assessment) -> HttpResponse:
+    confirm = ImportConfirmForm(request.POST)
+    try:
+        if not confirm.is_valid():
+            raise ValidationError("That upload has expired: upload the file again.")
+        stored, content = services.upload_unstash(
+            assessment=assessment, token=confirm.cleaned_data["token"]
+        )
+        # Checked again: the round, or the frameworks' levels, may have changed meanwhile.
+        rows = check_rows(read_table(stored, content), _versions(assessment))
+        summary = services.scores_import(
+            assessment=assessment,
+            rows=rows,
+            add_respondents=confirm.cleaned_data["add_respondents"],
+        )
+    except ScoresFileError as exc:
+        messages.error(request, f"Nothing was imported: {plural(len(exc.errors), 'problem')}.")
+        context = {"assessment": assessment, "form": ScoresUploadForm(), "errors": exc.errors}
+        return render(request, "assessment/assessment_import.html", context, status=400)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessment-import", pk=assessment.pk)
+    services.upload_forget(name=stored)
+    messages.success(request, f"Imported {summary}.")
+    return redirect("assessment-detail", pk=assessment.pk)
+
+
 @login_required
-def assessment_import_template(request, pk):
+@require_GET
+def assessment_import_template(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
     names = [r.name for r in assessment.respondents.order_by("name")] or [
         f"Participant {n}" for n in range(1, 6)

@@ -51,8 +51,36 @@ def test_it_creates_the_place_and_the_round_and_says_which_round(scores_file):
     assert "3 scores from 2 respondents (2 new)" in out
 
 
+def test_it_refuses_names_an_existing_round_does_not_have_suggesting_the_closest(
+    tmp_path, open_round
+):
+    path = tmp_path / "typo.csv"
+    path.write_text(
+        "respondent,framework,item,current\nTom Hughs,lga-maturity-matrix,impact,2\n",
+        encoding="utf-8",
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"^1 problem; nothing was imported"):
+        call_command(
+            "import_scores",
+            str(path),
+            "--place",
+            "riverside",
+            "--period",
+            "2026 Q4",
+            stdout=StringIO(),
+            stderr=err,
+        )
+    assert err.getvalue().splitlines() == [
+        f"{path}: line 2: Tom Hughs is not taking part in this round: did you mean Tom Hughes?"
+    ]
+    assert not Response.objects.exists()
+
+
 def test_it_imports_into_an_existing_round_of_an_existing_place(scores_file, open_round):
-    out, _ = _import(scores_file, "--place", "riverside", "--period", "2026 Q4")
+    out, _ = _import(
+        scores_file, "--place", "riverside", "--period", "2026 Q4", "--add-respondents"
+    )
     assert f"assessment {open_round.pk}" in out
     assert Assessment.objects.count() == 1
     grace = Respondent.objects.get(assessment=open_round, name="Grace Okafor")
@@ -82,7 +110,7 @@ def test_it_refuses_the_whole_file_listing_each_bad_line_and_saves_nothing(tmp_p
     path = tmp_path / "bad.csv"
     path.write_text(BAD, encoding="utf-8")
     err = StringIO()
-    with pytest.raises(CommandError, match=r"3 problem\(s\); nothing was imported"):
+    with pytest.raises(CommandError, match=r"3 problems; nothing was imported"):
         call_command(
             "import_scores", str(path), "--place", "eastvale", "--period", "2026 Q4",
             "--place-name", "Eastvale", stdout=StringIO(), stderr=err,

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from assessment import selectors
-from assessment.imports import read_table, template_workbook
+from assessment.imports import ScoresFileError, check_rows, read_table, template_workbook
 from assessment.models import EVIDENCE_MAX_LENGTH
 from tests.assessment.import_files import check, errors, xlsx
 
@@ -92,7 +92,7 @@ def test_it_refuses_a_confidence_other_than_low_medium_or_high(versions):
     ("content", "message"),
     [
         (b"", "the file is empty"),
-        (b"respondent,item,current\n", "line 1: the header lacks column(s): framework"),
+        (b"respondent,item,current\n", "line 1: the header lacks a column: framework"),
         (HEADER.encode(), "the file has a header but no scores"),
         ("respondent,framework,item,current\nZoë,x,y,1\n".encode("latin-1"), "not UTF-8"),
     ],
@@ -212,3 +212,21 @@ def test_it_passes_over_template_rows_nobody_filled_in(versions):
 def test_it_still_refuses_a_row_with_evidence_but_no_level(versions):
     problems = errors(HEADER + "Grace,lga-maturity-matrix,impact,,,We have a plan.\n", versions)
     assert problems == ["line 2: the current level '' is not a number"]
+
+
+def test_it_suggests_the_key_meant_for_a_mistyped_item_or_framework(versions):
+    table = read_table(
+        "s.csv",
+        b"respondent,framework,item,current\n"
+        b"Ann,kingsfund-16-lessons,lesson-1,2\n"
+        b"Ann,lga-maturity-matix,impact,2\n",
+    )
+    with pytest.raises(ScoresFileError) as refused:
+        check_rows(table, versions)
+    reasons = [str(error) for error in refused.value.errors]
+    assert reasons[0] == (
+        "line 2: unknown item 'lesson-1' in kingsfund-16-lessons: did you mean 'lesson-01'?"
+    )
+    assert reasons[1].startswith(
+        "line 3: unknown framework 'lga-maturity-matix': did you mean 'lga-maturity-matrix'?"
+    )

@@ -1,6 +1,7 @@
 """Workshop scores: the lead downloads the template and uploads it back filled (or a CSV)."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +10,7 @@ from openpyxl import load_workbook
 from assessment.models import Respondent, Response
 from assessment.services import assessment_advance
 from tests.assessment.forms_helper import page_form
+from tests.assessment.scoring import respondent_of, score
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,14 @@ def _upload(client, urls, name, content):
     assert "file" in form.names
     data["file"] = SimpleUploadedFile(name, content)
     return client.post(urls["import"], data, follow=True)
+
+
+def _confirm(client, urls, preview, *, add_respondents=False):
+    """Press "Import these scores" on the preview, ticking "add the new names" if asked."""
+    form = page_form(preview, urls["import"])
+    if add_respondents:
+        form.fill(add_respondents="on")
+    return client.post(urls["import"], form.data(), follow=True)
 
 
 def _imported():
@@ -72,9 +82,68 @@ def test_it_offers_placeholder_names_when_nobody_is_taking_part_yet(client, lead
     assert names == {f"Participant {n}" for n in range(1, 6)}
 
 
+def test_it_shows_what_an_import_would_do_before_saving_anything(client, lead, urls, open_round):
+    client.force_login(lead)
+    preview = _upload(client, urls, "workshop.csv", SCORES)
+    assert "Check the import before it is saved" in preview.text
+    assert not Response.objects.exists(), "nothing is written before the go-ahead"
+    people = [
+        [cell.strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        for row in preview.text.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    ]
+    assert people == [
+        ["Dan Reilly", "<strong>New</strong>", "1", "0"],
+        ["Grace Okafor", "<strong>New</strong>", "2", "0"],
+    ]
+    assert "Grace Okafor is not taking part in this round" in preview.text
+
+
+def test_it_refuses_new_names_unless_the_lead_adds_them(client, lead, urls, open_round):
+    client.force_login(lead)
+    preview = _upload(client, urls, "workshop.csv", SCORES)
+    refused = _confirm(client, urls, preview)
+    assert refused.status_code == 400
+    assert "Nothing was imported: 2 problems." in refused.text
+    assert not _imported().exists()
+
+
+def test_it_suggests_the_closest_name_for_a_typo(client, lead, urls, open_round):
+    client.force_login(lead)
+    typo = b"respondent,framework,item,current\nTom Hughs,lga-maturity-matrix,impact,2\n"
+    preview = _upload(client, urls, "workshop.csv", typo)
+    assert "line 2: Tom Hughs is not taking part in this round: did you mean Tom Hughes?" in (
+        preview.text
+    )
+
+
+def test_it_replaces_an_existing_respondent_s_answers_and_says_so(
+    client, lead, respondent, urls, open_round
+):
+    score(respondent_of(open_round, respondent), only=["impact"], submit=False)
+    client.force_login(lead)
+    sheet = b"respondent,framework,item,current\nTom Hughes,lga-maturity-matrix,impact,4\n"
+    preview = _upload(client, urls, "workshop.csv", sheet)
+    assert re.search(
+        r"<th scope=\"row\">Tom Hughes</th><td>Yes</td><td>0</td><td>1</td>", preview.text
+    )
+    done = _confirm(client, urls, preview)
+    assert "Imported 1 score from 1 respondent (0 new)." in done.text
+    assert Response.objects.get(respondent__user=respondent, item__key="impact").current == 4
+
+
+def test_it_says_when_a_previewed_upload_has_expired(client, lead, urls, open_round):
+    client.force_login(lead)
+    page = client.post(urls["import"], {"token": "x" * 40}, follow=True)
+    assert "That upload has expired or was already imported: upload the file again." in page.text
+    page = client.post(urls["import"], {"token": "../../etc/passwd"}, follow=True)
+    assert "upload the file again" in page.text
+
+
 def test_it_imports_a_csv_and_says_what_it_imported(client, lead, urls, open_round):
     client.force_login(lead)
-    response = _upload(client, urls, "workshop.csv", SCORES)
+    response = _confirm(
+        client, urls, _upload(client, urls, "workshop.csv", SCORES), add_respondents=True
+    )
     assert response.redirect_chain == [(urls["detail"], 302)]
     assert "Imported 3 scores from 2 respondents (2 new)." in response.text
     assert "Grace Okafor" in response.text and "workshop</span>" in response.text
@@ -91,7 +160,7 @@ def test_it_imports_the_downloaded_template_filled_in(client, lead, urls, open_r
         row[4].value = "2 Established" if row[1].value == "kingsfund-16-lessons" else "3"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = _upload(client, urls, "riverside.xlsx", buffer.getvalue())
+    response = _confirm(client, urls, _upload(client, urls, "riverside.xlsx", buffer.getvalue()))
     assert "Imported 50 scores from 2 respondents (0 new)." in response.text
     tom = Respondent.objects.get(assessment=open_round, name="Tom Hughes")
     assert tom.is_submitted

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessment.imports import ScoresFileError, check_rows, read_table
+from assessment.imports import ScoresFileError, check_rows, plural, read_table
 from assessment.models import Assessment, Place
 from assessment.services import assessment_open, scores_import
 from frameworks.selectors import latest_published_versions
@@ -22,8 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("--place", required=True, help="The place's code.")
         parser.add_argument("--period", required=True, help='The round\'s period, e.g. "2026 Q4".')
         parser.add_argument("--place-name", help="Create the place with this name if it is absent.")
+        parser.add_argument(
+            "--add-respondents",
+            action="store_true",
+            help="Add names the round does not have as new respondents (otherwise each is "
+            "refused, with the closest existing name suggested). A round the import creates "
+            "takes every name as new.",
+        )
 
-    def handle(self, *args, file, place, period, place_name, **options):
+    def handle(self, *args, file, place, period, place_name, add_respondents, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
         found = Place.objects.filter(code=place).first()
@@ -44,11 +51,15 @@ class Command(BaseCommand):
                     assessment = assessment_open(
                         place=found, period=period, versions=versions, participants=[]
                     )
-                summary = scores_import(assessment=assessment, rows=rows)
+                    add_respondents = True  # a new round: everyone in the sheet is new
+                summary = scores_import(
+                    assessment=assessment, rows=rows, add_respondents=add_respondents
+                )
         except ScoresFileError as exc:
             for error in exc.errors:
                 self.stderr.write(f"{file}: {error}")
-            raise CommandError(f"{len(exc.errors)} problem(s); nothing was imported.") from exc
+            problems = plural(len(exc.errors), "problem")
+            raise CommandError(f"{problems}; nothing was imported.") from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(
