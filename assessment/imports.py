@@ -311,9 +311,19 @@ def _cut(text: str, limit: int = 40) -> str:
 
 
 def did_you_mean(text: str, known) -> str:
-    """': did you mean `lesson-01`?' for the closest known spelling, or nothing."""
-    close = difflib.get_close_matches(text.strip().lower(), [str(k) for k in known], n=1)
+    """': did you mean 'lesson-01'?' for the closest known spelling, or nothing.
+
+    Numbers are compared as numbers first, so 'lesson-1' finds 'lesson-01', not 'lesson-16'.
+    """
+    wanted = text.strip().lower()
+    by_number = {_NUMBERS.sub(lambda m: str(int(m[0])), str(k)): str(k) for k in known}
+    if (same := by_number.get(_NUMBERS.sub(lambda m: str(int(m[0])), wanted))) is not None:
+        return f": did you mean {same!r}?"
+    close = difflib.get_close_matches(wanted, [str(k) for k in known], n=1)
     return f": did you mean {close[0]!r}?" if close else ""
+
+
+_NUMBERS = re.compile(r"\d{1,9}")
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
