@@ -92,6 +92,10 @@ def test_it_finds_no_serious_violations_on_a_leads_pages(page, demo):
             ("import", consensus_round + "import/"),
             ("report page", consensus_round + "report/"),
             ("open round page", open_round),
+            ("deadline and people", open_round + "edit/"),
+            ("action plan", open_round + "actions/"),
+            ("new action", open_round + "actions/new/?item=workforce"),
+            ("facilitator view, projector", consensus_round + "consensus/?projector=1"),
             # The lead has submitted in the open round: her form is read-only, with "Reopen".
             ("scoring form, submitted", open_round + "respond/"),
             ("frameworks list", "/frameworks/"),
