@@ -18,10 +18,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from reports import charts, compare
+from reports import charts, compare, plan_sections
 from reports.chart_export import figures_to_svg
 from reports.compare import Comparison
 from reports.models import PdfKind
+from reports.plan_sections import PlanSections
 from reports.selectors import Report, templates_hash
 
 COMPARISON_TEMPLATES = (
@@ -31,6 +32,8 @@ COMPARISON_TEMPLATES = (
     "reports/_distribution_table.html",
 )
 COMPARISON_FILENAME = "place-comparison.pdf"
+# The report's print templates beyond those its own digest covers (reports.selectors).
+PLAN_TEMPLATES = ("reports/_since_last_round.html", "reports/_plan.html")
 
 
 @dataclass(frozen=True)
@@ -78,19 +81,38 @@ def _accessible(svg: str, label: str) -> str:
     )
 
 
-def report_print_html(report: Report, svgs: dict[str, str] | None = None) -> str:
+def report_print_html(
+    report: Report, svgs: dict[str, str] | None = None, sections: PlanSections | None = None
+) -> str:
     svgs = report_svgs(report) if svgs is None else svgs
-    return render_to_string("reports/report_print.html", {"report": report, "svgs": svgs})
+    sections = plan_sections.build(report) if sections is None else sections
+    context = {"report": report, "svgs": svgs, "sections": sections}
+    return render_to_string("reports/report_print.html", context)
+
+
+def report_digest(report: Report, sections: PlanSections) -> str:
+    """A hash of everything the report PDF shows: the round's scores (the report's own digest),
+    its plan and the round before it. A changed action, or one that falls overdue, makes a new
+    PDF."""
+    return _hash(
+        {
+            "report": report.digest,
+            "plan": sections.digest_content(),
+            "layout": templates_hash(PLAN_TEMPLATES),
+        }
+    )
 
 
 def report_document(report: Report, *, read_at: datetime | None = None) -> PdfDocument:
+    read_at = read_at or timezone.now()  # before the plan is read, as the report was
+    sections = plan_sections.build(report)
     return PdfDocument(
         kind=PdfKind.REPORT,
         key=str(report.assessment.pk),
-        digest=report.digest,
+        digest=report_digest(report, sections),
         filename=report_filename(report),
-        html=lambda: report_print_html(report),
-        read_at=read_at or timezone.now(),
+        html=lambda: report_print_html(report, sections=sections),
+        read_at=read_at,
     )
 
 

@@ -116,7 +116,7 @@ def test_it_never_lets_a_slower_render_of_older_content_remove_the_newer_pdf(
     assert renderer.started.wait(WAIT)
     response_reopen(respondent=respondent_of(scored_round, respondent))
     answer(respondent_of(scored_round, respondent), evidence="Rewritten after the board.")
-    newer = report_build(scored_round).digest
+    newer = pdf.report_document(report_build(scored_round)).digest
     fast = asking(lead, scored_round, answers, "newer")
     fast.join(WAIT)  # made and served while the older render still runs: it waits for nobody
     assert answers["newer"] == (200, b"%PDF-1.7 render 2")

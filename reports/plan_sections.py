@@ -1,0 +1,472 @@
+"""The improvement plan in a round's report: the one-page summary, "since last round" and the plan.
+
+`build(report)` reads what the report does not already hold, in at most five queries (six when
+the previous round has been reopened) however many items, actions or respondents there are: the
+round before this one, how many were asked and how many responded, the actions (this round's,
+and those completed in the previous round's plan) with their owners, their items, and the
+previous round's levels. Everything else is pure computation over those rows and the report's
+own results, in the functions below it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+
+from assessment.models import Action, ActionStatus, Assessment, Respondent
+from assessment.plan import (
+    ADDRESSING,
+    ActionCounts,
+    Plan,
+    PlanRow,
+    member_name,
+    plan_summary,
+    summary_gap,
+)
+from assessment.selectors import agreed_levels, previous_round
+from assessment.statistics import plain_number
+from frameworks.models import Item
+from reports.analysis import ItemResult
+from reports.models import RoundItemResult
+from reports.selectors import Report
+
+TOP_GAPS = 3  # the largest gaps the summary names
+SUMMARY_LIST = 4  # at most this many splits, overdue actions or moves named on the summary page
+
+
+# --- since last round ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Level:
+    """Where an item stood in a round: agreed where the team recorded it, else the median."""
+
+    value: float
+    agreed: bool
+
+
+def signed(value: float) -> str:
+    """A change of level as a reader takes it: "+1", "−0.5" (a real minus sign), "0"."""
+    number = plain_number(abs(value))
+    if value > 0:
+        return f"+{number}"
+    if value < 0:
+        return f"\u2212{number}"
+    return "0"
+
+
+def basis(levels: list[Level | None]) -> str:
+    """How a column of levels was arrived at: "agreed", "median", or "mixed" (then each median
+    is marked as such)."""
+    agreed = {level.agreed for level in levels if level is not None}
+    if agreed == {True}:
+        return "agreed"
+    return "median" if agreed == {False} else "mixed"
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    """One item of this round beside the previous round."""
+
+    key: str
+    title: str
+    number: int | None
+    is_factor: bool
+    is_context: bool
+    before: Level | None  # None: the item was not scored, or not in the previous round
+    now: Level | None
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.now is None:
+            return None
+        return self.now.value - self.before.value
+
+    @property
+    def direction(self) -> str:
+        """ "up", "down", "same", or "" when the two rounds cannot be set side by side."""
+        change = self.change
+        if change is None:
+            return ""
+        return "up" if change > 0 else "down" if change < 0 else "same"
+
+    @property
+    def change_text(self) -> str:
+        change = self.change
+        if change is None:
+            return "—"
+        return "no change" if change == 0 else signed(change)
+
+    @property
+    def label(self) -> str:
+        """A short name for running text: a factor's title, a lesson's number."""
+        return self.title if self.is_factor else f"Lesson {self.number}"
+
+
+@dataclass(frozen=True)
+class Moves:
+    up: int = 0
+    down: int = 0
+    same: int = 0
+    unknown: int = 0  # new items, or items unscored in either round
+
+
+def moves(changes: list[LevelChange]) -> Moves:
+    directions = [c.direction for c in changes]
+    return Moves(
+        up=directions.count("up"),
+        down=directions.count("down"),
+        same=directions.count("same"),
+        unknown=directions.count(""),
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A completed action and one of its items: did the item move as the action expected?"""
+
+    action: Action
+    done_in: str  # the period of the round whose plan it was completed in
+    key: str
+    title: str
+    before: Level | None  # the previous round's level
+    now: Level | None  # this round's
+    expected_level: int | None
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.now is None:
+            return None
+        return self.now.value - self.before.value
+
+    @property
+    def reached_expected(self) -> bool | None:
+        """None when no level was expected, or the item is not scored this round."""
+        if self.expected_level is None or self.now is None:
+            return None
+        return self.now.value >= self.expected_level
+
+    @property
+    def verdict(self) -> str:
+        """In a word or two: did the item get where the action meant it to?"""
+        if self.now is None:
+            return "Not scored yet"
+        if self.expected_level is not None:
+            return "Reached" if self.reached_expected else "Not yet"
+        change = self.change
+        if change is None:
+            return "—"
+        if change == 0:
+            return "No change"
+        return f"{'Up' if change > 0 else 'Down'} {plain_number(abs(change))}"
+
+
+@dataclass(frozen=True)
+class Completed:
+    """An action completed since the last round, and how each of its items moved."""
+
+    action: Action
+    done_in: str  # the period of the round whose plan it was completed in
+    outcomes: list[Outcome]
+
+
+@dataclass
+class SinceLastRound:
+    previous: Assessment | None
+    factors: list[LevelChange]
+    lessons: list[LevelChange]
+    completed: list[Completed]  # every action completed since, once, soonest due first
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return [o for c in self.completed for o in c.outcomes]
+
+    @property
+    def before_basis(self) -> str:
+        return basis([c.before for c in [*self.factors, *self.lessons]])
+
+    @property
+    def now_basis(self) -> str:
+        return basis([c.now for c in [*self.factors, *self.lessons]])
+
+    @property
+    def factor_moves(self) -> Moves:
+        return moves(self.factors)
+
+    @property
+    def lesson_moves(self) -> Moves:
+        return moves(self.lessons)
+
+    @property
+    def largest_moves(self) -> list[LevelChange]:
+        """The items that moved most, either way, factors before lessons on a tie."""
+        moved = [c for c in [*self.factors, *self.lessons] if c.change]
+        ranked = sorted(moved, key=lambda c: -abs(c.change))
+        return ranked[:SUMMARY_LIST]
+
+    @property
+    def with_expectation(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.reached_expected is not None]
+
+    @property
+    def reached(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.reached_expected]
+
+
+def level_changes(results: list[ItemResult], before: dict[str, Level]) -> list[LevelChange]:
+    """Each of this round's items with where it stood last round and where it stands now."""
+    return [
+        LevelChange(
+            key=r.key,
+            title=r.title,
+            number=r.scores.number,
+            is_factor=r.scores.kind == "factor",
+            is_context=r.scores.is_context,
+            before=before.get(r.key),
+            now=None if r.current is None else Level(value=r.current, agreed=r.agreed),
+        )
+        for r in results
+    ]
+
+
+def completed_since(
+    completed: list[tuple[Action, str]],
+    before: dict[str, Level],
+    now: dict[str, Level | None],
+    order: dict[str, int],
+) -> list[Completed]:
+    """Each completed action (with the period of the plan it was done in) and how each of its
+    items moved, in the report's order of items (an item this round lacks goes last)."""
+    return [
+        Completed(
+            action=action,
+            done_in=period,
+            outcomes=[
+                Outcome(
+                    action=action,
+                    done_in=period,
+                    key=item.key,
+                    title=item.title,
+                    before=before.get(item.key),
+                    now=now.get(item.key),
+                    expected_level=action.expected_level,
+                )
+                for item in sorted(action.items.all(), key=lambda i: order.get(i.key, len(order)))
+            ],
+        )
+        for action, period in completed
+    ]
+
+
+# --- the summary a board reads first --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopGap:
+    result: ItemResult
+    actions: int  # planned, running or done actions aimed at it
+
+    @property
+    def no_action_yet(self) -> bool:
+        return self.actions == 0
+
+
+@dataclass
+class Summary:
+    submitted: int
+    invited: int
+    top_gaps: list[TopGap]
+    splits: list[ItemResult]  # answers two or more levels apart, with no agreed position yet
+    settled_splits: int  # split items the team has since agreed on
+    counts: ActionCounts
+    overdue: list[Action]
+    gaps_without_action: int
+    since: SinceLastRound
+
+    @property
+    def response_rate(self) -> str:
+        return f"{self.submitted} of {self.invited} responded"
+
+    @property
+    def splits_shown(self) -> list[ItemResult]:
+        return self.splits[:SUMMARY_LIST]
+
+    @property
+    def splits_more(self) -> int:
+        return max(0, len(self.splits) - SUMMARY_LIST)
+
+    @property
+    def overdue_shown(self) -> list[Action]:
+        return self.overdue[:SUMMARY_LIST]
+
+    @property
+    def overdue_more(self) -> int:
+        return max(0, len(self.overdue) - SUMMARY_LIST)
+
+
+def summary_of(
+    report: Report, plan: Plan, since: SinceLastRound, *, submitted: int, invited: int
+) -> Summary:
+    rows = {row.item.key: row for row in plan.rows}
+    splits = report.gaps.splits
+    return Summary(
+        submitted=submitted,
+        invited=invited,
+        top_gaps=[
+            TopGap(result=entry.factor, actions=_addressing(rows.get(entry.factor.key)))
+            for entry in report.gaps.ranked[:TOP_GAPS]
+        ],
+        splits=[r for r in splits if not r.agreed],
+        settled_splits=sum(1 for r in splits if r.agreed),
+        counts=plan_summary(report.assessment, plan=plan).counts,
+        overdue=plan.overdue,
+        gaps_without_action=len(plan.gaps_without_action),
+        since=since,
+    )
+
+
+def _addressing(row: PlanRow | None) -> int:
+    return 0 if row is None else sum(1 for a in row.actions if a.status in ADDRESSING)
+
+
+# --- the three sections together -------------------------------------------------------------
+
+
+@dataclass
+class PlanSections:
+    summary: Summary
+    since: SinceLastRound
+    plan: Plan
+    # For the digest: what the previous round's levels were read as.
+    before: dict[str, Level] = field(default_factory=dict)
+
+    def digest_content(self) -> dict:
+        """Everything these sections show that the report's own digest does not cover."""
+        previous = self.since.previous
+        completed = [c.action for c in self.since.completed]
+        shown = {a.pk: a for a in [*self.plan.actions, *completed]}
+        return {
+            "previous": previous and [previous.pk, previous.period],
+            "before": {key: [lv.value, lv.agreed] for key, lv in self.before.items()},
+            "responded": [self.summary.submitted, self.summary.invited],
+            # Each action's overdue flag is in it: the day one falls overdue, the PDF is new.
+            "actions": [_action_shown(a) for a in shown.values()],
+        }
+
+
+def _action_shown(action: Action) -> list:
+    return [
+        action.pk,
+        action.assessment_id,
+        action.title,
+        action.owner,
+        member_name(action),
+        action.due,
+        action.status,
+        action.expected_level,
+        action.is_overdue,
+        action.carried_from and action.carried_from.assessment.period,
+        [i.key for i in action.items.all()],
+    ]
+
+
+def compose(
+    report: Report,
+    *,
+    previous: Assessment | None,
+    actions: list[Action],
+    before: dict[str, Level],
+    submitted: int,
+    invited: int,
+) -> PlanSections:
+    """The sections from what `build` read: no queries here."""
+    assessment = report.assessment
+    summaries = list(report.summaries.values())
+    rows = {s.item.pk: PlanRow(summary=s, gap=summary_gap(s)) for s in summaries}
+    own = [a for a in actions if a.assessment_id == assessment.pk]
+    for action in own:
+        for item in action.items.all():
+            if item.pk in rows:
+                rows[item.pk].actions.append(action)
+    plan = Plan(assessment=assessment, rows=list(rows.values()), actions=own)
+
+    results = [*report.factors, *report.lessons]
+    now = {r.key: None if r.current is None else Level(r.current, r.agreed) for r in results}
+    order = {r.key: n for n, r in enumerate(results)}
+    periods = {assessment.pk: assessment.period}
+    if previous is not None:
+        periods[previous.pk] = previous.period
+    done = [a for a in actions if a.status == ActionStatus.DONE]
+    since = SinceLastRound(
+        previous=previous,
+        factors=level_changes(report.factors, before),
+        lessons=level_changes(report.lessons, before),
+        completed=completed_since(
+            [(a, periods[a.assessment_id]) for a in done], before, now, order
+        ),
+    )
+    summary = summary_of(report, plan, since, submitted=submitted, invited=invited)
+    return PlanSections(summary=summary, since=since, plan=plan, before=before)
+
+
+# --- reading what the report lacks -----------------------------------------------------------
+
+
+def build(report: Report) -> PlanSections:
+    """The summary, "since last round" and the plan of the report's round: 3 queries, one more
+    for the actions' items when there are any, one more for the previous round's levels when
+    there is one (two if it has been reopened since: then only its agreed levels count)."""
+    assessment = report.assessment
+    previous = previous_round(assessment)
+    submitted, invited = response_rate(assessment)
+    return compose(
+        report,
+        previous=previous,
+        actions=plan_actions(assessment, previous),
+        before=previous_levels(previous),
+        submitted=submitted,
+        invited=invited,
+    )
+
+
+def response_rate(assessment: Assessment) -> tuple[int, int]:
+    """How many of the round's respondents have submitted, and how many there are."""
+    counts = Respondent.objects.filter(assessment=assessment).aggregate(
+        invited=Count("pk"), submitted=Count("pk", filter=Q(submitted_at__isnull=False))
+    )
+    return counts["submitted"], counts["invited"]
+
+
+def plan_actions(assessment: Assessment, previous: Assessment | None) -> list[Action]:
+    """This round's actions, and the actions completed in the previous round's plan that were
+    not carried into this one (a carried action is counted once, here), soonest due first."""
+    wanted = Q(assessment=assessment)
+    if previous is not None:
+        carried = Action.objects.filter(assessment=assessment, carried_from__isnull=False)
+        wanted |= Q(assessment=previous, status=ActionStatus.DONE) & ~Q(
+            pk__in=carried.values("carried_from_id")
+        )
+    actions = (
+        Action.objects.filter(wanted)
+        .order_by()  # sorted below, on every database alike
+        .select_related("owner_member__user", "carried_from__assessment")
+        .prefetch_related(Prefetch("items", queryset=Item.objects.order_by("pk")))
+    )
+    return sorted(actions, key=lambda a: (a.due is None, a.due, a.pk))
+
+
+def previous_levels(previous: Assessment | None) -> dict[str, Level]:
+    """Where each item stood in the previous round, by key, as that round's report showed it:
+    its kept results once closed (agreed, else the median), else only its agreed levels."""
+    if previous is None:
+        return {}
+    kept = RoundItemResult.objects.filter(assessment=previous).values_list(
+        "item__key", "current", "agreed_current"
+    )
+    levels = {
+        key: Level(value=plain_number(current), agreed=agreed is not None)
+        for key, current, agreed in kept
+        if current is not None
+    }
+    if levels:
+        return levels
+    return {key: Level(value=v, agreed=True) for key, v in agreed_levels(previous).items()}

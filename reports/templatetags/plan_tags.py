@@ -1,0 +1,15 @@
+"""The report page's improvement-plan sections, read once per page: `{% plan_sections report as
+sections %}` at the top of the page, then the summary, "since last round" and plan partials
+take `sections` from the context. (The PDF passes them in: reports.pdf.report_print_html.)"""
+
+from django import template
+
+from reports import plan_sections as sections_module
+from reports.selectors import Report
+
+register = template.Library()
+
+
+@register.simple_tag
+def plan_sections(report: Report) -> sections_module.PlanSections:
+    return sections_module.build(report)

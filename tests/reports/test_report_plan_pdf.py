@@ -1,0 +1,124 @@
+"""The report PDF's plan sections: the one-page summary first, "since last round" and the
+improvement plan, read back from the PDF's text with pypdf (real Chromium and WeasyPrint); and
+the PDF made again when an action changes."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assessment.models import ActionStatus
+from reports import pdf
+from reports.selectors import report_build
+
+from .plan_rounds import TODAY, build_two_rounds, set_status
+
+
+@pytest.fixture
+def rounds(make_round, lead, respondent):
+    return build_two_rounds(make_round, lead, respondent)
+
+
+def pdf_pages(client, assessment) -> list[str]:
+    """Each page's text, its runs of spaces and line breaks read as one space."""
+    response = client.get(reverse("reports-pdf", args=[assessment.pk]))
+    assert response.status_code == 200, response.content[:500]
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def page_with(pages: list[str], heading: str) -> str:
+    [found] = [text for text in pages if heading in text]
+    return found
+
+
+@pytest.fixture
+def pages(client, viewer, rounds, media):
+    client.force_login(viewer)
+    return pdf_pages(client, rounds.current)
+
+
+def test_it_opens_with_a_one_page_summary_that_names_the_place_once(pages):
+    first = pages[0]
+    assert first.startswith("INTEGRATION OF HEALTH AND SOCIAL CARE")
+    assert first.count("Riverside Borough") == 1
+    assert "Summary" in first and "Page 1 of" in first
+    assert "2 of 3 responded" in first
+    assert "0 of 2 actions done" in first and "1 action overdue" in first
+    # The three largest gaps, largest first, and whether anyone owns them. (pypdf reads the
+    # list's numbers after the text, so they are left out here.)
+    assert (
+        "The three largest gaps Leadership: now 1 (Emerging), target 4: a gap of 3; No action yet "
+        "Information management: now 1.5 (Emerging), target 3: a gap of 1.5; No action yet "
+        "Focus on individuals: now 2 (Developed), target 3: a gap of 1; No action yet"
+    ) in first
+    assert "Splits to resolve" in first and "Workforce: answers from 1 to 3" in first
+    due = (TODAY - timedelta(days=10)).strftime("%-d %b %Y")
+    assert f"Overdue Pool the community equipment budget: due {due}" in first
+    assert "Change since 2025 Q4" in first and "Factors: 2 up, 3 down, 4 unchanged" in first
+    # The rest of the report starts on the next page.
+    assert "The nine factors" in pages[1] and "Summary" not in pages[1]
+
+
+def test_it_prints_both_rounds_levels_and_the_change_since_last_round(pages):
+    since = page_with(pages, "Since last round")
+    assert "Factor 2025 Q4 2026 Q4 Change" in since
+    assert "Impact 1 3 +2" in since  # agreed in both rounds
+    assert "Care model 2 3 (median) +1" in since
+    assert "Governance 3.5 (median) 2 (median) −1.5" in since
+    assert "Place (context) 2 (median) 2 (median) no change" in since
+    lesson = "8. Pool resources to enable commissioners and integrated teams to use resources"
+    assert f"{lesson} flexibly 1 2 (median) +1" in since
+
+
+def test_it_prints_the_actions_completed_since_and_whether_they_worked(pages):
+    text = " ".join(pages)
+    assert (
+        "Agree a shared outcomes framework Done, in 2025 Q4's plan; due "
+        f"{(TODAY - timedelta(days=60)).strftime('%-d %b %Y')} Impact 1 3 2 Reached"
+    ) in text
+    assert "Redesign the neighbourhood care model" in text
+    assert "Care model 2 3 4 Not yet" in text
+
+
+def test_it_prints_the_plan_by_factor_with_owners_due_dates_and_overdue_marked(pages):
+    plan = page_with(pages, "Improvement plan")
+    due = (TODAY - timedelta(days=10)).strftime("%-d %b %Y")
+    assert "Commissioning and payment — now 2 Developed, target 3 Well developed" in plan
+    assert (
+        "Pool the community equipment budget Expected to reach level 3. Carried over from "
+        f"2025 Q4. Finance leads of the council and the ICB {due} In progress Overdue"
+    ) in plan
+    in_90_days = (TODAY + timedelta(days=90)).strftime("%-d %b %Y")
+    assert (
+        "Joint induction for the neighbourhood teams Expected to reach level 3. "
+        f"Tom Hughes {in_90_days} Planned"
+    ) in plan
+    # The gaps nobody owns, listed as such.
+    assert (
+        "Leadership — now 1 Emerging, target 4 Extensive development (team's median) No action yet"
+    ) in plan
+
+
+def test_it_makes_a_new_pdf_when_an_action_changes(rounds):
+    before = pdf.report_document(report_build(rounds.current)).digest
+    assert pdf.report_document(report_build(rounds.current)).digest == before
+    set_status(rounds.induction, ActionStatus.IN_PROGRESS)
+    after = pdf.report_document(report_build(rounds.current)).digest
+    assert after != before
+
+
+def test_it_serves_the_changed_plan_rather_than_the_cached_pdf(
+    client, viewer, rounds, media, fake_render
+):
+    client.force_login(viewer)
+    url = reverse("reports-pdf", args=[rounds.current.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    assert len(fake_render) == 1  # the second reader is served the stored file
+    set_status(rounds.induction, ActionStatus.DONE)
+    assert client.get(url).status_code == 200
+    assert len(fake_render) == 2
+    assert "1 of 2</span> actions done" in fake_render[-1]
