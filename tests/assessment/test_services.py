@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from assessment import services
-from assessment.imports import check_rows, read_table
+from assessment.imports import ScoresFileError, check_rows, read_table
 from assessment.models import (
     Assessment,
     Consensus,
@@ -319,7 +319,9 @@ Dan Reilly,lga-maturity-matrix,impact,3,4,
 
 
 def test_it_imports_workshop_rows_as_submitted_answers_of_new_respondents(open_round):
-    summary = services.scores_import(assessment=open_round, rows=_rows(open_round, WORKSHOP))
+    summary = services.scores_import(
+        assessment=open_round, rows=_rows(open_round, WORKSHOP), add_respondents=True
+    )
     assert str(summary) == "3 scores from 2 respondents (2 new)"
     grace = Respondent.objects.get(assessment=open_round, name="Grace Okafor")
     assert grace.imported and grace.is_submitted
@@ -344,8 +346,20 @@ def test_it_imports_into_the_existing_respondent_matched_by_name_or_email(open_r
     assert Respondent.objects.filter(assessment=open_round).count() == 3
 
 
+def test_it_refuses_names_the_round_lacks_unless_asked_to_add_them(open_round):
+    with pytest.raises(ScoresFileError) as refused:
+        services.scores_import(assessment=open_round, rows=_rows(open_round, WORKSHOP))
+    assert [str(e) for e in refused.value.errors] == [
+        "line 2: Grace Okafor is not taking part in this round",
+        "line 4: Dan Reilly is not taking part in this round",
+    ]
+    assert not Response.objects.exists()
+
+
 def test_it_replaces_earlier_imported_scores_rather_than_adding_to_them(open_round):
-    services.scores_import(assessment=open_round, rows=_rows(open_round, WORKSHOP))
+    services.scores_import(
+        assessment=open_round, rows=_rows(open_round, WORKSHOP), add_respondents=True
+    )
     summary = services.scores_import(
         assessment=open_round, rows=_rows(open_round, WORKSHOP.replace(",2,3,", ",4,4,"))
     )

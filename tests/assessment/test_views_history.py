@@ -97,7 +97,7 @@ def test_it_shows_status_deadline_and_participant_changes(django_app, lead, resp
 def test_it_marks_imported_answers_as_saved_by_an_import(django_app, lead, open_round):
     csv = b"respondent,framework,item,current\nGrace Okafor,lga-maturity-matrix,impact,2\n"
     rows = check_rows(read_table("s.csv", csv), list(open_round.framework_versions.all()))
-    scores_import(assessment=open_round, rows=rows)
+    scores_import(assessment=open_round, rows=rows, add_respondents=True)
     answers = [r for r in _rows(django_app, lead, open_round) if "answer on Impact" in r[2]]
     assert answers[0][1:] == [
         "Import or system",

@@ -46,7 +46,8 @@ def _results_match_the_answers(round_: Assessment) -> None:
 def test_it_moves_a_round_one_step_when_two_leads_advance_at_once(lead, staff, open_round):
     url = reverse("assessment-advance", args=[open_round.pk])
     clients = [_signed_in(lead), _signed_in(staff), _signed_in(lead)]
-    outcomes = race(*[lambda c=c: c.post(url, {"status": RoundStatus.OPEN}) for c in clients])
+    confirmed = {"status": RoundStatus.OPEN, "confirm": "True"}  # as the confirmation page posts
+    outcomes = race(*[lambda c=c: c.post(url, confirmed) for c in clients])
     assert [o.error for o in outcomes] == [None] * 3
     assert [o.value.status_code for o in outcomes] == [302] * 3
     open_round.refresh_from_db()
@@ -138,7 +139,7 @@ def test_it_lands_nothing_in_a_round_closed_during_an_import(
     )
     slowed(simple_history.utils, "bulk_create_with_history", 1.0, monkeypatch)
     outcomes = race(
-        lambda: services.scores_import(assessment=open_round, rows=rows),
+        lambda: services.scores_import(assessment=open_round, rows=rows, add_respondents=True),
         lambda: services.assessment_advance(assessment=Assessment.objects.get(pk=open_round.pk)),
         stagger=CLOSE_AFTER,
     )
