@@ -34,7 +34,8 @@ def _wrap(text: str, width: int) -> str:
 def _level_ticks(levels) -> dict:
     return {
         "tickvals": [v for v, _ in levels],
-        "ticktext": [_text(f"{v} {lb}") for v, lb in levels],
+        # A level without a name (factors name the scale differently) shows as its number.
+        "ticktext": [_text(f"{v} {lb}".strip()) for v, lb in levels],
     }
 
 
@@ -268,7 +269,7 @@ def distribution_chart(comparison, *, title: str = "Every shared place, factor b
 def trend_chart(trend, factors, levels, *, title: str) -> go.Figure:
     """Each factor across a place's rounds, oldest first."""
     fig = go.Figure()
-    periods = [_text(column.assessment.period) for column in trend]
+    periods = [_text(column.assessment.period) for column in trend]  # named rounds only
     for index, factor in enumerate(factors):
         colour, dash, symbol = SERIES[index % len(SERIES)]
         fig.add_trace(

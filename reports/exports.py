@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from openpyxl import Workbook
 
 from assessment.models import Response
+from assessment.statistics import plain_number
 from reports.compare import RoundColumn
 from reports.models import RoundItemResult
 
@@ -54,10 +55,6 @@ def safe(value):
     return value
 
 
-def _number(value):
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
 def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
     """One row per round × item (one query)."""
     by_id = {c.pk: c for c in columns}
@@ -71,16 +68,16 @@ def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
         yield [
             column.place_code,
             column.place_name,
-            column.assessment.period,
+            column.period,
             item.version.framework.slug,
             item.version.version,
             item.key,
             item.title,
             r.agreed_current,
             r.agreed_target,
-            _number(r.current),
-            _number(r.target),
-            _number(r.median),
+            plain_number(r.current),
+            plain_number(r.target),
+            plain_number(r.median),
             r.minimum,
             r.maximum,
             r.responses,
@@ -89,7 +86,10 @@ def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
 
 
 def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
-    """One row per respondent × item; names only where the round shows them (one query)."""
+    """One row per respondent × item; names only where the round shows them (one query).
+
+    Evidence written for a round shown anonymously never leaves: it often names the place.
+    """
     by_id = {c.pk: c for c in columns}
     # Plain tuples: a national export has hundreds of thousands of rows.
     responses = (
@@ -137,13 +137,13 @@ def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
         yield [
             column.place_code,
             column.place_name,
-            column.assessment.period,
+            column.period,
             *item,
             name if named else f"Respondent {numbers[respondent_id]}",
             current,
             target,
             confidence,
-            evidence,
+            evidence if column.named else "",
         ]
 
 

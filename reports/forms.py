@@ -82,6 +82,15 @@ class CompareFilterForm(forms.Form):
             for error in errors
         ]
 
+    @property
+    def describes_place(self) -> bool:
+        """Whether a filter narrows the rounds by what a place is (see compare.within_groups)."""
+        return bool(self.cleaned_data.get("region") or self.cleaned_data.get("kind"))
+
+    @property
+    def by_period(self) -> bool:
+        return bool(self.cleaned_data.get("period"))
+
     def filter(self, rounds):
         """The rounds matching every filter that could be read; call after is_valid()."""
         data = self.cleaned_data
@@ -108,6 +117,10 @@ class RoundsQueryForm(forms.Form):
             + f" or {RoundStatus.values[-1]}."
         },
     )
+
+    @property
+    def by_period(self) -> bool:
+        return bool(self.cleaned_data.get("period"))
 
     def filter(self, rounds):
         data = self.cleaned_data

@@ -10,10 +10,10 @@ from django.conf import settings
 
 from assessment.models import Assessment
 from assessment.selectors import ItemSummary, assessment_summaries
+from assessment.statistics import SPLIT_RULE
 from frameworks.models import FrameworkVersion, matrix_first
 from reports import charts
 from reports.analysis import (
-    SPLIT_RULE,
     GapAnalysis,
     ItemResult,
     ItemScores,
@@ -106,6 +106,9 @@ class Report:
             "as_of": str(self.as_of),
             "versions": sorted(v.content_hash for v in self.versions),
             "items": items,
+            # Which factors each lesson is shown to bear on (links to context factors never
+            # show): reports made before that rule are made again.
+            "links": {x.key: x.scores.related for x in self.lessons},
             "layout": templates_hash(PRINT_TEMPLATES),
         }
         encoded = json.dumps(content, sort_keys=True, default=str).encode()
@@ -133,6 +136,8 @@ def scores_of(summary: ItemSummary) -> ItemScores:
         key=item.key,
         title=item.title,
         kind="factor" if item.version.is_matrix else "lesson",
+        # As the item names its levels (item.level_labels()): Place on matrix 1.1 runs from
+        # "Highly complex" to "Simple", never to "Extensive development".
         levels=tuple((lv.value, lv.label) for lv in summary.levels),
         descriptors={d.value: d.descriptor for d in item.descriptors.all()},
         currents=tuple(r.current for r in summary.responses if r.current is not None),
@@ -141,7 +146,9 @@ def scores_of(summary: ItemSummary) -> ItemScores:
         agreed_target=summary.consensus.target if summary.consensus else None,
         is_context=item.is_context,
         number=item.number,
-        related=tuple(other.key for other in item.related.all()),
+        # A lesson's link to a context factor (Place, on lessons 1.0) never shows in a report:
+        # a place's circumstances are not a gap for a lesson to close.
+        related=tuple(other.key for other in item.related.all() if not other.is_context),
         section=item.section,
     )
 

@@ -19,10 +19,18 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from assessment.models import can_compare
 from assessment.permissions import get_assessment_for_user
 from reports import charts, compare, exports
 from reports.chart_export import ChartExportError
-from reports.compare import columns_for, comparable_rounds, comparison_build, visible_rounds
+from reports.compare import (
+    columns_for,
+    comparison_build,
+    own_place_ids,
+    rounds_chosen,
+    rounds_listed,
+    rounds_on_offer,
+)
 from reports.forms import CompareFilterForm, RoundsQueryForm
 from reports.models import PdfKind, PdfStatus
 from reports.pdf import (
@@ -140,15 +148,16 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     ids = form.chosen_ids if valid else []
     trend = form.cleaned_data.get("trend") if valid else None
-    comparison = comparison_build(request.user, ids, trend_code=trend or None)
-    candidates = columns_for(request.user, form.filter(comparable_rounds(request.user)))
-    candidates.sort(key=lambda c: (c.place_name, c.assessment.period))
+    own = own_place_ids(request.user)
+    comparison = comparison_build(request.user, ids, trend_code=trend or None, own=own)
     sort = form.cleaned_data.get("sort", "")
     context = {
         "nav": "compare",
+        "can_compare": request.user.is_staff or can_compare(request.user),
+        "min_group": compare.min_group(),
         "form": form,
         "problems": form.problems(),
-        "candidates": candidates,
+        "candidates": rounds_on_offer(request.user, form, own=own),
         "chosen": set(ids),
         "comparison": comparison,
         "rows": _sorted_rows(comparison, sort),
@@ -212,10 +221,12 @@ def compare_pdf(request: HttpRequest) -> HttpResponse:
 
 
 def _export_rows(form: CompareFilterForm, user):
-    rounds = comparable_rounds(user)
-    ids = form.chosen_ids
-    rounds = rounds.filter(pk__in=ids) if ids else form.filter(rounds)
-    columns = sorted(columns_for(user, rounds), key=lambda c: (c.place_name, c.assessment.period))
+    """The rounds chosen (whatever the filters say), or else every round the filters offer."""
+    if ids := form.chosen_ids:
+        columns = columns_for(user, rounds_chosen(user, ids))
+        columns.sort(key=lambda c: (c.place_name, c.period))
+    else:
+        columns = rounds_on_offer(user, form)
     if form.cleaned_data["detail"] == "responses":
         return exports.DETAIL_HEADER, exports.detail_rows(columns), "responses"
     return exports.SUMMARY_HEADER, exports.summary_rows(columns), "results"
@@ -261,11 +272,7 @@ def assessments_api(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         problems = {name: list(errors) for name, errors in form.errors.items()}
         return JsonResponse({"errors": problems}, status=400)
-    rounds = form.filter(visible_rounds(request.user).order_by("-created_at"))
-    columns = columns_for(request.user, rounds)
-    if place := form.cleaned_data["place"]:  # an anonymous round is never found by its code
-        columns = [c for c in columns if c.place_code == place]
-    columns.sort(key=lambda c: c.place_name)  # by the name shown, not the one hidden
+    columns = rounds_listed(request.user, form)
     return JsonResponse({"assessments": [_api_entry(request, c) for c in columns]})
 
 
@@ -274,7 +281,7 @@ def _api_entry(request: HttpRequest, column) -> dict:
     return {
         "id": column.pk,
         "place": {"code": column.place_code, "name": column.place_name},
-        "period": column.assessment.period,
+        "period": column.period,
         "status": column.assessment.status,
         "sharing": column.assessment.sharing,
         "url": request.build_absolute_uri(url) if column.named else None,

@@ -30,6 +30,17 @@ from tests.frameworks.files import as_published, matrix_data, write_framework
 DEFAULT_LEVELS = (2, 3)  # on both frameworks' scales
 
 
+def first_published_versions() -> list:
+    """The first published version of each framework (1.0), as rounds scored before 1.1 pin."""
+    from frameworks.models import FrameworkVersion, matrix_first
+
+    return matrix_first(
+        FrameworkVersion.objects.filter(status="published", major=1, minor=0).select_related(
+            "framework"
+        )
+    )
+
+
 def make_place(code: str, name: str, *, kind=PlaceKind.HWB, region=Region.EAST) -> Place:
     return Place.objects.create(code=code, name=name, kind=kind, region=region)
 
@@ -168,3 +179,32 @@ def four_places(place: Place, other_place: Place) -> dict:
         "eastvale": two("2026 Q2", eastvale, Sharing.PRIVATE, (4, 4), (2, 2)),
         "westfield": two("2026 Q2", westfield, Sharing.NAMED, (3, 4), (3, 3)),
     }
+
+
+# --- reading the comparison page ----------------------------------------------------------------
+
+HEATMAP_CAPTION = "Places (rows) against the factors"
+
+
+def _heatmap(page):
+    [found] = [
+        table
+        for table in page.html.find_all("table")
+        if table.caption and " ".join(table.caption.get_text().split()).startswith(HEATMAP_CAPTION)
+    ]
+    return found
+
+
+def heatmap_labels(page) -> list[str]:
+    """The place and round each heat map row shows, top to bottom, without its version."""
+    labels = []
+    for header in _heatmap(page).select("tbody th[scope=row]"):
+        shown = [t for t in header.find_all(string=True, recursive=False)]
+        labels.append(" ".join("".join(shown).split()))
+    return labels
+
+
+def heatmap_versions(page) -> dict[str, str]:
+    """Each heat map row's place and round → the version of the matrix the row says it used."""
+    versions = [" ".join(span.get_text().split()) for span in _heatmap(page).select("th .version")]
+    return dict(zip(heatmap_labels(page), versions, strict=True))

@@ -2,7 +2,8 @@
 
 import pytest
 
-from reports.analysis import ItemScores, gap_analysis, item_result, lesson_groups, spread
+from assessment.statistics import spread
+from reports.analysis import ItemScores, gap_analysis, item_result, lesson_groups
 
 MATRIX_LEVELS = ((1, "Emerging"), (2, "Developed"), (3, "Well developed"), (4, "Extensive"))
 LESSON_LEVELS = ((0, "Not yet addressed"), (1, "Starting"), (2, "Established"), (3, "Embedded"))

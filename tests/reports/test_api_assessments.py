@@ -80,13 +80,11 @@ def test_it_describes_a_round_shared_by_name_with_a_link_to_its_data(client, ana
     }
 
 
-def test_it_describes_an_anonymous_round_without_its_place_or_a_link(
-    client, analyst, rounds, other_place
-):
+def test_it_describes_an_anonymous_round_without_its_place_or_a_link(client, analyst, rounds):
     entry = next(e for e in _listed(client, analyst) if e["id"] == rounds["northmoor"].pk)
     assert entry == {
         "id": rounds["northmoor"].pk,
-        "place": {"code": "", "name": anonymous_label(other_place.pk)},
+        "place": {"code": "", "name": anonymous_label(rounds["northmoor"].pk)},
         "period": "2026 Q2",
         "status": "closed",
         "sharing": "anonymous",
@@ -128,6 +126,27 @@ def test_it_filters_within_what_the_caller_may_see(client, analyst, rounds):
 def test_it_never_finds_an_anonymous_round_by_its_place_s_code(client, analyst, rounds):
     # Otherwise ?place=northmoor would tell an analyst whose anonymous round this is.
     assert _listed(client, analyst, place="northmoor") == []
+
+
+def test_it_withholds_a_period_that_could_name_an_anonymous_place(
+    client, analyst, rounds, other_place
+):
+    telling = closed_round(
+        other_place, "Northmoor refresh", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS
+    )
+    entry = next(e for e in _listed(client, analyst) if e["id"] == telling.pk)
+    assert entry["period"] == "period withheld"
+    # Nor does the period filter read it back.
+    assert _listed(client, analyst, period="Northmoor refresh") == []
+
+
+def test_it_lists_rounds_by_the_name_shown_so_no_anonymous_round_sorts_beside_its_place(
+    client, analyst, rounds, other_place
+):
+    closed_round(other_place, "2025 Q4", {"Ian Walker": {}}, sharing=Sharing.NAMED)
+    names = [e["place"]["name"] for e in _listed(client, analyst)]
+    assert names == sorted(names)
+    assert names.count("Northmoor Integrated Care System") == 1  # its named round only
 
 
 PLACE_CODE = "A place code has only letters, digits, hyphens and underscores."

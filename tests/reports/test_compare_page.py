@@ -8,8 +8,18 @@ from django.urls import reverse
 from assessment.models import Sharing
 from assessment.services import assessment_advance
 from reports.compare import anonymous_label
+from reports.models import RoundItemResult
 
-from .compare_data import chosen, closed_round, four_places, make_place, matrix_without
+from .compare_data import (
+    chosen,
+    closed_round,
+    first_published_versions,
+    four_places,
+    heatmap_labels,
+    heatmap_versions,
+    make_place,
+    matrix_without,
+)
 from .pages import (
     DISTRIBUTION,
     HEATMAP,
@@ -17,10 +27,10 @@ from .pages import (
     choice_form,
     errors,
     figure,
-    heatmap_rows,
     offered,
     table,
 )
+from .rounds import FACTOR_TITLES
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +47,9 @@ def world(place, other_place):
 
 
 @pytest.fixture
-def anonymous(other_place):
+def anonymous(world):
     """How an analyst sees Northmoor's round, shared anonymously."""
-    return f"{anonymous_label(other_place.pk)}, 2026 Q2"
+    return f"{anonymous_label(world['northmoor'].pk)}, 2026 Q2"
 
 
 def _offered(django_app, user) -> set[int]:
@@ -92,7 +102,7 @@ def test_it_ignores_rounds_the_user_may_not_see_and_says_how_many(
     asked["assessment"].append(999999)  # no such round
     response = django_app.get(URL, asked, user=analyst)
     assert "3 of the rounds asked for cannot be shown" in response.text
-    assert heatmap_rows(response) == [RIVERSIDE]
+    assert heatmap_labels(response) == [RIVERSIDE]
     assert "Eastvale" not in response.text
 
 
@@ -103,7 +113,7 @@ def test_it_shows_no_warning_when_every_round_asked_for_is_shown(django_app, ana
 
 def test_it_shows_a_round_asked_for_twice_once(django_app, analyst, world):
     response = django_app.get(URL, chosen(world["riverside"], world["riverside"]), user=analyst)
-    assert heatmap_rows(response) == [RIVERSIDE]
+    assert heatmap_labels(response) == [RIVERSIDE]
     assert "cannot be shown" not in response.text
 
 
@@ -116,7 +126,7 @@ def test_it_shows_a_heat_map_row_per_chosen_round_in_the_order_chosen(
     response = django_app.get(
         URL, chosen(world["westfield"], world["riverside"], world["northmoor"]), user=analyst
     )
-    assert heatmap_rows(response) == [WESTFIELD, RIVERSIDE, anonymous]
+    assert heatmap_labels(response) == [WESTFIELD, RIVERSIDE, anonymous]
 
 
 def test_it_shows_each_factor_as_a_column_of_the_heat_map(django_app, analyst, world):
@@ -156,21 +166,21 @@ def test_it_gives_each_cell_its_level_and_a_colour_band(django_app, analyst, wor
 def test_it_sorts_the_heat_map_by_a_column(django_app, staff, world, sort, expected):
     rounds = chosen(world["riverside"], world["northmoor"], world["eastvale"], world["westfield"])
     response = django_app.get(URL, {**rounds, "sort": sort}, user=staff)
-    assert heatmap_rows(response) == expected
+    assert heatmap_labels(response) == expected
 
 
 def test_it_sorts_the_heat_map_by_place_from_the_place_and_round_heading(django_app, staff, world):
     rounds = chosen(world["riverside"], world["northmoor"], world["eastvale"], world["westfield"])
     response = django_app.get(URL, rounds, user=staff).click("Place and round")
-    assert heatmap_rows(response) == [EASTVALE, NORTHMOOR, RIVERSIDE, WESTFIELD]
+    assert heatmap_labels(response) == [EASTVALE, NORTHMOOR, RIVERSIDE, WESTFIELD]
 
 
 def test_it_sorts_a_round_nobody_answered_last_with_an_empty_cell(django_app, staff, world, place):
     unanswered = closed_round(place, "2024 Q1", {})
     rounds = chosen(unanswered, world["riverside"])
     page = django_app.get(URL, {**rounds, "sort": "impact"}, user=staff)
-    riverside, nothing = cells(page, HEATMAP)[1:]
-    assert (riverside[0][0], nothing[0][0]) == (RIVERSIDE, "Riverside Borough, 2024 Q1")
+    assert heatmap_labels(page) == [RIVERSIDE, "Riverside Borough, 2024 Q1"]
+    _, nothing = cells(page, HEATMAP)[1:]
     assert nothing[1] == ("—", "heat heat-none")
 
 
@@ -183,7 +193,7 @@ def test_it_marks_the_sorted_column(django_app, staff, world):
 def test_it_keeps_the_order_chosen_for_an_unknown_sort(django_app, staff, world):
     rounds = chosen(world["westfield"], world["riverside"])
     response = django_app.get(URL, {**rounds, "sort": "nonsense"}, user=staff)
-    assert heatmap_rows(response) == [WESTFIELD, RIVERSIDE]
+    assert heatmap_labels(response) == [WESTFIELD, RIVERSIDE]
 
 
 # --- the radar --------------------------------------------------------------------------------
@@ -204,7 +214,7 @@ def test_it_draws_the_first_eight_of_nine_rounds_and_says_so(django_app, staff, 
     traces = figure(response, "overlay-data")["data"]
     assert len(traces) == 8
     assert "The chart shows the first 8 rounds; the table shows all 9." in response.text
-    assert len(heatmap_rows(response)) == 9
+    assert len(heatmap_labels(response)) == 9
 
 
 def test_it_draws_eight_rounds_without_a_note(django_app, staff, world, place):
@@ -248,12 +258,82 @@ def test_it_sums_up_each_factor_across_every_shared_place(django_app, analyst, w
     assert rows[8] == ["Governance", "3", "1", "3", "4", "4", "1"]
 
 
-def test_it_shows_a_member_their_round_against_the_others_without_their_names(
-    django_app, viewer, world
+def test_it_shows_a_member_a_small_group_only_as_a_count_and_says_why(django_app, viewer, world):
+    # Three places share: too few for a member to see any of their levels (COMPARE_MIN_GROUP).
+    response = django_app.get(URL, chosen(world["riverside"]), user=viewer)
+    impact = table(response, DISTRIBUTION)[1]
+    assert impact == ["Impact", "3", "not shown: fewer than 5 places", "2.5"]
+    assert (
+        "Fewer than 5 places share their rounds for comparison: so that no place" in response.text
+    )
+    boxes = [t for t in figure(response, "distribution-data")["data"] if t["type"] == "box"]
+    assert all(box.get("y", []) == [] for box in boxes)
+    assert "Westfield" not in response.text and "Northmoor" not in response.text
+
+
+def test_it_shows_an_analyst_a_small_group_in_full(django_app, analyst, world):
+    response = django_app.get(URL, chosen(world["riverside"]), user=analyst)
+    assert table(response, DISTRIBUTION)[1] == ["Impact", "3", "2.5", "3", "3.5", "2.5"]
+    assert "Fewer than" not in response.text
+
+
+@pytest.fixture
+def crowd(world):
+    """Two more places share, one of them anonymously: five places in all."""
+    for code, impact, sharing in (
+        ("southbay", 1, Sharing.NAMED),
+        ("upfield", 4, Sharing.ANONYMOUS),
+    ):
+        at = make_place(code, code.capitalize())
+        closed_round(at, "2026 Q2", {"Asha Patel": {"impact": (impact, 4)}}, sharing=sharing)
+    return world
+
+
+def test_it_shows_a_member_their_round_against_five_others_without_their_names(
+    django_app, viewer, crowd
 ):
+    response = django_app.get(URL, chosen(crowd["riverside"]), user=viewer)
+    # Riverside 2.5, Northmoor 3 (anonymous), Westfield 3.5, Southbay 1, Upfield 4 (anonymous).
+    assert table(response, DISTRIBUTION)[1] == ["Impact", "5", "1", "3", "4", "2.5"]
+    [impact, *_] = [t for t in figure(response, "distribution-data")["data"] if t["type"] == "box"]
+    assert sorted(impact["y"]) == [1, 2.5, 3, 3.5, 4]
+    assert "Fewer than" not in response.text
+    for name in ("Westfield", "Northmoor", "Southbay", "Upfield", "Anonymous"):
+        assert name not in response.text
+
+
+def _without_leadership():
+    """A sixth place shares a round with no level on Leadership (as a round on a matrix without
+    that factor would have): five places place it, six every other factor."""
+    lowfield = closed_round(make_place("lowfield", "Lowfield"), "2026 Q2", {"Asha Patel": {}})
+    RoundItemResult.objects.filter(assessment=lowfield, item__key="leadership").update(current=None)
+
+
+def test_it_hides_only_the_factors_too_few_places_share(django_app, viewer, crowd):
+    _without_leadership()
+    response = django_app.get(URL, chosen(crowd["riverside"]), user=viewer)
+    rows = {row[0]: row for row in table(response, DISTRIBUTION)[1:]}
+    assert rows["Impact"][:2] == ["Impact", "6"]
+    assert rows["Leadership"][:3] == ["Leadership", "5", "2"]
+    assert "Fewer than" not in response.text
+
+
+def test_it_names_the_factors_it_hides_when_only_some_are_too_small(
+    django_app, viewer, crowd, settings
+):
+    _without_leadership()
+    settings.COMPARE_MIN_GROUP = 6
+    response = django_app.get(URL, chosen(crowd["riverside"]), user=viewer)
+    rows = {row[0]: row for row in table(response, DISTRIBUTION)[1:]}
+    assert rows["Leadership"] == ["Leadership", "5", "not shown: fewer than 6 places", "2"]
+    assert rows["Impact"][:3] == ["Impact", "6", "1"]
+    assert "Fewer than 6 places share a level on Leadership: so that no place" in response.text
+
+
+def test_it_follows_the_minimum_group_size_the_site_sets(django_app, viewer, world, settings):
+    settings.COMPARE_MIN_GROUP = 3
     response = django_app.get(URL, chosen(world["riverside"]), user=viewer)
     assert table(response, DISTRIBUTION)[1] == ["Impact", "3", "2.5", "3", "3.5", "2.5"]
-    assert "Westfield" not in response.text and "Northmoor" not in response.text
 
 
 # --- anonymity --------------------------------------------------------------------------------
@@ -261,7 +341,7 @@ def test_it_shows_a_member_their_round_against_the_others_without_their_names(
 
 def test_it_never_names_an_anonymous_place_to_an_analyst(django_app, analyst, world, anonymous):
     response = django_app.get(URL, chosen(world["northmoor"], world["riverside"]), user=analyst)
-    assert heatmap_rows(response) == [anonymous, RIVERSIDE]
+    assert heatmap_labels(response) == [anonymous, RIVERSIDE]
     assert "northmoor" not in response.text.lower()
 
 
@@ -273,8 +353,169 @@ def test_it_lists_an_anonymous_round_without_its_region(django_app, analyst, wor
 
 def test_it_names_every_place_to_staff(django_app, staff, world):
     response = django_app.get(URL, chosen(world["northmoor"]), user=staff)
-    assert heatmap_rows(response) == [NORTHMOOR]
-    assert "Anonymous place" not in response.text
+    assert heatmap_labels(response) == [NORTHMOOR]
+    assert anonymous_label(world["northmoor"].pk) not in response.text
+
+
+def test_it_gives_a_thousand_anonymous_rounds_a_thousand_labels():
+    labels = {anonymous_label(pk) for pk in range(1, 1001)}
+    assert len(labels) == 1000
+
+
+def test_it_makes_labels_from_the_site_s_secret_so_none_can_be_guessed(settings):
+    before = anonymous_label(7)
+    settings.SECRET_KEY = "another-site-s-secret-" + "x" * 40
+    assert anonymous_label(7) != before
+    assert "7" not in before.removeprefix("Anonymous ")
+
+
+def test_it_labels_each_round_of_a_place_apart_so_none_leads_to_another(
+    django_app, analyst, world, other_place
+):
+    earlier = closed_round(other_place, "2025 Q4", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS)
+    labels = offered(django_app.get(URL, user=analyst))
+    assert labels[earlier.pk] == f"{anonymous_label(earlier.pk)}, 2025 Q4"
+    assert labels[earlier.pk].split(",")[0] != labels[world["northmoor"].pk].split(",")[0]
+
+
+def test_it_withholds_an_anonymous_round_s_period_unless_it_reads_as_a_date(
+    django_app, analyst, other_place
+):
+    telling = closed_round(
+        other_place, "Northmoor refresh", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS
+    )
+    dated = closed_round(other_place, "Q3 2025/26", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS)
+    response = django_app.get(URL, user=analyst)
+    labels = offered(response)
+    assert labels[telling.pk] == f"{anonymous_label(telling.pk)}, period withheld"
+    assert labels[dated.pk] == f"{anonymous_label(dated.pk)}, Q3 2025/26"
+    assert "refresh" not in response.text
+    # Nor can the period filter read it back.
+    form = choice_form(response)
+    form["period"] = "Northmoor refresh"
+    assert offered(form.submit("filter")) == {}
+
+
+def test_it_says_how_anonymity_works_on_the_page(django_app, viewer, world):
+    text = " ".join(django_app.get(URL, user=viewer).html.find(id="anonymity").get_text().split())
+    assert text.startswith("How anonymity works")
+    assert "at least 5 different places' anonymous rounds match the filter" in text
+    assert "Its evidence, agreed rationale and respondents' names never leave" in text
+
+
+# --- filters that describe a place ----------------------------------------------------------------
+
+
+def _filtered(django_app, user, **filters) -> dict[int, str]:
+    form = choice_form(django_app.get(URL, user=user))
+    for name, value in filters.items():
+        form[name] = value
+    return offered(form.submit("filter"))
+
+
+@pytest.fixture
+def north_east(other_place):
+    """Northmoor's anonymous round and four named rounds in the North East: one anonymous place
+    among five, so the region's public list of places would name it."""
+    named = [
+        closed_round(
+            make_place(f"ne-{n}", f"North East place {n}", region=other_place.region),
+            "2026 Q2",
+            {"Asha Patel": {}},
+        )
+        for n in range(1, 5)
+    ]
+    anonymous = closed_round(other_place, "2026 Q2", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS)
+    return {"named": named, "anonymous": anonymous}
+
+
+def _more_anonymous(count: int, **place):
+    return [
+        closed_round(
+            make_place(f"anon-{n}", f"Anonymous sharer {n}", **place),
+            "2026 Q2",
+            {"Asha Patel": {}},
+            sharing=Sharing.ANONYMOUS,
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def test_it_lists_no_anonymous_round_under_a_region_with_fewer_than_five_anonymous_places(
+    django_app, analyst, north_east
+):
+    offered_rounds = _filtered(django_app, analyst, region="north-east-yorkshire")
+    assert set(offered_rounds) == {r.pk for r in north_east["named"]}
+    assert north_east["anonymous"].pk in offered(django_app.get(URL, user=analyst))
+
+
+def test_it_lists_anonymous_rounds_under_a_region_once_five_anonymous_places_match(
+    django_app, analyst, north_east, other_place
+):
+    more = _more_anonymous(4, region=other_place.region)
+    offered_rounds = _filtered(django_app, analyst, region="north-east-yorkshire")
+    anonymous = {north_east["anonymous"].pk, *(r.pk for r in more)}
+    assert set(offered_rounds) == {r.pk for r in north_east["named"]} | anonymous
+
+
+def test_it_counts_places_not_rounds_towards_the_five(django_app, analyst, north_east, other_place):
+    # Five anonymous rounds of one place hide nobody.
+    for period in ("2024 Q1", "2024 Q2", "2024 Q3", "2024 Q4"):
+        closed_round(other_place, period, {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS)
+    offered_rounds = _filtered(django_app, analyst, region="north-east-yorkshire")
+    assert set(offered_rounds) == {r.pk for r in north_east["named"]}
+
+
+def test_it_applies_the_rule_to_a_kind_of_place_and_to_both_filters_together(
+    django_app, analyst, north_east, other_place
+):
+    _more_anonymous(4, region=other_place.region, kind="borough")  # boroughs, not ICSs
+    assert north_east["anonymous"].pk not in _filtered(django_app, analyst, kind="ics")
+    both = _filtered(django_app, analyst, region="north-east-yorkshire", kind="ics")
+    assert north_east["anonymous"].pk not in both
+    # Five anonymous places in the region: the region alone lists them.
+    assert north_east["anonymous"].pk in _filtered(
+        django_app, analyst, region="north-east-yorkshire"
+    )
+
+
+@pytest.mark.parametrize("region", ["north-east-yorkshire", "london"])
+def test_it_states_the_rule_under_every_filter_by_region_alike(
+    django_app, analyst, north_east, region
+):
+    # The same words whether or not an anonymous round was left out: they tell nothing.
+    form = choice_form(django_app.get(URL, user=analyst))
+    form["region"] = region
+    note = form.submit("filter").html.find(id="group-rule").get_text()
+    assert " ".join(note.split()) == (
+        "Filtered by region or kind of place, this list includes anonymous rounds only when "
+        "at least 5 different places' anonymous rounds match."
+    )
+
+
+def test_it_keeps_a_chosen_anonymous_round_whatever_the_filter_so_none_is_read_back(
+    django_app, analyst, north_east
+):
+    # Chosen by its number, the round shows alike under any filter: nothing tells whether it
+    # matches the region.
+    query = chosen(north_east["anonymous"])
+    pages = [
+        django_app.get(URL, {**query, "region": region}, user=analyst)
+        for region in ("north-east-yorkshire", "london")
+    ]
+    assert [heatmap_labels(page) for page in pages] == [
+        [anonymous_label(query["assessment"][0]) + ", 2026 Q2"]
+    ] * 2
+    assert all(north_east["anonymous"].pk not in offered(page) for page in pages)
+
+
+def test_it_lets_members_filter_their_own_anonymous_rounds_by_name(
+    django_app, outsider, north_east
+):
+    # Northmoor's own people see its round by name: no group to hide in is needed.
+    assert set(_filtered(django_app, outsider, region="north-east-yorkshire")) == {
+        north_east["anonymous"].pk
+    }
 
 
 # --- over time --------------------------------------------------------------------------------
@@ -343,7 +584,7 @@ def test_it_compares_rounds_on_different_versions_only_on_the_factors_they_share
 ):
     response = django_app.get(URL, chosen(*across_versions), user=staff)
     assert "scored on different versions of the matrix" in response.text
-    assert "compared only on the 8 factors they share" in response.text
+    assert "compared on the 8 factors they share" in response.text
     header = table(response, HEATMAP)[0]
     assert "Leadership" not in header and len(header) == 1 + 8
 
@@ -358,6 +599,59 @@ def test_it_draws_the_radar_on_the_shared_factors_only(django_app, staff, across
 def test_it_says_nothing_of_versions_when_the_rounds_share_one(django_app, staff, world):
     response = django_app.get(URL, chosen(world["riverside"], world["northmoor"]), user=staff)
     assert "different versions" not in response.text
+
+
+@pytest.fixture
+def on_each_version(place, other_place):
+    """Riverside scored on the first published matrix (1.0), Northmoor on the latest (1.1)."""
+    return (
+        closed_round(
+            place,
+            "2025 Q4",
+            {"Asha Patel": {"place": (4, 4)}},
+            versions=first_published_versions(),
+        ),
+        closed_round(other_place, "2026 Q2", {"Ian Walker": {"place": (1, 2)}}),
+    )
+
+
+def test_it_compares_a_round_on_1_0_with_one_on_1_1_on_every_factor_and_says_which_is_which(
+    django_app, staff, on_each_version
+):
+    response = django_app.get(URL, chosen(*on_each_version), user=staff)
+    assert table(response, HEATMAP)[0][1:] == list(FACTOR_TITLES)
+    assert heatmap_versions(response) == {
+        "Riverside Borough, 2025 Q4": "matrix 1.0",
+        NORTHMOOR: "matrix 1.1",
+    }
+    assert "scored on different versions of the matrix (1.0 and 1.1)" in response.text
+    assert [row[2] for row in cells(response, HEATMAP)[1:]] == [
+        ("4", "heat heat-4"),
+        ("1", "heat heat-1"),
+    ]
+
+
+def test_it_names_the_levels_of_place_as_matrix_1_1_does_never_as_progress(
+    django_app, staff, on_each_version
+):
+    response = django_app.get(URL, chosen(on_each_version[1]), user=staff)
+    key = " ".join(response.html.find(id="levels-key").get_text().split())
+    assert "Place names its own: 1 Highly complex, 2 Complex, 3 Fairly simple, 4 Simple." in key
+    # One axis serves every factor: it gives numbers, and the key beside it the names.
+    axis = figure(response, "distribution-data")["layout"]["yaxis"]
+    assert axis["ticktext"] == ["1", "2", "3", "4"]
+    for chart in ("overlay-data", "distribution-data"):
+        assert "Extensive" not in json.dumps(figure(response, chart)), chart
+
+
+def test_it_names_the_levels_on_the_axis_where_every_factor_names_them_alike(
+    django_app, staff, on_each_version
+):
+    # Matrix 1.0 gave Place the scale's own names.
+    response = django_app.get(URL, chosen(on_each_version[0]), user=staff)
+    axis = figure(response, "distribution-data")["layout"]["yaxis"]
+    assert axis["ticktext"][0] == "1 Emerging"
+    assert "names its own" not in response.html.find(id="levels-key").get_text()
 
 
 # --- addresses the page cannot show ------------------------------------------------------------

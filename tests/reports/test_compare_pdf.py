@@ -52,9 +52,9 @@ def test_it_serves_a_pdf_to_open_in_the_browser(pdf):
     assert len(reader.pages) >= 2
 
 
-def test_it_names_the_chosen_rounds_and_every_factor(pdf, other_place):
+def test_it_names_the_chosen_rounds_and_every_factor(pdf, world):
     _, _, text = pdf
-    anonymous = anonymous_label(other_place.pk)
+    anonymous = anonymous_label(world["northmoor"].pk)
     assert (
         "3 closed rounds: Riverside Borough, 2026 Q2; "
         f"{anonymous}, 2026 Q2; Westfield Borough, 2026 Q2." in text
@@ -64,8 +64,9 @@ def test_it_names_the_chosen_rounds_and_every_factor(pdf, other_place):
 
 def test_it_gives_the_heat_map_and_the_distribution_as_numbers(pdf):
     _, _, text = pdf
-    # Riverside's row of the heat map: Impact 2.5, then 2s, Governance 4, Leadership 2.
-    assert "2026 Q2 2.5 2 2 2 2 2 2 4 2" in text
+    # Riverside's row of the heat map, with the version it used: Impact 2.5, then 2s,
+    # Governance 4, Leadership 2.
+    assert "2026 Q2 matrix 1.1 2.5 2 2 2 2 2 2 4 2" in text
     # Impact across every shared place: 3 places, lowest 2.5, median 3, highest 3.5.
     assert "Impact 3 2.5 3 3.5 2.5 3 3.5" in text
 
@@ -156,6 +157,17 @@ def test_it_keeps_apart_the_pdfs_of_readers_who_see_a_round_differently(
     rows = RenderedPdf.objects.all()
     assert len({row.key for row in rows}) == 2
     assert all(default_storage.exists(row.name) for row in rows)
+
+
+def test_it_shows_a_member_no_place_s_level_in_a_group_too_small_and_says_why(
+    client, viewer, world, media, fake_render
+):
+    # Three places share: fewer than COMPARE_MIN_GROUP, so a member sees only how many.
+    client.force_login(viewer)
+    client.get(URL, chosen(world["riverside"]))
+    [html] = fake_render
+    assert "Fewer than 5 places share their rounds for comparison" in html
+    assert "not shown: fewer than 5 places" in html
 
 
 def test_it_tells_the_reader_what_to_do_when_the_pdf_cannot_be_made(

@@ -1,5 +1,8 @@
 """GET /compare/export.csv and /compare/export.xlsx: the numbers behind a comparison."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -9,12 +12,21 @@ from reports.compare import anonymous_label
 from reports.exports import DETAIL_HEADER, SUMMARY_HEADER
 from tests.assessment.scoring import respondent_of, score
 
-from .compare_data import chosen, closed_round, csv_rows, make_place, xlsx_rows
+from .compare_data import (
+    chosen,
+    closed_round,
+    csv_rows,
+    first_published_versions,
+    make_place,
+    xlsx_rows,
+)
 from .pages import download
 
 pytestmark = pytest.mark.django_db
 
 CSV = reverse("reports-export-csv")
+# Evidence that names its place, as evidence often does: it must never leave an anonymous round.
+TELLING = "Seen at the Hexley Moor frailty hub, run by Northmoor's community trust."
 XLSX = reverse("reports-export-xlsx")
 
 
@@ -41,6 +53,7 @@ def rounds(place, other_place, lead):
         {"Ian Walker": {}, "Helen Brook": {}},
         sharing=Sharing.ANONYMOUS,
         show_names=True,
+        evidence={("Ian Walker", "impact"): TELLING},
     )
     eastvale = make_place("eastvale", "Eastvale Health and Wellbeing Board")
     private = closed_round(eastvale, "2026 Q2", {"Maria Costa": {}}, sharing=Sharing.PRIVATE)
@@ -169,20 +182,46 @@ def test_it_exports_only_the_rounds_the_filters_match(client, staff, rounds):
 
 
 @pytest.mark.parametrize("query", [{}, {"detail": "responses"}])
-def test_it_never_names_an_anonymous_place_in_an_export(
-    client, analyst, rounds, other_place, query
-):
+def test_it_never_names_an_anonymous_place_in_an_export(client, analyst, rounds, query):
     response = _get(client, analyst, CSV, {**chosen(rounds["northmoor"]), **query})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "northmoor" not in body.lower()
-    assert f",{anonymous_label(other_place.pk)},2026 Q2," in body
+    assert f",{anonymous_label(rounds['northmoor'].pk)},2026 Q2," in body
 
 
-def test_it_never_names_an_anonymous_place_in_a_spreadsheet(client, analyst, rounds, other_place):
+def test_it_never_names_an_anonymous_place_in_a_spreadsheet(client, analyst, rounds):
     rows = xlsx_rows(_get(client, analyst, XLSX, chosen(rounds["northmoor"])))
     assert {(r["place_code"], r["place_name"]) for r in rows} == {
-        (None, anonymous_label(other_place.pk))
+        (None, anonymous_label(rounds["northmoor"].pk))
     }
+
+
+@pytest.mark.parametrize("detail", ["", "responses"])
+@pytest.mark.parametrize("url", [CSV, XLSX])
+def test_it_exports_no_anonymous_round_under_a_region_with_fewer_than_five_anonymous_places(
+    client, analyst, rounds, url, detail
+):
+    # Northmoor is the only place in the North East that shares: its round would be named.
+    response = _get(client, analyst, url, {"region": "north-east-yorkshire", "detail": detail})
+    assert (csv_rows(response) if url == CSV else xlsx_rows(response)) == []
+    everything = _get(client, analyst, url, {"detail": detail})
+    rows = csv_rows(everything) if url == CSV else xlsx_rows(everything)
+    assert anonymous_label(rounds["northmoor"].pk) in {r["place_name"] for r in rows}
+
+
+def test_it_says_which_version_of_each_framework_each_round_used(client, staff, rounds, place):
+    earlier = closed_round(
+        place, "2025 Q4", {"Asha Patel": {}}, versions=first_published_versions()
+    )
+    rows = csv_rows(_get(client, staff, CSV, chosen(earlier, rounds["riverside"])))
+    used = {(r["period"], r["framework"], r["framework_version"]) for r in rows}
+    assert used == {
+        ("2025 Q4", "lga-maturity-matrix", "1.0"),
+        ("2025 Q4", "kingsfund-16-lessons", "1.0"),
+        ("2026 Q2", "lga-maturity-matrix", "1.1"),
+        ("2026 Q2", "kingsfund-16-lessons", "1.1"),
+    }
+    assert len(rows) == 2 * 25  # every item of each round: the keys are the same in both
 
 
 # --- every answer -----------------------------------------------------------------------------
@@ -243,6 +282,33 @@ def test_it_leaves_out_answers_never_submitted(client, analyst, open_round, lead
     assert len(detail) == 25
     impact = _row(csv_rows(_get(client, analyst, CSV, chosen(open_round))), "impact")
     assert (impact["current"], impact["maximum"], impact["responses"]) == ("1", "1", "1")
+
+
+@pytest.mark.parametrize("url", [CSV, XLSX])
+@pytest.mark.parametrize("query", [{}, {"region": "north-east-yorkshire"}])
+def test_it_never_exports_evidence_written_for_an_anonymous_round(
+    client, analyst, rounds, url, query
+):
+    ids = chosen(rounds["northmoor"]) if not query else {}
+    response = _get(client, analyst, url, {**ids, **query, "detail": "responses"})
+    if url == CSV:
+        body = b"".join(response.streaming_content)
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    else:
+        body, rows = response.content, xlsx_rows(response)
+    assert b"Hexley" not in body
+    assert len(rows) == (2 * 25 if not query else 0)
+    assert {r["evidence"] for r in rows} <= {"", None}
+
+
+@pytest.mark.parametrize("who", ["outsider", "staff"])
+def test_it_exports_an_anonymous_round_s_evidence_to_whoever_sees_its_name(
+    client, request, rounds, who
+):
+    # Northmoor's own lead, and staff: the evidence stays within those who may read it.
+    query = {**chosen(rounds["northmoor"]), "detail": "responses"}
+    rows = csv_rows(_get(client, request.getfixturevalue(who), CSV, query))
+    assert _row(rows, "impact", "northmoor", "Ian Walker")["evidence"] == TELLING
 
 
 # --- text a spreadsheet would run -------------------------------------------------------------

@@ -85,7 +85,11 @@ def test_it_loads_plotly_from_its_own_static_files_with_no_inline_script(
     page = django_app.get(report_url(scored_round), user=viewer)
     scripts = page.html.find_all("script")
     sources = [script["src"] for script in scripts if script.has_attr("src")]
-    assert sources == ["/static/vendor/plotly.min.js", "/static/js/charts.js"]
+    assert sources == [
+        "/static/vendor/bootstrap/bootstrap.bundle.min.js",  # the menu that folds on phones
+        "/static/vendor/plotly.min.js",
+        "/static/js/charts.js",
+    ]
     # The strict CSP allows no inline script: every other script block is data.
     inline = [script for script in scripts if not script.has_attr("src")]
     assert inline and all(script.get("type") == "application/json" for script in inline)
@@ -196,3 +200,54 @@ def test_it_draws_the_charts_as_vectors_with_real_text(client, viewer, scored_ro
         assert "\n".join(textwrap.wrap(title, 14)) in radar_page
     assert [image for page in pdf.pages for image in page.images] == []
     assert not any(raster_images(page["/Resources"]) for page in pdf.pages)
+
+
+# --- levels and lessons as each version names them ----------------------------------------------
+
+
+def _section(page, key: str) -> str:
+    found = page.html.find("section", attrs={"aria-labelledby": f"factor-{key}"})
+    return " ".join(found.get_text().split())
+
+
+def test_it_names_the_levels_of_place_as_matrix_1_1_does(django_app, viewer, scored_round):
+    # Both answered Place 2: on matrix 1.1 that is "Complex", a circumstance, not progress.
+    page = django_app.get(report_url(scored_round), user=viewer)
+    place = _section(page, "place")
+    assert "Where it stands: 2 Complex" in place
+    assert "The next level: 3 Fairly simple" in place
+    assert "Developed" not in place and "Extensive development" not in place
+    assert "<strong>Place</strong>: 2 (Complex)" in page.text
+
+
+@pytest.fixture
+def round_on_1_0(place, lead, respondent):
+    """A round scored on the first published versions, whose lessons 1, 10 and 16 bear on the
+    context factor Place."""
+    from assessment.services import assessment_open
+
+    from .compare_data import first_published_versions
+    from .rounds import LEAD_ANSWERS, answer, respondent_of
+
+    assessment = assessment_open(
+        place=place,
+        period="2025 Q4",
+        versions=first_published_versions(),
+        participants=[lead, respondent],
+    )
+    answer(respondent_of(assessment, lead), LEAD_ANSWERS)
+    answer(respondent_of(assessment, respondent))
+    return assessment
+
+
+def test_it_never_links_a_lesson_to_the_context_factor_place(django_app, viewer, round_on_1_0):
+    page = django_app.get(report_url(round_on_1_0), user=viewer)
+    bears_on = {
+        " ".join(cell.find_parent("tr").th.get_text().split()): cell.get_text()
+        for cell in page.html.select("td.bears-on")
+    }
+    lesson_1 = "1. Find common cause with partners and be prepared to share sovereignty"
+    assert bears_on[lesson_1].split(", ") == ["Governance", "Leadership"]
+    assert all("Place" not in factors for factors in bears_on.values())
+    assert "Lessons that bear on it" not in _section(page, "place")
+    assert "Lessons that bear on it" in _section(page, "governance")
