@@ -131,6 +131,35 @@ PLACES = [
             ("2026 Q4", RoundStatus.OPEN, Sharing.PRIVATE),
         ],
     },
+    # Enough places share for a member to see the spread of places like theirs: a comparison
+    # shows no single place's level among fewer than COMPARE_MIN_GROUP (5).
+    {
+        "code": "westbrook",
+        "name": "Westbrook Borough",
+        "kind": PlaceKind.BOROUGH,
+        "region": Region.SOUTH_WEST,
+        "lead": ("Nadia", "Khan"),
+        "people": [("Rob", "Ellis"), ("Meg", "Lowe")],
+        "rounds": [("2026 Q2", RoundStatus.CLOSED, Sharing.ANONYMOUS)],
+    },
+    {
+        "code": "southdale",
+        "name": "Southdale Integrated Care System",
+        "kind": PlaceKind.ICS,
+        "region": Region.SOUTH_EAST,
+        "lead": ("Owen", "Price"),
+        "people": [("Ivy", "Shaw"), ("Ken", "Doyle")],
+        "rounds": [("2026 Q2", RoundStatus.CLOSED, Sharing.ANONYMOUS)],
+    },
+    {
+        "code": "highfield",
+        "name": "Highfield Health and Wellbeing Board",
+        "kind": PlaceKind.HWB,
+        "region": Region.MIDLANDS,
+        "lead": ("Ruth", "Adeyemi"),
+        "people": [("Sean", "Moss"), ("Tara", "Quinn")],
+        "rounds": [("2026 Q2", RoundStatus.CLOSED, Sharing.NAMED)],
+    },
 ]
 
 

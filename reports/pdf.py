@@ -126,6 +126,8 @@ def comparison_key(comparison: Comparison) -> str:
         {
             "rounds": sorted(c.pk for c in comparison.rounds),
             "named": sorted(c.pk for c in comparison.rounds if c.named),
+            # A member and an analyst may see the same rounds with different detail.
+            "smallest_shown": comparison.smallest_shown,
         }
     )
 

@@ -39,10 +39,9 @@ def _counts():
 
 def test_it_creates_places_with_a_lead_respondents_and_a_board_viewer():
     out = _seed()
-    assert "3 place(s) and 7 demo round(s) added" in out
-    assert set(Place.objects.values_list("code", flat=True)) == {
-        "riverside", "northmoor", "eastvale",
-    }  # fmt: skip
+    assert "6 places and 10 demo rounds added" in out
+    codes = set(Place.objects.values_list("code", flat=True))
+    assert codes == {"riverside", "northmoor", "eastvale", "westbrook", "southdale", "highfield"}
     riverside = Membership.objects.filter(place__code="riverside")
     assert sorted(set(riverside.values_list("role", flat=True))) == sorted(Role.values)
 
@@ -62,7 +61,7 @@ def test_it_adds_nothing_the_second_time():
     before = _counts()
     out = _seed()
     assert _counts() == before
-    assert "0 place(s) and 0 demo round(s) added" in out
+    assert "0 places and 0 demo rounds added" in out
 
 
 def test_it_creates_people_who_can_sign_in_with_the_demo_password(client):
@@ -80,7 +79,7 @@ def test_it_creates_people_who_can_sign_in_with_the_demo_password(client):
 
 def test_it_adds_synthetic_places_with_two_shared_closed_rounds_each():
     out = _seed("--places", "2", "--respondents", "3")
-    assert "5 place(s)" in out
+    assert "8 places" in out
     synthetic = Assessment.objects.filter(place__code__startswith="place-")
     assert synthetic.count() == 4
     assert set(synthetic.values_list("status", flat=True)) == {RoundStatus.CLOSED}
@@ -129,3 +128,16 @@ def test_it_records_each_demo_member_s_sector_so_consensus_shows_answers_by_sect
         ).values_list("sector", flat=True)
     )
     assert sectors == {"commissioner", "local-authority", "nhs-provider", "voluntary"}
+
+
+def test_it_shows_riverside_s_members_a_distribution_with_anonymous_places_in_it():
+    from reports.compare import comparison_build
+
+    _seed()
+    member = User.objects.get(email="asha.patel@riverside.example.org")
+    comparison = comparison_build(member, [])
+    impact = comparison.counts["impact"]
+    assert impact >= comparison.smallest_shown, "enough places share for members to see them"
+    anonymous = Assessment.objects.filter(status="closed", sharing="anonymous")
+    assert anonymous.values("place").distinct().count() >= 2
+    assert len(comparison.distribution["impact"]) == impact

@@ -109,8 +109,9 @@ def test_it_builds_the_page_in_the_same_queries_however_many_responded(
     assessment = make_round(others=others)  # 3 and then 12 respondents
     client.force_login(viewer)
     # session, user, round with its place, the viewer's membership; then the report: items,
-    # their descriptors, scale levels and related items, the submitted responses, consensus.
-    with django_assert_num_queries(10):
+    # their descriptors, scale levels and related items, the submitted responses, consensus;
+    # then the plan's sections: the round before (none), who responded, the actions.
+    with django_assert_num_queries(13):
         response = client.get(report_url(assessment))
     assert f"{others + 2} submitted responses" in response.text
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment.demo import DEMO_PASSWORD, seed_demo
+from assessment.imports import plural
 from frameworks.models import FrameworkVersion
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             raise CommandError("No published frameworks: run 'manage.py load_frameworks' first.")
         counts = seed_demo(extra_places=places, respondents_per_round=respondents)
         self.stdout.write(
-            f"Demo data: {counts['places']} place(s) and {counts['rounds']} demo round(s) added; "
+            f"Demo data: {plural(counts['places'], 'place')} and "
+            f"{plural(counts['rounds'], 'demo round')} added; "
             f"sign in as admin@example.org (or any demo user) with password {DEMO_PASSWORD!r}."
         )
