@@ -108,5 +108,5 @@ def test_it_lists_rounds_in_the_same_queries_for_any_number_of_places(
     # session, user, permissions (2), the rounds with their places, the analyst's places
     with django_assert_num_queries(6):
         listed = signed_in.get(reverse("reports-api-assessments")).json()["assessments"]
-    # Every synthetic place shares both its rounds; the demo shares four more.
-    assert len(listed) == 2 * len(national) + 4
+    # Every synthetic place shares both its rounds; the demo shares seven more.
+    assert len(listed) == 2 * len(national) + 7
