@@ -33,8 +33,8 @@ from assessment.models import (
     Sharing,
 )
 from assessment.signals import round_closed
-from frameworks.models import FrameworkVersion, Item, VersionStatus, matrix_first
-from frameworks.selectors import latest_published_versions
+from frameworks.models import FrameworkVersion, Item
+from frameworks.selectors import first_published_versions, latest_published_versions
 
 DEMO_PASSWORD = "integration-demo"
 
@@ -192,7 +192,7 @@ def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict
     versions = latest_published_versions()
     items = _items_of(versions)
     # The earliest rounds were scored on the first published versions: the demo shows both.
-    first_versions = _first_published_versions()
+    first_versions = first_published_versions()
     editions = {True: (first_versions, _items_of(first_versions)), False: (versions, items)}
     counts = {"places": 0, "rounds": 0, "responses": 0}
     seeded_before = set(Assessment.objects.values_list("pk", flat=True))
@@ -269,17 +269,6 @@ def _items_of(versions: list[FrameworkVersion]) -> list[Item]:
         .prefetch_related("version__levels")
         .order_by("-version__framework__kind", "position")
     )
-
-
-def _first_published_versions() -> list[FrameworkVersion]:
-    first: dict[int, FrameworkVersion] = {}
-    for version in (
-        FrameworkVersion.objects.filter(status=VersionStatus.PUBLISHED)
-        .select_related("framework")
-        .order_by("major", "minor")
-    ):
-        first.setdefault(version.framework_id, version)
-    return matrix_first(first.values())
 
 
 def _base_level(rng: random.Random, item) -> int:

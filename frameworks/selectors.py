@@ -110,14 +110,24 @@ def framework_version_page(*, slug: str, version: str) -> VersionPage:
 
 def latest_published_versions() -> list[FrameworkVersion]:
     """The latest published version of each framework, matrix first."""
-    latest: dict[int, FrameworkVersion] = {}
+    return _published_versions(newest=True)
+
+
+def first_published_versions() -> list[FrameworkVersion]:
+    """The first published version of each framework, matrix first."""
+    return _published_versions(newest=False)
+
+
+def _published_versions(*, newest: bool) -> list[FrameworkVersion]:
+    order = ("-major", "-minor") if newest else ("major", "minor")
+    chosen: dict[int, FrameworkVersion] = {}
     for version in (
         FrameworkVersion.objects.filter(status=VersionStatus.PUBLISHED)
         .select_related("framework")
-        .order_by("-major", "-minor")
+        .order_by(*order)
     ):
-        latest.setdefault(version.framework_id, version)
-    return matrix_first(latest.values())
+        chosen.setdefault(version.framework_id, version)
+    return matrix_first(chosen.values())
 
 
 def framework_version_document(version: FrameworkVersion) -> dict:

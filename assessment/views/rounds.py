@@ -73,42 +73,51 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assessment_advance(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask first (saying what will be left behind), then move the round on."""
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
-    form = AdvanceForm(request.POST)
-    if form.is_valid() and not form.cleaned_data["confirm"]:
-        return _confirm(request, assessment, form, "assessment/assessment_advance_confirm.html")
-    try:
-        if not form.is_valid():
-            raise ValidationError("Reload the round's page and try again.")
-        services.assessment_advance(assessment=assessment, shown_status=form.cleaned_data["status"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"The round is now: {assessment.get_status_display()}.")
-    return redirect("assessment-detail", pk=assessment.pk)
+    return _move(
+        request,
+        pk,
+        AdvanceForm,
+        "assessment/assessment_advance_confirm.html",
+        lambda assessment, data: services.assessment_advance(
+            assessment=assessment, shown_status=data["status"]
+        ),
+        done="The round is now: {}.",
+    )
 
 
 @login_required
 @require_POST
 def assessment_step_back(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask first (a reason, to reopen a closed round), then take the round a step back."""
+    return _move(
+        request,
+        pk,
+        StepBackForm,
+        "assessment/assessment_step_back_confirm.html",
+        lambda assessment, data: services.assessment_step_back(
+            assessment=assessment,
+            shown_status=data["status"],
+            reason=data["reason"],
+            user=request.user,
+        ),
+        done="The round is back to: {}.",
+    )
+
+
+def _move(request, pk: int, form_class, template: str, move, *, done: str) -> HttpResponse:
+    """A change of status: the round's page asks, the confirmation page carries it through."""
     assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
-    form = StepBackForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid() and not form.cleaned_data["confirm"]:
-        return _confirm(request, assessment, form, "assessment/assessment_step_back_confirm.html")
+        return _confirm(request, assessment, form, template)
     try:
         if not form.is_valid():
-            raise ValidationError(" ".join(m for e in form.errors.values() for m in e))
-        services.assessment_step_back(
-            assessment=assessment,
-            shown_status=form.cleaned_data["status"],
-            reason=form.cleaned_data["reason"],
-            user=request.user,
-        )
+            raise ValidationError("Reload the round's page and try again.")
+        move(assessment, form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"The round is back to: {assessment.get_status_display()}.")
+        messages.success(request, done.format(assessment.get_status_display()))
     return redirect("assessment-detail", pk=assessment.pk)
 
 
