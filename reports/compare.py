@@ -27,6 +27,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.crypto import salted_hmac
 
 from assessment.models import Assessment, Membership, Place, RoundStatus, Sharing, can_compare
+from assessment.plan import ActionCounts, action_counts
 from frameworks.models import FrameworkKind, Level, LevelDescriptor
 from reports.models import RoundItemResult
 
@@ -178,6 +179,15 @@ class Comparison:
     counts: dict[str, int] = field(default_factory=dict)
     # For members: a distribution of fewer places than this shows no place's own level.
     smallest_shown: int = 0
+    # Per chosen round and item key: how many actions and how many done (counts, never text).
+    actions: dict[int, dict[str, ActionCounts]] = field(default_factory=dict)
+
+    def action_rows(self) -> list[tuple[RoundColumn, list[ActionCounts | None]]]:
+        """Each chosen round's action counts per factor, in the factors' order."""
+        return [
+            (column, [self.actions.get(column.pk, {}).get(f.key) for f in self.factors])
+            for column in self.rounds
+        ]
 
     @property
     def versions(self) -> list[str]:
@@ -255,6 +265,7 @@ def comparison_build(
         scale=scale,
         counts=counts,
         smallest_shown=smallest,
+        actions=action_counts([c.pk for c in columns]) if columns else {},
     )
 
 

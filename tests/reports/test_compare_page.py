@@ -351,6 +351,35 @@ def test_it_lists_an_anonymous_round_without_its_region(django_app, analyst, wor
     assert labels[world["riverside"].pk] == f"{RIVERSIDE} London"
 
 
+def test_it_counts_an_anonymous_place_s_actions_per_factor_without_their_text(
+    django_app, analyst, world, anonymous
+):
+    from assessment.models import ActionStatus
+    from assessment.services.actions import action_create
+    from tests.assessment.scoring import items_by_key
+
+    northmoor = world["northmoor"]
+    workforce = items_by_key(northmoor)["workforce"]
+    for status in (ActionStatus.DONE, ActionStatus.PLANNED):
+        action_create(
+            assessment=northmoor,
+            user=None,
+            title="Hexley Moor joint rota",
+            owner="Hexley Trust",
+            items=[workforce],
+            status=status,
+        )
+    response = django_app.get(URL, chosen(northmoor, world["riverside"]), user=analyst)
+    rows = {
+        row.th.text: [td.text for td in row.select("td")]
+        for row in response.html.select("#action-counts tbody tr")
+    }
+    headers = [th.text for th in response.html.select("#action-counts thead th")][1:]
+    assert rows[anonymous][headers.index("Workforce")] == "1 of 2 done"
+    assert set(rows[RIVERSIDE]) == {"—"}
+    assert "Hexley" not in response.text
+
+
 def test_it_names_every_place_to_staff(django_app, staff, world):
     response = django_app.get(URL, chosen(world["northmoor"]), user=staff)
     assert heatmap_labels(response) == [NORTHMOOR]

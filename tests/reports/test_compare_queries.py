@@ -47,8 +47,8 @@ def test_it_builds_the_comparison_page_in_the_same_queries_for_any_number_of_pla
     # session, user, the analyst's own and group permissions; the analyst's places (once for
     # the whole page); the chosen rounds with their places, the trend place's rounds, the
     # stored results with their versions' levels and their factors' own names for levels,
-    # every shared place's results; the rounds on offer.
-    with django_assert_num_queries(12):
+    # every shared place's results; the chosen rounds' action counts; the rounds on offer.
+    with django_assert_num_queries(13):
         response = browser.get(reverse("reports-compare"), chosen(*national))
     assert len(heatmap_rows(response)) == len(national)
 
@@ -87,17 +87,17 @@ def test_it_builds_the_comparison_pdf_in_the_same_queries_for_any_number_of_plac
     monkeypatch.setattr(pdf, "figures_to_svg", lambda figures: ["<svg></svg>"] * len(figures))
     monkeypatch.setattr(pdf, "html_to_pdf", lambda html: html.encode())
     url, query = reverse("reports-compare-pdf"), chosen(*national)
-    # The request: session, user, permissions (2); the comparison (7 queries: the reader's
+    # The request: session, user, permissions (2); the comparison (8 queries: the reader's
     # places, the chosen rounds, the trend's rounds, the stored results with their versions'
-    # levels and their factors' own names for levels, every shared place's results); its PDF's
-    # row. The task builds it again for the same person from ids: user, permissions (2), the
-    # comparison (7); then the row, locked or made (savepoints, select, insert), marked ready,
-    # and its older rows looked for.
-    with django_assert_num_queries(30):
+    # levels and their factors' own names for levels, every shared place's results, the
+    # action counts); its PDF's row. The task builds it again for the same person from ids:
+    # user, permissions (2), the comparison (8); then the row, locked or made (savepoints,
+    # select, insert), marked ready, and its older rows looked for.
+    with django_assert_num_queries(32):
         response = signed_in.get(url, query)
     assert b"".join(response.streaming_content).count(b'<td class="heat heat-') == 9 * len(national)
-    # Served again from storage: the request's own 12 queries, and no task.
-    with django_assert_num_queries(12):
+    # Served again from storage: the request's own 13 queries, and no task.
+    with django_assert_num_queries(13):
         signed_in.get(url, query)
 
 
