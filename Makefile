@@ -13,7 +13,8 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: install system-deps run test lint bench loadtest clean frameworks demo
+.PHONY: install system-deps smoke-deps run worker test lint bench bench-pack loadtest prod-smoke \
+	clean frameworks demo
 
 install: $(VENV)/.installed system-deps
 
@@ -50,6 +51,11 @@ run: frameworks
 	@echo "Serving on http://$(HOST):$(PORT)/ (demo sign-ins are in README.md)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# One PDF worker: renders the PDFs web processes queue when TASKS_BACKEND=database (the worker's
+# default here). With `make run`, start it as `TASKS_BACKEND=database make run` to use it.
+worker: frameworks
+	TASKS_BACKEND=$${TASKS_BACKEND:-database} $(MANAGE) pdf_worker
+
 test: install
 	$(VENV)/bin/pytest
 	$(VENV)/bin/pytest -m e2e tests/e2e
@@ -64,10 +70,34 @@ bench: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 MEDIA_ROOT=$(CURDIR)/var/bench-media $(MANAGE) migrate --noinput -v0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 MEDIA_ROOT=$(CURDIR)/var/bench-media DEBUG=0 SECRET_KEY=bench $(PY) manage.py bench
 
+# The board pack of the bench's 200 places (seeded as for make bench, on PostgreSQL) with two PDF
+# workers, each PDF made afresh; figures in bench-results/bench-pack.md.
+bench-pack: install
+	scripts/bench_pack.sh
+
 # 50 users for 60 s against gunicorn on PostgreSQL, on loopback only; figures in bench-results/.
 loadtest: install
 	$(PY) -m pip install --quiet -e '.[load]'
 	loadtest/run.sh 50 60
+
+# Two web nodes, a PDF worker, PostgreSQL and Redis on loopback: one person across both nodes,
+# then the load test against both; fails on any error. Figures in bench-results/prod-smoke.md.
+prod-smoke: install smoke-deps
+	$(PY) -m pip install --quiet -e '.[load]'
+	scripts/prod_smoke.sh
+
+# Redis, for prod-smoke only (neither make run nor make test needs it); PostgreSQL is assumed,
+# as CI's PostgreSQL run assumes it.
+smoke-deps:
+	@missing=""; command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null \
+	    || { echo "error: could not install$$missing; install it by hand"; exit 1; }; \
+	  else echo "error: please install$$missing with your system's package manager"; exit 1; fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3

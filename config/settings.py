@@ -1,19 +1,30 @@
 """Settings for the integration maturity self-assessment.
 
-Everything comes from the environment (see .env.example); the defaults work straight after a
-clone: SQLite in the project folder, DEBUG off unless asked for (``make run`` asks for it).
+Everything comes from the environment (see .env.example), or from a .env file beside manage.py
+where the environment leaves a setting unset; the defaults work straight after a clone: SQLite in
+the project folder, DEBUG off unless asked for (``make run`` asks for it), PDFs rendered inside
+the request. A deployment of several web nodes and PDF workers sets DATABASE_URL, REDIS_URL,
+TASKS_BACKEND=database and, across machines, STORAGE_BUCKET (README, "Deployment").
 """
 
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from dotenv import load_dotenv
 
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The .env file fills in only what the environment leaves unset: a variable set in the
+# environment (a process manager's, CI's) always wins. ENV_FILE names another file.
+if (ENV_FILE := env_str("ENV_FILE")) and not Path(ENV_FILE).is_file():
+    raise ImproperlyConfigured(f"ENV_FILE names {ENV_FILE!r}, which is not a file.")
+load_dotenv(ENV_FILE or BASE_DIR / ".env", override=False)
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
@@ -38,6 +49,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    # The queue of background tasks (PDFs) in the database, for TASKS_BACKEND=database.
+    "django_tasks_db",
     "frameworks",
     "assessment",
     "reports",
@@ -150,6 +163,51 @@ STATICFILES_FINDERS = [
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Rendered PDFs live in the default storage, which every web node and worker must share: a folder
+# (MEDIA_ROOT) on one machine, else an S3-compatible bucket through django-storages.
+STORAGE_BUCKET = env_str("STORAGE_BUCKET")
+if STORAGE_BUCKET:
+    if find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "STORAGE_BUCKET needs django-storages: pip install -e '.[s3]' (see .env.example)."
+        )
+    # Unset options are left to django-storages, which falls back to boto3's own AWS_* variables.
+    bucket_options = {
+        "endpoint_url": env_str("STORAGE_ENDPOINT_URL"),
+        "region_name": env_str("STORAGE_REGION"),
+        "access_key": env_str("STORAGE_ACCESS_KEY_ID"),
+        "secret_key": env_str("STORAGE_SECRET_ACCESS_KEY"),
+        "location": env_str("STORAGE_PREFIX"),
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            # Reports are private: no public ACL, and no file is ever linked to directly.
+            "default_acl": None,
+            "querystring_auth": True,
+            **{name: value for name, value in bucket_options.items() if value},
+        },
+    }
+
+# Sessions in the database, so any web node serves any signed-in person.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The cache (built figures of report pages) is per process unless REDIS_URL names a Redis server
+# shared by every node (Django's own Redis backend).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://; got {REDIS_URL!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several sites may share one Redis: keep each one's keys apart.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "integration"),
+        }
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -180,11 +238,21 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REMINDER_DAYS = env_int("REMINDER_DAYS", 3)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@integration-maturity.local")
 
-TASKS = {
-    "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
-    }
+# Where PDFs are rendered. "immediate" (the default): inside the request, which suits one process
+# (`make run`). "database": queued in the database and rendered by PDF workers
+# (`manage.py pdf_worker`, `make worker`), so web processes never start a browser. A dotted path
+# names any other django.tasks backend.
+TASKS_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in TASKS_BACKENDS and "." not in TASKS_BACKEND:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)} or a dotted path to a "
+        f"django.tasks backend; got {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
 
 # Uploads: workshop score files are small; refuse anything bigger than this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -14,3 +14,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # django-webtest keeps cookies as a browser would, over plain http in tests.
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = False
+# Whatever a developer's .env says, tests render PDFs inline, cache per process and store files in
+# a folder (tests that need the workers, Redis or a bucket say so themselves).
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS["immediate"]}}  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}  # noqa: F405

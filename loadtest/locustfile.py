@@ -1,10 +1,13 @@
 """Load: members of a place scoring, saving drafts and opening reports, as in a busy week.
 
-Run by `make loadtest` (see loadtest/run.sh) against gunicorn on loopback. Each simulated user
-signs in as one of the load-test respondents created by loadtest/setup.py.
+Run by `make loadtest` (see loadtest/run.sh) against gunicorn on loopback, and by
+`make prod-smoke` (scripts/prod_smoke.sh) against two web nodes at once: LOCUST_HOSTS lists
+their addresses, and users are shared out among them in turn. Each simulated user signs in as one
+of the load-test respondents created by loadtest/setup.py.
 """
 
 import itertools
+import os
 import re
 
 from locust import HttpUser, between, task
@@ -13,6 +16,7 @@ PASSWORD = "integration-demo"
 _numbers = itertools.count(1)
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _RADIO = re.compile(r'name="(i\d+_current)" id="[^"]+" value="(\d+)"')
+NODES = [node.strip() for node in os.environ.get("LOCUST_HOSTS", "").split(",") if node.strip()]
 
 
 class Respondent(HttpUser):
@@ -20,7 +24,10 @@ class Respondent(HttpUser):
     wait_time = between(2, 6)
 
     def on_start(self):
-        self.email = f"load{next(_numbers):03d}@riverside.example.org"
+        number = next(_numbers)
+        self.email = f"load{number:03d}@riverside.example.org"
+        if NODES:  # this user's web node, for the whole of its visit
+            self.client.base_url = NODES[number % len(NODES)]
         page = self.client.get("/accounts/login/", name="sign-in page")
         token = _TOKEN.search(page.text).group(1)
         self.client.post(
@@ -34,8 +41,8 @@ class Respondent(HttpUser):
 
     @task(4)
     def save_a_draft(self):
-        with self.client.get(self.round_url + "respond/", name="scoring form",
-                             catch_response=True) as form:  # fmt: skip
+        form_url = self.round_url + "respond/"
+        with self.client.get(form_url, name="scoring form", catch_response=True) as form:
             found = _TOKEN.search(form.text)
             if not found:
                 form.failure(f"no form on the scoring page ({form.status_code})")

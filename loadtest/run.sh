@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 USERS=${1:-50}
 SECONDS_TO_RUN=${2:-60}
 PORT=${LOADTEST_PORT:-8765}
-DB=integration_load
+DB=${LOADTEST_DB:-integration_load}
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export DEBUG=0 SECRET_KEY="load-test-only-$(date +%s)-not-secret" ALLOWED_HOSTS=127.0.0.1
 export SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 AXES_FAILURE_LIMIT=1000
@@ -26,7 +26,11 @@ $PY manage.py shell -c "exec(open('loadtest/setup.py').read())"
 $PY manage.py collectstatic --noinput -v0
 
 mkdir -p bench-results var
+# Keep-alive past a user's longest pause (6 s): else the server may close a connection just as
+# the user sends on it (a reset counted as an error). No control socket: another gunicorn on the
+# machine would share its path.
 .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers 3 --threads 4 --timeout 60 \
+  --keep-alive 75 --no-control-socket \
   --access-logfile /dev/null --error-logfile var/loadtest-gunicorn.log &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null || true' EXIT

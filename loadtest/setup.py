@@ -11,9 +11,7 @@ password = make_password("integration-demo")
 User = get_user_model()
 for n in range(1, USERS + 1):
     email = f"load{n:03d}@riverside.example.org"
-    user, _ = User.objects.get_or_create(
-        username=email, defaults={"email": email, "first_name": "Load", "last_name": f"User {n}",
-                                  "password": password},
-    )  # fmt: skip
+    person = {"email": email, "first_name": "Load", "last_name": f"User {n}", "password": password}
+    user, _ = User.objects.get_or_create(username=email, defaults=person)
     Membership.objects.get_or_create(user=user, place=place, defaults={"role": Role.RESPONDENT})
 print(f"{USERS} load-test respondents ready in {place.name}.")

@@ -45,7 +45,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-__all__ = ["ChartExportError", "figures_to_svg", "find_browser", "shutdown"]
+__all__ = ["ChartExportError", "figures_to_svg", "find_browser", "shutdown", "warm"]
 
 logger = logging.getLogger(__name__)
 
@@ -322,16 +322,7 @@ def figures_to_svg(figures: Sequence[go.Figure], *, timeout: float = 30) -> list
     """
     if not figures:
         return []
-    browser = find_browser()
-    if browser is None:  # fail fast and clearly, instead of kaleido's generic error
-        where = os.environ.get("BROWSER_PATH")
-        logger.error(
-            "Chart export: %s",
-            f"BROWSER_PATH={where!r} is not an executable file"
-            if where
-            else "no Chromium found; install the 'chromium' package or set BROWSER_PATH",
-        )
-        raise ChartExportError(_NO_BROWSER)
+    browser = _browser()
     from kaleido.errors import KaleidoError
 
     specs = [_spec(fig) for fig in figures]
@@ -355,6 +346,36 @@ def figures_to_svg(figures: Sequence[go.Figure], *, timeout: float = 30) -> list
                     break
     logger.error("Chart export: giving up after the browser %s failed", browser)
     raise ChartExportError(_BROWSER_FAILED)
+
+
+def _browser() -> str:
+    """The browser to start; fails fast and clearly instead of with kaleido's generic error."""
+    browser = find_browser()
+    if browser is None:
+        where = os.environ.get("BROWSER_PATH")
+        logger.error(
+            "Chart export: %s",
+            f"BROWSER_PATH={where!r} is not an executable file"
+            if where
+            else "no Chromium found; install the 'chromium' package or set BROWSER_PATH",
+        )
+        raise ChartExportError(_NO_BROWSER)
+    return browser
+
+
+def warm(*, timeout: float = 30) -> None:
+    """Have this process's browser open now: opened if there is none, replaced if it died.
+
+    For PDF workers, which open it when they start (not on their first PDF) and call this
+    again from time to time so that a browser that died is replaced before the next PDF waits
+    for it. Cheap while the browser runs. Raises ChartExportError.
+    """
+    browser = _browser()
+    try:
+        _acquire(browser, timeout)
+    except Exception:
+        logger.warning("Chart export: browser %s would not start", browser, exc_info=True)
+        raise ChartExportError(_BROWSER_FAILED) from None
 
 
 def shutdown() -> None:

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# `make prod-smoke`: the production shape on this machine, on loopback only. PostgreSQL (started
+# if down) with a fresh database, Redis for the cache (started if down), two gunicorn web nodes on
+# two ports, one PDF worker, one storage folder both nodes share. Signs in on node A, asks node A
+# for a PDF, waits for node B to serve it, checks no web node holds a browser, then runs the Locust
+# scenario (loadtest/) against both nodes. Fails on any error; removes what it made.
+#
+# Environment: SMOKE_USERS (50), SMOKE_SECONDS (60), SMOKE_PORT_A/B (8771/8772), SMOKE_DB
+# (integration_smoke_<pid>), REDIS_PORT (6379).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+USERS=${SMOKE_USERS:-50}
+SECONDS_TO_RUN=${SMOKE_SECONDS:-60}
+PORT_A=${SMOKE_PORT_A:-8771}
+PORT_B=${SMOKE_PORT_B:-8772}
+DB=${SMOKE_DB:-integration_smoke_$$}
+REDIS_PORT=${REDIS_PORT:-6379}
+NODE_A="http://127.0.0.1:$PORT_A"
+NODE_B="http://127.0.0.1:$PORT_B"
+PY=.venv/bin/python
+RUN="var/prod-smoke-$$"
+mkdir -p "$RUN" bench-results
+
+pids=()
+redis_started=""
+db_created=""
+cleanup() {
+  status=$?
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$redis_started" ]; then
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  else  # a Redis that was already running keeps nothing of this run
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "smoke-$$:*" 2>/dev/null \
+      | xargs -r redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null 2>&1 || true
+  fi
+  if [ -n "$db_created" ]; then
+    psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
+      >/dev/null 2>&1 || true
+  fi
+  if [ "$status" != 0 ]; then
+    echo "prod-smoke: FAILED (logs of the nodes and the worker follow)" >&2
+    tail -n 40 "$RUN"/*.log >&2 2>/dev/null || true
+  fi
+  rm -rf "$RUN"
+  exit "$status"
+}
+trap cleanup EXIT
+
+# --- shared services ------------------------------------------------------------------------------
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB" >/dev/null
+psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DB" >/dev/null
+db_created=1
+if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
+    --logfile "$PWD/$RUN/redis.log" >/dev/null
+  redis_started=1
+  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.5; done
+fi
+
+# --- the settings every process shares (the environment, as a process manager would set it) ----
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
+export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" CACHE_KEY_PREFIX="smoke-$$"
+export TASKS_BACKEND=database MEDIA_ROOT="$PWD/$RUN/storage"
+export DEBUG=0 SECRET_KEY="smoke-test-only-$$-$(date +%s)-not-secret" ALLOWED_HOSTS=127.0.0.1
+export SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 AXES_FAILURE_LIMIT=1000
+
+# The release step, as the Procfile runs it; then the demo and the load-test respondents.
+$PY manage.py migrate --noinput -v0
+$PY manage.py load_frameworks
+$PY manage.py seed_demo --places 20 --respondents 10
+$PY manage.py shell -c "exec(open('loadtest/setup.py').read())"
+$PY manage.py collectstatic --noinput -v0
+
+# --- two web nodes and a worker ------------------------------------------------------------------
+for node in "A $PORT_A" "B $PORT_B"; do
+  set -- $node
+  # Connections kept open longer than a Locust user's longest pause (6 s), as behind a proxy
+  # whose idle timeout is shorter; each master without a control socket (they would share one).
+  .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$2" --workers 2 --threads 4 --timeout 60 \
+    --keep-alive 75 --no-control-socket \
+    --access-logfile /dev/null --error-logfile "$RUN/node-$1.log" &
+  pids+=($!)
+done
+PYTHONUNBUFFERED=1 $PY manage.py pdf_worker --interval 0.5 >"$RUN/worker.log" 2>&1 &
+worker=$!
+pids+=($worker)
+for url in "$NODE_A" "$NODE_B"; do
+  for _ in $(seq 1 60); do curl -sf -o /dev/null "$url/accounts/login/" && break; sleep 0.5; done
+  curl -sf -o /dev/null "$url/accounts/login/" || { echo "prod-smoke: $url did not start" >&2; exit 1; }
+done
+for _ in $(seq 1 60); do grep -q "chart browser open" "$RUN/worker.log" && break; sleep 0.5; done
+grep -q "chart browser open" "$RUN/worker.log" || { echo "prod-smoke: the worker did not start" >&2; exit 1; }
+
+# --- one person across two nodes ----------------------------------------------------------------
+$PY scripts/prod_smoke_check.py pdf "$NODE_A" "$NODE_B"
+
+# --- load on both nodes -------------------------------------------------------------------------
+LOCUST_HOSTS="$NODE_A,$NODE_B" .venv/bin/locust -f loadtest/locustfile.py --headless \
+  --host "$NODE_A" -u "$USERS" -r 2 -t "${SECONDS_TO_RUN}s" --stop-timeout 30 --only-summary \
+  --csv "$RUN/locust" --exit-code-on-error 1
+servers="two gunicorn nodes (2 workers × 4 threads each) and one PDF worker on PostgreSQL and Redis"
+{
+  $PY loadtest/summary.py "$RUN/locust_stats.csv" "$USERS" "$SECONDS_TO_RUN" "$servers"
+  echo
+  echo "Memory after the load (RSS counts shared pages in each process; PSS shares them out):"
+  echo
+  $PY scripts/prod_smoke_check.py processes "${pids[0]}" "${pids[1]}" --worker "$worker"
+} | tee bench-results/prod-smoke.md
+
+keys=$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "smoke-$$:*" | wc -l)
+[ "$keys" -gt 0 ] || { echo "prod-smoke: nothing was cached in Redis" >&2; exit 1; }
+echo "prod-smoke: the nodes share $keys entries in the Redis cache"
+failed=$($PY manage.py shell -v0 -c \
+  "from django_tasks_db.models import DBTaskResult; print(DBTaskResult.objects.filter(status='FAILED').count())")
+[ "$failed" = 0 ] || { echo "prod-smoke: $failed PDF tasks failed" >&2; exit 1; }
+if grep -q "Traceback" "$RUN"/*.log; then
+  echo "prod-smoke: a node or the worker logged an error" >&2
+  exit 1
+fi
+echo "prod-smoke: passed"

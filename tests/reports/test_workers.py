@@ -1,0 +1,176 @@
+"""PDFs on worker processes (TASKS_BACKEND=database, `manage.py pdf_worker`): the web process
+queues them and never starts a browser; a worker opens its one browser when it starts and keeps it.
+
+The worker runs inside the test, in the test's own database transaction, which it must not close
+as a worker process does between tasks; everything else is as a deployment runs it.
+"""
+
+import contextlib
+import io
+import os
+import signal
+import time
+
+import psutil
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
+
+from reports import chart_export, pdf
+from reports.management.commands.pdf_worker import watchdog
+
+WAIT = 60  # seconds: a bound on waiting for a browser to start, never a measure of speed
+
+
+def browsers() -> set[int]:
+    """The live Chromium browsers below this process (each one's main process, not its
+    helpers; not one that died and is not yet reaped)."""
+    found = set()
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # gone meanwhile, or a zombie
+            if "chrom" in child.name() and not any(
+                arg.startswith("--type=") for arg in child.cmdline()
+            ):
+                found.add(child.pid)
+    return found
+
+
+@pytest.fixture
+def no_browser():
+    """Start with no browser in this process (an earlier test may have left its warm one)."""
+    chart_export.shutdown()
+    assert browsers() == set()
+    yield
+    chart_export.shutdown()
+
+
+@pytest.fixture
+def worker_backend(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def in_test_transaction(monkeypatch):
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+def run_worker(**options) -> str:
+    out = io.StringIO()
+    call_command("pdf_worker", "--batch", "--no-startup-delay", stdout=out, **options)
+    return out.getvalue()
+
+
+def pdf_url(assessment) -> str:
+    return reverse("reports-pdf", args=[assessment.pk])
+
+
+def content(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+# --- the web process ----------------------------------------------------------------------------
+
+
+def test_it_answers_with_a_preparing_page_that_refreshes_itself(
+    client, lead, scored_round, media, worker_backend
+):
+    client.force_login(lead)
+    response = client.get(pdf_url(scored_round))
+    assert response.status_code == 202
+    assert '<meta http-equiv="refresh" content="3">' in response.text
+    assert "The report for Riverside Borough, 2026 Q4 is being rendered" in response.text
+    assert "<script>" not in response.text  # refreshed by the page itself: no inline script
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "reports.tasks.render_pdf"
+
+
+def test_it_serves_the_pdf_once_a_worker_has_stored_it(
+    client, lead, scored_round, media, worker_backend, in_test_transaction, monkeypatch
+):
+    client.force_login(lead)
+    assert client.get(pdf_url(scored_round)).status_code == 202
+    with monkeypatch.context() as worker:  # the worker's stand-ins for Chromium and WeasyPrint
+        worker.setattr(chart_export, "warm", lambda: None)
+        worker.setattr(pdf, "report_svgs", lambda report: {"radar": "", "lessons": ""})
+        worker.setattr(pdf, "html_to_pdf", lambda html: b"%PDF-1.7 from the worker")
+        run_worker()
+    response = client.get(pdf_url(scored_round))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert content(response) == b"%PDF-1.7 from the worker"
+
+
+def test_it_starts_no_browser_in_a_web_process_serving_reports_and_pdfs(
+    client, lead, scored_round, media, worker_backend, in_test_transaction, no_browser, monkeypatch
+):
+    client.force_login(lead)
+    assert client.get(reverse("reports-page", args=[scored_round.pk])).status_code == 200
+    assert client.get(pdf_url(scored_round)).status_code == 202
+    assert client.get(pdf_url(scored_round)).status_code == 202  # asked again while it renders
+    with monkeypatch.context() as worker:  # the worker, a process of its own in a deployment
+        worker.setattr(chart_export, "warm", lambda: None)
+        worker.setattr(pdf, "report_svgs", lambda report: {"radar": "", "lessons": ""})
+        worker.setattr(pdf, "html_to_pdf", lambda html: b"%PDF-1.7 from the worker")
+        run_worker()
+    assert client.get(pdf_url(scored_round)).status_code == 200
+    assert browsers() == set()
+
+
+def test_it_starts_a_browser_in_the_web_process_with_the_immediate_backend(
+    client, lead, scored_round, media, no_browser
+):
+    # What the test above would see, were the web process to render PDFs itself.
+    client.force_login(lead)
+    assert client.get(pdf_url(scored_round)).status_code == 200
+    assert len(browsers()) == 1
+
+
+# --- the worker process -------------------------------------------------------------------------
+
+
+def test_it_opens_its_browser_when_it_starts_and_renders_every_pdf_with_it(
+    client, lead, scored_round, media, worker_backend, in_test_transaction, no_browser, monkeypatch
+):
+    client.force_login(lead)
+    assert client.get(pdf_url(scored_round)).status_code == 202
+    seen = {}
+    loop = db_worker.Worker.run
+
+    def run(worker):  # the worker's loop, between its start and its end
+        seen["before the first task"] = browsers()
+        loop(worker)
+        seen["after the last task"] = browsers()
+
+    monkeypatch.setattr(db_worker.Worker, "run", run)
+    printed = run_worker()
+    assert len(seen["before the first task"]) == 1
+    assert seen["after the last task"] == seen["before the first task"]
+    assert "chart browser open" in printed
+    assert browsers() == set()  # closed when the worker stops
+    response = client.get(pdf_url(scored_round))
+    assert response.status_code == 200
+    assert content(response).startswith(b"%PDF-")
+
+
+def test_it_refuses_to_start_without_a_browser(worker_backend, no_browser, monkeypatch):
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    with pytest.raises(CommandError, match="cannot start its chart browser: The charts cannot be"):
+        run_worker()
+
+
+def test_it_replaces_a_browser_that_died(no_browser):
+    chart_export.warm()
+    [first] = browsers()
+    stop = watchdog(every=0.2)
+    try:
+        os.kill(first, signal.SIGKILL)  # as the OOM killer would
+        deadline = time.monotonic() + WAIT
+        while not (browsers() - {first}) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        stop.set()
+    assert len(browsers() - {first}) == 1  # one new browser in place of the dead one

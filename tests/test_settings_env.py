@@ -1,0 +1,146 @@
+"""Settings from the environment and a .env file (config/settings.py), as a new process reads them.
+
+Each test starts Python with the real settings, an environment of its own and its own .env file
+(ENV_FILE), and reads back what Django made of them. Nothing connects anywhere: the bucket's
+storage is built and signs a link offline.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# Variables the settings read that the environment of the test run may hold: not passed on.
+READ = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "TASKS_BACKEND", "CACHE_KEY_PREFIX")
+
+SHOW = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "secret_key": settings.SECRET_KEY,
+    "cache": settings.CACHES["default"],
+    "tasks": settings.TASKS["default"]["BACKEND"],
+    "sessions": settings.SESSION_ENGINE,
+    "storage": settings.STORAGES["default"],
+}, default=str))
+"""
+
+
+def settings_from(env_file: str, tmp_path: Path, code: str = SHOW, **environ) -> dict:
+    """What Django's settings hold in a new process given this .env text and these variables."""
+    path = tmp_path / ".env"
+    path.write_text(env_file, encoding="utf-8")
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in READ and not name.startswith(("STORAGE_", "AWS_", "ENV_FILE"))
+    }
+    env = {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "ENV_FILE": str(path),
+        **environ,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1])
+    return json.loads(done.stdout)
+
+
+def test_it_reads_settings_from_the_env_file(tmp_path):
+    found = settings_from(
+        "SECRET_KEY=from-the-file\nREDIS_URL=redis://127.0.0.1:6379/3\nTASKS_BACKEND=database\n",
+        tmp_path,
+    )
+    assert found["debug"] is False
+    assert found["secret_key"] == "from-the-file"
+    assert found["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache"]["LOCATION"] == "redis://127.0.0.1:6379/3"
+    assert found["tasks"] == "django_tasks_db.DatabaseBackend"
+
+
+def test_it_lets_the_environment_win_over_the_env_file(tmp_path):
+    found = settings_from(
+        "SECRET_KEY=from-the-file\nTASKS_BACKEND=database\n",
+        tmp_path,
+        SECRET_KEY="from-the-environment",
+        TASKS_BACKEND="immediate",
+    )
+    assert found["secret_key"] == "from-the-environment"
+    assert found["tasks"] == "django.tasks.backends.immediate.ImmediateBackend"
+
+
+def test_it_works_after_a_clone_in_one_process(tmp_path):
+    found = settings_from("", tmp_path, DEBUG="1")
+    assert found["tasks"] == "django.tasks.backends.immediate.ImmediateBackend"
+    assert found["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert found["storage"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert found["sessions"] == "django.contrib.sessions.backends.db"  # any node serves anyone
+
+
+BUCKET = """
+import json, django
+django.setup()
+from django.core.files.storage import storages
+storage = storages["default"]
+print(json.dumps({
+    "class": type(storage).__name__,
+    "bucket": storage.bucket_name,
+    "link": storage.url("pdf/report/7-abc.pdf"),
+}))
+"""
+
+
+def test_it_keeps_pdfs_in_a_bucket_when_one_is_named(tmp_path):
+    environment = (
+        "DEBUG=1\n"
+        "STORAGE_BUCKET=integration-reports\n"
+        "STORAGE_ENDPOINT_URL=https://objects.example.org\n"
+        "STORAGE_REGION=eu-west-2\n"
+        "STORAGE_ACCESS_KEY_ID=key-id\n"
+        "STORAGE_SECRET_ACCESS_KEY=secret\n"
+        "STORAGE_PREFIX=integration\n"
+    )
+    found = settings_from(environment, tmp_path, code=BUCKET)
+    assert found["class"] == "S3Storage"
+    assert found["bucket"] == "integration-reports"
+    # Private files: a link is signed, under the prefix, at the bucket's own address.
+    assert found["link"].startswith(
+        "https://objects.example.org/integration-reports/integration/pdf/report/7-abc.pdf?"
+    )
+    assert "Signature=" in found["link"]
+
+
+@pytest.mark.parametrize(
+    ("environment", "problem"),
+    [
+        (
+            "DEBUG=1\nTASKS_BACKEND=celery\n",
+            "TASKS_BACKEND must be one of immediate, database or a dotted path to a "
+            "django.tasks backend; got 'celery'",
+        ),
+        (
+            "DEBUG=1\nREDIS_URL=127.0.0.1:6379\n",
+            "REDIS_URL must start with redis://, rediss:// or unix://; got '127.0.0.1:6379'",
+        ),
+        ("DEBUG=maybe\n", "DEBUG must be one of 1/0, true/false, yes/no, on/off; got 'maybe'"),
+    ],
+)
+def test_it_refuses_a_setting_it_cannot_use_saying_why(tmp_path, environment, problem):
+    with pytest.raises(RuntimeError) as refused:
+        settings_from(environment, tmp_path)
+    assert str(refused.value) == f"django.core.exceptions.ImproperlyConfigured: {problem}"
+
+
+def test_it_refuses_an_env_file_that_is_not_there(tmp_path):
+    missing = tmp_path / "nowhere" / ".env"
+    with pytest.raises(RuntimeError, match=f"ENV_FILE names '{missing}', which is not a file"):
+        settings_from("", tmp_path, ENV_FILE=str(missing), DEBUG="1")
