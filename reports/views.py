@@ -14,6 +14,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.tasks import TaskResultStatus
+from django.tasks.backends.immediate import ImmediateBackend
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -48,6 +49,8 @@ logger = logging.getLogger(__name__)
 # After a render fails, readers are asked to try again in a minute; until then they are told so
 # again rather than set off another render that is likely to fail the same way.
 FAILURE_PAUSE = timedelta(minutes=1)
+# A PDF queued for a worker is not queued again by the preparing page's refreshes meanwhile.
+QUEUED_FOR = timedelta(minutes=2)
 
 
 def _report_for(request: HttpRequest, pk: int) -> tuple[Report, str]:
@@ -105,6 +108,11 @@ def _pdf(request: HttpRequest, document: PdfDocument, task: dict, about: dict) -
         return response
     if row and row.status == PdfStatus.FAILED and row.updated_at > timezone.now() - FAILURE_PAUSE:
         return _unavailable(request, row.reason, about)
+    queued = f"pdf-queued:{document.kind}:{document.key}:{document.digest}"
+    at_once = isinstance(render_pdf.get_backend(), ImmediateBackend)
+    if not at_once and not cache.add(queued, True, QUEUED_FOR.total_seconds()):
+        # Already queued: the preparing page refreshes until a worker has stored it.
+        return render(request, "reports/pdf_pending.html", about, status=202)
     result = render_pdf.enqueue(**task)
     if result.status == TaskResultStatus.FAILED:  # logged by the task
         return _unavailable(request, failure_reason(result.errors[-1].exception_class_path), about)

@@ -119,3 +119,12 @@ def open_round(place, lead, respondent, versions):
     return assessment_open(
         place=place, period="2026 Q4", versions=versions, participants=[lead, respondent], user=lead
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, as the database starts empty of its rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

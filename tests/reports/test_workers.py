@@ -86,6 +86,15 @@ def test_it_answers_with_a_preparing_page_that_refreshes_itself(
     assert queued.task_path == "reports.tasks.render_pdf"
 
 
+def test_it_queues_a_pdf_once_however_often_the_preparing_page_refreshes(
+    client, lead, scored_round, media, worker_backend
+):
+    client.force_login(lead)
+    for _ in range(3):
+        assert client.get(pdf_url(scored_round)).status_code == 202
+    assert DBTaskResult.objects.count() == 1
+
+
 def test_it_serves_the_pdf_once_a_worker_has_stored_it(
     client, lead, scored_round, media, worker_backend, in_test_transaction, monkeypatch
 ):
