@@ -236,6 +236,11 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # `manage.py send_reminders` reminds people of open rounds due within this many days.
 REMINDER_DAYS = env_int("REMINDER_DAYS", 3)
+# Anonymity: the fewest anonymous places a filtered comparison, or a member's view of every
+# shared place, may show one of.
+COMPARE_MIN_GROUP = env_int("COMPARE_MIN_GROUP", 5)
+if COMPARE_MIN_GROUP < 2:
+    raise ImproperlyConfigured("COMPARE_MIN_GROUP must be 2 or more: one place alone is named.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@integration-maturity.local")
 
 # Where PDFs are rendered. "immediate" (the default): inside the request, which suits one process
