@@ -268,13 +268,16 @@ def _acquire(browser: str, timeout: float) -> Any:
     if not _lock.acquire(timeout=timeout):
         raise TimeoutError(f"waited {timeout} s for another thread opening the browser")
     try:
-        loop_ready = _ensure_loop()
+        _ensure_loop()
         k = _kaleido
         if k is not None and k.subprocess.poll() is None:
             return k
         if k is not None:  # its browser died (OOM killer, crash...): replace without trying
             _kaleido = None
-            asyncio.run_coroutine_threadsafe(_close(k), loop_ready)
+            # Closed first, within its own bound, so that closing the dead browser never
+            # holds up the loop while the new one opens.
+            with contextlib.suppress(Exception):
+                _run(_close(k), _CLOSE_TIMEOUT + 1)
         _kaleido = _run(_open(browser, _process_folder(), timeout), timeout)
         return _kaleido
     finally:
@@ -312,13 +315,17 @@ def _spec(fig: go.Figure) -> tuple[dict[str, Any], dict[str, Any]]:
     return fig.to_dict(), {"format": "svg", "width": width, "height": height}
 
 
+BROKEN_TRIES = 3
+
+
 def figures_to_svg(figures: Sequence[go.Figure], *, timeout: float = 30) -> list[str]:
     """Render ``figures`` to SVG strings (same order), ready to inline into HTML.
 
     Never hangs: each step (waiting for another thread's browser start, opening the
     browser, rendering the batch) is bounded by ``timeout``, closing a broken browser by
-    ~6 s, and there are at most four tries, two of them for a browser this call found
-    broken. Thread-safe. Raises ChartExportError, with a message meant for the user.
+    ~6 s, and there are at most five tries, three of them for a browser this call found
+    broken (a browser opened just after one was killed now and then hangs; the next opens).
+    Thread-safe. Raises ChartExportError, with a message meant for the user.
     """
     if not figures:
         return []
@@ -327,7 +334,7 @@ def figures_to_svg(figures: Sequence[go.Figure], *, timeout: float = 30) -> list
 
     specs = [_spec(fig) for fig in figures]
     broken = 0  # browsers this call found broken (a replaced one found by another is free)
-    for _attempt in range(4):
+    for _attempt in range(BROKEN_TRIES + 2):
         k = None
         try:
             k = _acquire(browser, timeout)
@@ -342,7 +349,7 @@ def figures_to_svg(figures: Sequence[go.Figure], *, timeout: float = 30) -> list
             if k is None or _discard(k):
                 broken += 1
                 logger.warning("Chart export: browser %s failed", browser, exc_info=True)
-                if broken == 2:
+                if broken == BROKEN_TRIES:
                     break
     logger.error("Chart export: giving up after the browser %s failed", browser)
     raise ChartExportError(_BROWSER_FAILED)
