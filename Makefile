@@ -14,9 +14,11 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	  && { command -v $$p; break; }; done)
 
 .PHONY: install system-deps smoke-deps run worker test lint bench bench-pack loadtest prod-smoke \
-	clean frameworks demo
+	clean frameworks demo collectstatic lighthouse
 
-install: $(VENV)/.installed system-deps
+PLOTLY_JS := static/vendor/plotly.min.js
+
+install: $(VENV)/.installed system-deps $(PLOTLY_JS)
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -29,10 +31,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# Chromium exports the charts in PDFs as SVG; poppler-utils turns PDFs into images in checks.
+# Chromium exports the charts in PDFs as SVG; poppler-utils turns PDFs into images in checks;
+# Node.js and npm build the pages' plotly.js.
 system-deps:
 	@missing=""; command -v chromium >/dev/null 2>&1 || [ -n "$$BROWSER_PATH" ] || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
@@ -41,6 +46,17 @@ system-deps:
 	    || { echo "error: could not install$$missing; install it by hand (PDF charts need Chromium)"; exit 1; }; \
 	  else echo "error: please install$$missing with your system's package manager"; exit 1; fi; \
 	fi
+
+# The pages' plotly.js: only the trace types reports/charts.py draws, a quarter of the full
+# bundle's size, built from the versions package-lock.json pins (scripts/build_plotly.mjs).
+$(PLOTLY_JS): package.json package-lock.json scripts/build_plotly.mjs | system-deps
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	node scripts/build_plotly.mjs
+
+# Hashed, compressed copies of the static files, which WhiteNoise serves when DEBUG is off (a
+# deployment's build step; `make run` with DEBUG on needs none).
+collectstatic: install
+	$(MANAGE) collectstatic --noinput -v0
 
 frameworks: install
 	$(MANAGE) migrate --noinput
@@ -65,7 +81,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 # On its own SQLite database, seeded with 200 places x 2 rounds x 20 respondents.
-bench: install
+bench: install collectstatic
 	mkdir -p var
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 MEDIA_ROOT=$(CURDIR)/var/bench-media $(MANAGE) migrate --noinput -v0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 MEDIA_ROOT=$(CURDIR)/var/bench-media DEBUG=0 SECRET_KEY=bench $(PY) manage.py bench
@@ -99,5 +115,11 @@ smoke-deps:
 	  else echo "error: please install$$missing with your system's package manager"; exit 1; fi; \
 	fi
 
+# Lighthouse 12 (desktop) on the home, scoring form, report and compare pages of the demo, served
+# as in production (DEBUG off, collected static files); scores in bench-results/lighthouse.md.
+lighthouse: collectstatic
+	test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund --loglevel=error
+	scripts/lighthouse.sh
+
 clean:
-	rm -rf $(VENV) staticfiles var db.sqlite3
+	rm -rf $(VENV) staticfiles var db.sqlite3 node_modules $(PLOTLY_JS) static/vendor/plotly.traces.json

@@ -18,4 +18,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = False
 # a folder (tests that need the workers, Redis or a bucket say so themselves).
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS["immediate"]}}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}  # noqa: F405
+# Static files keep their plain names: the hashed names of production need `collectstatic` first
+# (tests/test_static.py runs it into a folder of its own to check them).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
