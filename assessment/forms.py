@@ -15,7 +15,7 @@ from assessment.models import (
     Sharing,
 )
 from assessment.services import Answer
-from frameworks.models import FrameworkKind, FrameworkVersion, VersionStatus
+from frameworks.models import FrameworkKind, FrameworkVersion, Level, VersionStatus
 
 
 class IsoDateInput(forms.DateInput):
@@ -190,6 +190,9 @@ class SharingForm(forms.Form):
     )
 
 
+NOT_SET = [("", "Not set")]
+
+
 class ResponseForm(forms.Form):
     """One fieldset per item: current level, target level, evidence and confidence.
 
@@ -202,50 +205,52 @@ class ResponseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["revision"].initial = revision
         self.items = items
+        self.levels = {item.pk: item.level_labels() for item in items}
         for item in items:
-            levels = [(str(lv.value), f"{lv.value} {lv.label}") for lv in item.level_labels()]
             saved = responses.get(item.pk)
-            prefix = f"i{item.pk}"
-            self.fields[f"{prefix}_current"] = forms.TypedChoiceField(
-                choices=levels, coerce=int, empty_value=None, required=False,
-                widget=forms.RadioSelect, label="Where are we now?",
-                initial=getattr(saved, "current", None),
-            )  # fmt: skip
-            self.fields[f"{prefix}_target"] = forms.TypedChoiceField(
-                choices=[("", "Not set")] + levels, coerce=int, empty_value=None, required=False,
-                label="Where do we want to be in 12 months?",
-                widget=forms.Select(attrs={"class": "form-select"}),
-                initial=getattr(saved, "target", None),
-            )  # fmt: skip
-            self.fields[f"{prefix}_evidence"] = forms.CharField(
-                required=False, max_length=EVIDENCE_MAX_LENGTH, label="Evidence",
-                widget=forms.Textarea(
-                    attrs={"rows": 3, "class": "form-control",
-                           "aria-describedby": f"id_{prefix}_evidence_help"}
-                ),
-                help_text=f"What shows this? Up to {EVIDENCE_MAX_LENGTH:,} characters.",
-                initial=getattr(saved, "evidence", ""),
-            )  # fmt: skip
-            self.fields[f"{prefix}_confidence"] = forms.ChoiceField(
-                choices=[("", "Not set")] + Confidence.choices, required=False,
-                label="How confident are you?",
-                widget=forms.Select(attrs={"class": "form-select"}),
-                initial=getattr(saved, "confidence", ""),
-            )  # fmt: skip
+            for name, field in _item_fields(self.levels[item.pk], saved).items():
+                self.fields[f"i{item.pk}_{name}"] = field
 
-    def rows(self):
-        """(item, descriptors by value, bound fields) for the template."""
+    def rows(self) -> list[dict]:
+        """Per item: its bound fields, and its levels and confidences each with whether it is the
+        one chosen, so that the page draws every item's choices in a plain loop rather than
+        through a widget template per field (most of the page's time, when it did)."""
+        confidences = NOT_SET + Confidence.choices
+        rows = []
         for item in self.items:
             prefix = f"i{item.pk}"
+            current, target = self[f"{prefix}_current"], self[f"{prefix}_target"]
+            evidence, confidence = self[f"{prefix}_evidence"], self[f"{prefix}_confidence"]
+            now, aim = _shown(current.value()), _shown(target.value())
             descriptors = {d.value: d.descriptor for d in item.descriptors.all()}
-            yield {
-                "item": item,
-                "options": [(lv, descriptors.get(lv.value, "")) for lv in item.level_labels()],
-                "current": self[f"{prefix}_current"],
-                "target": self[f"{prefix}_target"],
-                "evidence": self[f"{prefix}_evidence"],
-                "confidence": self[f"{prefix}_confidence"],
-            }
+            levels = [
+                {
+                    "value": level.value,
+                    "name": f"{level.value} {level.label}",
+                    "descriptor": descriptors.get(level.value, ""),
+                    "current": now == str(level.value),
+                    "target": aim == str(level.value),
+                }
+                for level in self.levels[item.pk]
+            ]
+            sure = _shown(confidence.value())
+            rows.append(
+                {
+                    "item": item,
+                    "levels": levels,
+                    "confidences": [(value, label, sure == value) for value, label in confidences],
+                    "current": current,
+                    "target": target,
+                    "target_unset": aim == "",
+                    # Allowed, but worth a second look: said beside the target's select, which
+                    # it describes, so a screen reader hears it there.
+                    "target_below": _below(now, aim),
+                    "evidence": evidence,
+                    "evidence_text": evidence.value() or "",
+                    "confidence": confidence,
+                }
+            )
+        return rows
 
     def answers(self) -> dict:
         """The answers for the items this form carried; an item it did not carry is left out,
@@ -266,6 +271,59 @@ class ResponseForm(forms.Form):
         # An unchosen radio sends nothing, but the item's selects and text area always do.
         prefix = self.add_prefix(f"i{item.pk}_")
         return any(key.startswith(prefix) for key in self.data)
+
+
+def _item_fields(scale: list[Level], saved) -> dict[str, forms.Field]:
+    """An item's four fields, holding its saved answer. The scoring page draws them itself
+    (templates/assessment/_respond_item.html), so they carry no widget attributes."""
+    levels = [(str(lv.value), f"{lv.value} {lv.label}") for lv in scale]
+    return {
+        "current": forms.TypedChoiceField(
+            choices=levels,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            label="Where are we now?",
+            initial=getattr(saved, "current", None),
+        ),
+        "target": forms.TypedChoiceField(
+            choices=NOT_SET + levels,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            label="Where do we want to be in 12 months?",
+            initial=getattr(saved, "target", None),
+        ),
+        "evidence": forms.CharField(
+            required=False,
+            max_length=EVIDENCE_MAX_LENGTH,
+            label="Evidence",
+            widget=forms.Textarea,
+            help_text=f"What shows this? Up to {EVIDENCE_MAX_LENGTH:,} characters.",
+            initial=getattr(saved, "evidence", ""),
+        ),
+        "confidence": forms.ChoiceField(
+            choices=NOT_SET + Confidence.choices,
+            required=False,
+            label="How confident are you?",
+            initial=getattr(saved, "confidence", ""),
+        ),
+    }
+
+
+def _shown(value) -> str:
+    """A field's value as the page holds it: "" for none, else its text (a saved level is an
+    int, a posted one text), to compare with each choice's value as a widget would."""
+    return "" if value is None else str(value)
+
+
+def _below(current: str, target: str) -> bool:
+    """Whether the target on the page sits below the current level (both chosen levels)."""
+    try:
+        return int(target) < int(current)
+    except ValueError:
+        return False
 
 
 class ConsensusForm(forms.Form):

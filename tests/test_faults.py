@@ -7,11 +7,10 @@ from django.urls import reverse
 
 from assessment.imports import check_rows, read_table
 from assessment.models import Respondent, Response
-from assessment.services import Answer, responses_save, scores_import
+from assessment.services import scores_import
 from reports import chart_export
 from reports.charts import factor_radar
 from reports.selectors import report_build
-from tests.assessment.scoring import items_by_key, respondent_of
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +29,6 @@ def _fail_on_call(monkeypatch, owner, name, call):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(owner, name, failing)
-
-
-def test_it_saves_none_of_a_draft_when_the_save_dies_half_way(monkeypatch, open_round, respondent):
-    me = respondent_of(open_round, respondent)
-    answers = {item: Answer(2, 3, "Evidence.") for item in items_by_key(open_round).values()}
-    _fail_on_call(monkeypatch, Response, "save", call=13)
-    with pytest.raises(Killed):
-        responses_save(respondent=me, answers=answers)
-    assert not Response.objects.filter(respondent=me).exists()
 
 
 def test_it_imports_nothing_when_an_import_dies_half_way(monkeypatch, open_round, versions):

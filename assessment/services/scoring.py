@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history import utils as history
 
 from assessment.models import (
     Assessment,
@@ -16,6 +17,7 @@ from assessment.models import (
 from assessment.services.places import display_name
 from frameworks.models import Item
 
+ANSWER_FIELDS = ["current", "target", "evidence", "confidence", "updated_at"]
 SCORING_ENDED = "Scoring has ended for this round; your answers were not saved."
 
 
@@ -101,14 +103,7 @@ def responses_save(
             if not differing:
                 return 0  # the same answers again: a double click on "submit"
             raise ValidationError("You have submitted your answers; reopen them to make changes.")
-        for item, answer in answers.items():
-            if item not in differing:
-                continue
-            response = existing.get(item.pk) or Response(respondent=respondent, item=item)
-            response.current, response.target = answer.current, answer.target
-            response.evidence, response.confidence = answer.evidence, answer.confidence
-            response.save()
-            existing[item.pk] = response
+        _write_changed(respondent, {item: answers[item] for item in differing}, existing)
         missing = []
         if submit:
             items = Item.objects.filter(version__assessments=respondent.assessment_id).order_by(
@@ -131,6 +126,32 @@ def responses_save(
             f"every item first. {len(missing)} still to do, starting with {missing[0]}."
         )
     return len(differing)
+
+
+def _write_changed(
+    respondent: Respondent, changed: dict[Item, Answer], existing: dict[int, Response]
+) -> None:
+    """Write the changed answers and one history row each: a statement for the new answers,
+    one for the changed ones and one per kind for their history, however many items."""
+    now = timezone.now()
+    new, updated = [], []
+    for item, answer in changed.items():
+        response = existing.get(item.pk)
+        if response is None:
+            response = Response(respondent=respondent, item=item)
+            new.append(response)
+        else:
+            updated.append(response)
+        response.current, response.target = answer.current, answer.target
+        response.evidence, response.confidence = answer.evidence, answer.confidence
+        response.updated_at = now  # a bulk update skips auto_now
+        existing[item.pk] = response
+    # The history's author comes from the request, as on a single save (simple_history's
+    # middleware); outside a request it is left empty.
+    if new:
+        history.bulk_create_with_history(new, Response)
+    if updated:
+        history.bulk_update_with_history(updated, Response, fields=ANSWER_FIELDS)
 
 
 def response_reopen(*, respondent: Respondent) -> Respondent:

@@ -103,34 +103,17 @@ def _first_unanswered(items: list[Item], saved: dict) -> Item | None:
 
 
 def _rows(form: ResponseForm, saved: dict, previous_levels: dict[str, int]) -> list[dict]:
-    """The form's rows, each with its saved state, last round's agreed level and whether the
-    target on the page sits below the current level (allowed, but worth a second look)."""
-    rows = []
-    for row in form.rows():
+    """The form's rows, each with its saved state and last round's agreed level."""
+    rows = form.rows()
+    for row in rows:
         item = row["item"]
-        names = {level.value: f"{level.value} {level.label}" for level, _ in row["options"]}
         agreed = previous_levels.get(item.key)
-        current, target = _level(row["current"].value()), _level(row["target"].value())
-        below = current is not None and target is not None and target < current
+        names = {level["value"]: level["name"] for level in row["levels"]}
         row.update(
             answered=getattr(saved.get(item.pk), "current", None) is not None,
             previous_agreed=names.get(agreed, str(agreed)) if agreed is not None else None,
-            target_below=below,
-            # The warning describes the target's select, so a screen reader hears it there.
-            target_widget=row["target"].as_widget(
-                attrs={"aria-describedby": f"target-below-{item.pk}"} if below else None
-            ),
         )
-        rows.append(row)
     return rows
-
-
-def _level(value) -> int | None:
-    """A level as the page holds it: an int when saved, the posted text when redisplayed."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required

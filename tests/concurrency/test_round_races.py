@@ -80,7 +80,7 @@ def test_it_saves_ten_simultaneous_first_drafts_without_an_error(make_person, pl
 def test_it_refuses_a_draft_that_races_the_end_of_scoring(
     monkeypatch, lead, respondent, open_round
 ):
-    slowed(Response, "save", 1.0, monkeypatch)
+    slowed(simple_history.utils, "bulk_create_with_history", 1.0, monkeypatch)
     me = respondent_of(open_round, respondent)
     impact = items_by_key(open_round)["impact"]
     outcomes = race(
