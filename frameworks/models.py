@@ -8,6 +8,8 @@ from typing import NamedTuple
 
 from django.db import models
 
+from frameworks import citations
+
 
 class FrameworkKind(models.TextChoices):
     MATURITY_MATRIX = "maturity-matrix", "Maturity matrix"
@@ -78,6 +80,17 @@ class FrameworkVersion(models.Model):
     def is_matrix(self) -> bool:
         return self.framework.kind == FrameworkKind.MATURITY_MATRIX
 
+    @property
+    def reference(self) -> str:
+        """The source as a list of references gives it: authors or publisher, year, title,
+        publisher; a shortened link in the published citation is left out."""
+        return citations.full_reference(self.source_citation)
+
+    @property
+    def short_reference(self) -> str:
+        """The source in author–year form, as running text cites it: "Ham and Walsh (2013)"."""
+        return citations.author_year(self.source_citation, fallback=self.source_document)
+
 
 def matrix_first(versions) -> list["FrameworkVersion"]:
     """Versions as every page lists them: the maturity matrix, then the lessons."""
@@ -138,6 +151,12 @@ class Item(models.Model):
             Level(level.value, own.get(level.value) or level.label)
             for level in self.version.levels.all()
         ]
+
+    @property
+    def section_reference(self) -> str:
+        """Where in the source the item is drawn from, with the source cited by author and year:
+        "Ham and Walsh (2013), lesson 1" (the file says "Source 000, lesson 1")."""
+        return citations.cited_section(self.section, source=self.version.short_reference)
 
     @property
     def has_own_labels(self) -> bool:
