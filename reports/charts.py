@@ -12,6 +12,7 @@ import html
 import textwrap
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from reports.analysis import ItemResult
 
@@ -27,8 +28,9 @@ def _text(text) -> str:
 
 
 def _wrap(text: str, width: int) -> str:
-    """Text over lines of about `width` characters, escaped line by line."""
-    return "<br>".join(_text(line) for line in textwrap.wrap(text, width)) or _text(text)
+    """Text over lines of about `width` characters, broken between words only, escaped."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(_text(line) for line in lines) or _text(text)
 
 
 def _level_ticks(levels) -> dict:
@@ -40,8 +42,8 @@ def _level_ticks(levels) -> dict:
 
 
 def _layout(fig: go.Figure, *, title: str, width: int, height: int) -> go.Figure:
+    """The house style; a builder sets its own margins and legend after this."""
     fig.update_layout(
-        title={"text": _text(title), "x": 0.02, "font": {"size": 16}},
         font={"family": FONT, "size": 12, "color": "#1b1b1b"},
         width=width,
         height=height,
@@ -49,33 +51,60 @@ def _layout(fig: go.Figure, *, title: str, width: int, height: int) -> go.Figure
         plot_bgcolor="white",
         legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
     )
+    # Every chart sits under a heading that names it, so by default it draws no title of its own.
+    if title:
+        fig.update_layout(title={"text": _text(title), "x": 0.02, "font": {"size": 16}})
     return fig
 
 
-def _radial_axis(levels, spokes: int, **more) -> dict:
-    # Between the first and last spokes, so the numbers never sit on a marker.
-    angle = 90 + 180 / max(spokes, 1)
+def _narrow(fig: go.Figure, layout: dict) -> go.Figure:
+    """Layout for a phone's screen, which static/js/charts.js lays over the figure's own there.
+
+    Each top-level key replaces the figure's, one level deep: {"xaxis": {"domain": ...}} keeps
+    the axis's other settings. The PDF and a wide screen never see it.
+    """
+    return fig.update_layout(meta={"narrow": layout})
+
+
+# Room outside the top level's ring, so a marker on that ring never reaches a factor's name.
+RING_ROOM = 0.45
+
+
+def _polar(levels, spokes: int) -> dict:
+    """A radar's axes: a ring at every level, the outermost included, numbered between spokes."""
     low, high = (levels[0][0], levels[-1][0]) if levels else (1, 4)
-    return {
-        "range": [low - 1, high],
+    # Halfway between the first and last spokes, so a number never sits under a marker.
+    between = 90 + 180 / max(spokes, 1)
+    radial = {
+        "range": [low - 1, high + RING_ROOM],
         "tickvals": [v for v, _ in levels],
-        "angle": angle,
-        "tickangle": angle,
+        "ticktext": [str(v) for v, _ in levels],
+        "angle": between,
+        "tickangle": between,  # upright: plotly turns the labels with the axis
+        "showline": False,
+        "ticks": "",
+        "tickfont": {"size": 11, "color": "#555555"},
         "gridcolor": "#c8c8c8",
-        **more,
     }
+    angular = {
+        "direction": "clockwise",
+        "rotation": 90,
+        "gridcolor": "#c8c8c8",
+        "showline": False,
+        # An invisible tick holds each factor's name off the edge of the chart.
+        "ticks": "outside",
+        "ticklen": 10,
+        "tickcolor": "rgba(0, 0, 0, 0)",
+    }
+    return {"radialaxis": radial, "angularaxis": angular, "bgcolor": "white"}
 
 
-ANGULAR_AXIS = {"direction": "clockwise", "rotation": 90, "gridcolor": "#c8c8c8"}
-
-
-def factor_radar(factors: list[ItemResult], *, title: str = "The nine factors") -> go.Figure:
+def factor_radar(factors: list[ItemResult], *, title: str = "") -> go.Figure:
     """Current (agreed or median) and target on each factor, with the range of answers."""
+    fig = _layout(go.Figure(), title=title, width=720, height=600)
     if not factors:
-        return _layout(go.Figure(), title=title, width=720, height=560)
+        return fig
     theta = [_wrap(f.title, 14) for f in factors]
-    levels = factors[0].scores.levels
-    fig = go.Figure()
     lows = [f.current_spread.min for f in factors]
     highs = [f.current_spread.max for f in factors]
     if all(v is not None for v in lows + highs):
@@ -111,65 +140,98 @@ def factor_radar(factors: list[ItemResult], *, title: str = "The nine factors") 
                 **style,
             )
         )
-    radial = _radial_axis(
-        levels, len(factors), ticktext=[str(v) for v, _ in levels], linecolor="#8a8a8a"
-    )
-    fig.update_layout(
-        polar={"radialaxis": radial, "angularaxis": ANGULAR_AXIS, "bgcolor": "white"},
-        margin={"l": 90, "r": 90, "t": 70, "b": 80},
-    )
-    return _layout(fig, title=title, width=720, height=600)
+    polar = _polar(factors[0].scores.levels, len(factors))
+    fig.update_layout(polar=polar, margin={"l": 100, "r": 100, "t": 40, "b": 70})
+    return _narrow(fig, {"height": 440, "margin": {"l": 95, "r": 95, "t": 30, "b": 20}})
 
 
-def lessons_chart(lessons: list[ItemResult], *, title: str = "The sixteen lessons") -> go.Figure:
-    """Each lesson's current and target, with the range of answers, one row a lesson."""
-    fig = go.Figure()
-    if not lessons:
-        return _layout(fig, title=title, width=720, height=300)
-    labels = [
-        _text(f"{x.scores.number or i}. {textwrap.shorten(x.title, 46, placeholder='…')}")
-        for i, x in enumerate(lessons, start=1)
+LESSON_LINE = 56  # characters to a line of a lesson's name: the longest takes two lines
+NARROW_LESSON_LINE = 24  # on a phone
+
+
+def _lesson_names(lessons: list[ItemResult], width: int) -> list[str]:
+    # The whole name, never cut short: a long one wraps onto more lines.
+    return [
+        _wrap(f"{x.scores.number or i}. {x.title}", width) for i, x in enumerate(lessons, start=1)
     ]
+
+
+def _lessons_height(names: list[str], line: int) -> int:
+    return 110 + line * sum(name.count("<br>") + 1 for name in names) + 14 * len(names)
+
+
+def lessons_chart(lessons: list[ItemResult], *, title: str = "") -> go.Figure:
+    """Each lesson's current and target, with the range of answers, one row a lesson."""
+    names = _lesson_names(lessons, LESSON_LINE)
+    fig = _layout(go.Figure(), title=title, width=720, height=_lessons_height(names, 15))
+    if not lessons:
+        return fig.update_layout(height=300)
+    rows = list(range(1, len(lessons) + 1))  # named by the axis, so a phone can wrap the names
     xs, ys = [], []
-    for label, lesson in zip(labels, lessons, strict=True):
+    for row, lesson in zip(rows, lessons, strict=True):
         if lesson.current_spread.count:
             xs += [lesson.current_spread.min, lesson.current_spread.max, None]
-            ys += [label, label, None]
+            ys += [row, row, None]
     band = {"color": BAND, "width": 12}
     fig.add_trace(
         go.Scatter(x=xs, y=ys, mode="lines", line=band, name="Range of answers", hoverinfo="skip")
     )
+    hover = {"text": names, "hovertemplate": "%{text}<br>%{x}"}
     fig.add_trace(
         go.Scatter(
             x=[x.current for x in lessons],
-            y=labels,
+            y=rows,
             mode="markers",
             marker={"symbol": "circle", "size": 11, "color": INK},
             name="Now (agreed, or median)",
+            **hover,
         )
     )
     fig.add_trace(
         go.Scatter(
             x=[x.target for x in lessons],
-            y=labels,
+            y=rows,
             mode="markers",
             marker={"symbol": "diamond-open", "size": 12, "color": TARGET, "line": {"width": 2}},
             name="Target",
+            **hover,
         )
     )
     levels = lessons[0].scores.levels
     fig.update_layout(
         xaxis={
             "range": [levels[0][0] - 0.3, levels[-1][0] + 0.3],
-            **_level_ticks(levels),
+            "tickvals": [v for v, _ in levels],
+            "ticktext": [_wrap(f"{v} {lb}".strip(), 12) for v, lb in levels],
             "gridcolor": "#d5d5d5",
             "zeroline": False,
             "side": "top",
+            "automargin": True,
         },
-        yaxis={"autorange": "reversed", "automargin": True},
-        margin={"l": 10, "r": 20, "t": 90, "b": 60},
+        yaxis={
+            "tickvals": rows,
+            "ticktext": names,
+            "range": [len(rows) + 0.6, 0.4],  # the first lesson at the top
+            "showgrid": False,
+            "zeroline": False,
+            "automargin": True,
+            "tickfont": {"size": 11},
+        },
+        margin={"l": 10, "r": 20, "t": 75, "b": 20},
+        # The key above the lessons' names: a row under the plot would wrap at its narrow width.
+        legend={"orientation": "v", "x": -0.08, "xanchor": "right", "y": 1, "yanchor": "bottom"},
     )
-    return _layout(fig, title=title, width=720, height=120 + 30 * len(lessons))
+    narrow_names = _lesson_names(lessons, NARROW_LESSON_LINE)
+    return _narrow(
+        fig,
+        {
+            "height": _lessons_height(narrow_names, 13) + 60,
+            "xaxis": {"ticktext": [str(v) for v, _ in levels]},  # the names are in the table
+            "yaxis": {"ticktext": narrow_names, "tickfont": {"size": 10}},
+            "legend": {"x": 1, "xanchor": "right", "y": -0.01, "yanchor": "top"},
+            "margin": {"l": 5, "r": 10, "t": 30, "b": 10},
+        },
+    )
 
 
 # --- comparisons ------------------------------------------------------------------------------
@@ -186,18 +248,22 @@ SERIES = [
     ("#455a64", "dash", "hexagon"),
 ]
 
+# The comparison PDF is landscape A4: 261 mm between its margins, about 990 CSS pixels.
+LANDSCAPE_WIDTH = 980
+
 
 def _level_axis(levels) -> dict:
     return {
         **_level_ticks(levels),
         "range": [levels[0][0] - 0.3, levels[-1][0] + 0.3] if levels else None,
         "gridcolor": "#d5d5d5",
+        "automargin": True,
     }
 
 
-def overlay_radar(rounds, factors, levels, *, title: str = "Places side by side") -> go.Figure:
+def overlay_radar(rounds, factors, levels, *, title: str = "") -> go.Figure:
     """One line per round on the shared factors; click a legend entry to hide or show it."""
-    fig = go.Figure()
+    fig = _layout(go.Figure(), title=title, width=LANDSCAPE_WIDTH, height=560)
     theta = [_wrap(f.title, 14) for f in factors]
     for (colour, dash, symbol), column in zip(SERIES, rounds, strict=False):
         values = [column.values.get(f.key) for f in factors]
@@ -209,24 +275,34 @@ def overlay_radar(rounds, factors, levels, *, title: str = "Places side by side"
                 name=_text(column.label),
                 connectgaps=True,
                 line={"color": colour, "dash": dash, "width": 2.5},
-                marker={"symbol": symbol, "size": 8},
+                marker={"symbol": symbol, "size": 9},
             )
         )
+    # A landscape page is short and wide: the radar on the left, the rounds' key in the top
+    # right corner, which a round radar leaves empty.
+    polar = {**_polar(levels, len(factors)), "domain": {"x": [0.1, 0.56], "y": [0.06, 0.94]}}
+    legend = {"orientation": "v", "x": 1, "xanchor": "right", "y": 1, "yanchor": "top"}
+    # A key even for one round: the line is named, not left for the reader to guess.
     fig.update_layout(
-        polar={
-            "radialaxis": _radial_axis(levels, len(factors)),
-            "angularaxis": ANGULAR_AXIS,
-            "bgcolor": "white",
-        },
-        margin={"l": 90, "r": 90, "t": 70, "b": 110},
+        polar=polar, margin={"l": 20, "r": 20, "t": 20, "b": 20}, legend=legend, showlegend=True
     )
-    return _layout(fig, title=title, width=720, height=640)
+    # On a phone: the radar across the screen, its key above it.
+    key = 20 * len(fig.data)
+    return _narrow(
+        fig,
+        {
+            "height": 330 + key,
+            "polar": {"domain": {"x": [0, 1], "y": [0, 1]}},
+            "legend": {"x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container"},
+            "margin": {"l": 95, "r": 95, "t": 50 + key, "b": 50},
+        },
+    )
 
 
-def distribution_chart(comparison, *, title: str = "Every shared place, factor by factor"):
+def distribution_chart(comparison, *, title: str = "") -> go.Figure:
     """A box of all shared places' values per factor, with the chosen rounds marked."""
-    fig = go.Figure()
-    names = [_wrap(f.title, 11) for f in comparison.factors]
+    fig = _layout(go.Figure(), title=title, width=LANDSCAPE_WIDTH, height=520)
+    names = [_wrap(f.title, 14) for f in comparison.factors]  # "Commissioning" stays whole
     for factor, name in zip(comparison.factors, names, strict=True):
         fig.add_trace(
             go.Box(
@@ -257,35 +333,68 @@ def distribution_chart(comparison, *, title: str = "Every shared place, factor b
                 },
             )
         )
+    # The key above the plot, clear of the factors' names below it.
+    legend = {"y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"}
     fig.update_layout(
         yaxis=_level_axis(comparison.levels),
-        xaxis={"tickangle": 0},
-        margin={"l": 10, "r": 10, "t": 70, "b": 60},
+        xaxis={"tickangle": 0, "automargin": True},
+        margin={"l": 10, "r": 10, "t": 30, "b": 20},
+        legend=legend,
+        showlegend=True,
     )
-    fig.update_yaxes(automargin=True)
-    return _layout(fig, title=title, width=900, height=560)
+    # On a phone the factors' names stand on end under their narrow boxes.
+    return _narrow(fig, {"height": 640, "xaxis": {"tickangle": -90}})
 
 
-def trend_chart(trend, factors, levels, *, title: str) -> go.Figure:
-    """Each factor across a place's rounds, oldest first."""
-    fig = go.Figure()
+def _small_multiples(titles: list[str], *, columns: int, height: int) -> go.Figure:
+    """A grid of small charts, `height` pixels a row, that share both axes."""
+    rows = max(1, -(-len(titles) // columns))
+    figure_height = 80 + height * rows
+    return make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_xaxes="all",
+        shared_yaxes="all",
+        subplot_titles=titles,
+        horizontal_spacing=0.06,
+        vertical_spacing=70 / figure_height if rows > 1 else 0.0,
+    ).update_layout(height=figure_height)
+
+
+def trend_chart(trend, factors, levels, *, title: str = "") -> go.Figure:
+    """Each factor across a place's rounds, oldest first: one small chart a factor, same axes."""
+    titles = [_text(f.title) for f in factors]
+    fig = _small_multiples(titles, columns=3, height=210)
+    _layout(fig, title=title, width=LANDSCAPE_WIDTH, height=fig.layout.height)
     periods = [_text(column.assessment.period) for column in trend]  # named rounds only
     for index, factor in enumerate(factors):
-        colour, dash, symbol = SERIES[index % len(SERIES)]
         fig.add_trace(
             go.Scatter(
                 x=periods,
                 y=[c.values.get(factor.key) for c in trend],
                 mode="lines+markers",
                 name=_text(factor.title),
-                line={"color": colour, "dash": dash},
-                marker={"symbol": symbol, "size": 9},
-            )
+                line={"color": INK, "width": 2.5},
+                marker={"symbol": "circle", "size": 9},
+                showlegend=False,
+            ),
+            row=index // 3 + 1,
+            col=index % 3 + 1,
         )
-    fig.update_layout(
-        yaxis=_level_axis(levels),
-        xaxis={"type": "category"},
-        margin={"l": 10, "r": 10, "t": 70, "b": 60},
-    )
-    fig.update_yaxes(automargin=True)
-    return _layout(fig, title=title, width=720, height=460)
+    # Numbers only on the level axis: each small chart is too narrow for the levels' names.
+    numbers = [(v, "") for v, _ in levels]
+    fig.update_yaxes(_level_axis(numbers), showticklabels=True)
+    # Half a step of room each side, so the first and last rounds' names stay in their chart.
+    edges = [-0.4, len(periods) - 0.6]
+    fig.update_xaxes(type="category", range=edges, gridcolor="#e3e3e3", showticklabels=True)
+    fig.update_annotations(font={"size": 13})
+    fig.update_layout(margin={"l": 40, "r": 10, "t": 80 if title else 40, "b": 40})
+    # On a phone: one small chart under another, each as wide as the screen.
+    column = _small_multiples(titles, columns=1, height=165).layout.to_plotly_json()
+    narrow = {
+        name: {"domain": value["domain"]}
+        for name, value in column.items()
+        if name.startswith(("xaxis", "yaxis"))
+    }
+    narrow["annotations"] = [{**a, "font": {"size": 13}} for a in column.get("annotations", [])]
+    return _narrow(fig, {**narrow, "height": column["height"]})

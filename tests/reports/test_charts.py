@@ -89,15 +89,181 @@ def test_it_labels_the_radar_with_every_factor_title():
 def test_it_draws_one_row_a_lesson():
     fig = lessons_chart(sixteen_lessons())
     rows = traces(fig)["Now (agreed, or median)"].y
-    assert len(rows) == 16
     assert len(set(rows)) == 16
-    assert rows[0].startswith("1. Lesson number 1 ")
+    names = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
+    assert names[rows[0]].startswith("1. Lesson number 1 ")
 
 
 def test_it_gives_figures_the_page_can_draw_from_json():
     # The page embeds fig.to_json(); it must be plain JSON with the traces in it.
     figure = json.loads(factor_radar(nine_factors()).to_json())
     assert [t["name"] for t in figure["data"]][-1] == "Target"
+
+
+# --- what a reader sees: nothing clipped, cut short or hidden --------------------------------
+
+# The framework's longest lesson names, as the report prints them.
+LONG_LESSONS = (
+    "Innovate in the use of commissioning, contracting and payment mechanisms and use of the "
+    "independent sector",
+    "Identify services and user groups where the potential benefits from integrated care are "
+    "greatest",
+    "Establish shared leadership",
+)
+
+
+def lines_of(label: str) -> list[str]:
+    return [html.unescape(line) for line in label.split("<br>")]
+
+
+def shared_factors():
+    return [Factor(title.lower().replace(" ", "-"), title, False) for title in FACTOR_TITLES]
+
+
+def comparison_of(rounds):
+    factors = shared_factors()
+    distribution = {f.key: [1, 2, 2, 3, 4] for f in factors}
+    return SimpleNamespace(
+        rounds=rounds, factors=factors, levels=list(LEVELS), distribution=distribution
+    )
+
+
+def place_round(label: str, values: dict, period: str = "2026 Q2"):
+    return SimpleNamespace(label=label, values=values, assessment=SimpleNamespace(period=period))
+
+
+def both_radars():
+    rounds = [place_round(f"Place {n}", {f.key: 4 for f in shared_factors()}) for n in range(3)]
+    return [factor_radar(nine_factors()), overlay_radar(rounds, shared_factors(), list(LEVELS))]
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["report radar", "comparison radar"])
+def test_it_draws_the_radar_s_outer_ring_with_room_outside_it(which):
+    axis = both_radars()[which].layout.polar.radialaxis
+    # A ring at every level, level 4 included, and space past it for a marker on that ring.
+    assert list(axis.tickvals) == [1, 2, 3, 4]
+    assert axis.range[0] == 0
+    assert 4.2 <= axis.range[1] <= 4.6
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["report radar", "comparison radar"])
+def test_it_numbers_the_radar_s_rings_along_one_line_between_two_spokes(which):
+    polar = both_radars()[which].layout.polar
+    spokes = {(90 - 360 * n / 9) % 360 for n in range(9)}  # clockwise from the top
+    angle = polar.radialaxis.angle % 360
+    assert min(abs(angle - spoke) for spoke in spokes) == pytest.approx(20)
+    assert polar.radialaxis.showline is False  # no tenth line mistaken for a spoke
+
+
+def every_figure() -> dict:
+    rounds = [place_round("Riverside Borough, 2026 Q2", {"impact": 4})]
+    lessons = [
+        scored(title, (1, 2), (3, 3), kind="lesson", number=n)
+        for n, title in enumerate(LONG_LESSONS, start=1)
+    ]
+    return {
+        "radar": factor_radar(nine_factors()),
+        "lessons": lessons_chart(lessons),
+        "overlay": overlay_radar(rounds, shared_factors(), list(LEVELS)),
+        "distribution": distribution_chart(comparison_of(rounds)),
+        "trend": trend_of_four_rounds()[0],
+    }
+
+
+@pytest.mark.parametrize("name", ["radar", "lessons", "overlay", "distribution", "trend"])
+def test_it_draws_no_title_over_the_section_heading(name):
+    assert every_figure()[name].layout.title.text is None
+
+
+def test_it_names_every_lesson_in_full_over_at_most_two_lines():
+    lessons = [
+        scored(title, (1, 2), (3, 3), kind="lesson", number=n)
+        for n, title in enumerate(LONG_LESSONS, start=1)
+    ]
+    names = lessons_chart(lessons).layout.yaxis.ticktext
+    assert [" ".join(lines_of(name)) for name in names] == [
+        f"{n}. {title}" for n, title in enumerate(LONG_LESSONS, start=1)
+    ]
+    assert all(len(lines_of(name)) <= 2 for name in names)
+    assert not any("…" in name for name in names)
+
+
+def test_it_keeps_every_lesson_name_whole_on_a_phone_too():
+    lessons = [scored(LONG_LESSONS[0], (1, 2), (3, 3), kind="lesson", number=9)]
+    narrow = lessons_chart(lessons).layout.meta["narrow"]
+    [name] = narrow["yaxis"]["ticktext"]
+    assert " ".join(lines_of(name)) == f"9. {LONG_LESSONS[0]}"
+
+
+def trend_of_four_rounds():
+    factors = shared_factors()
+    rounds = [
+        place_round("Riverside", {f.key: 1 + (n + i) % 4 for i, f in enumerate(factors)}, period)
+        for n, period in enumerate(["2025 Q2", "2025 Q4", "2026 Q2", "2026 Q4"])
+    ]
+    return trend_chart(rounds, factors, list(LEVELS)), factors
+
+
+def test_it_draws_each_factor_s_trend_in_its_own_small_chart():
+    fig, factors = trend_of_four_rounds()
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == list(FACTOR_TITLES)
+    axes = [(trace.xaxis, trace.yaxis) for trace in fig.data]
+    assert len(set(axes)) == len(factors) == 9  # one line a chart
+    assert [t.name for t in fig.data] == list(FACTOR_TITLES)
+
+
+def test_it_gives_every_small_chart_the_same_scales():
+    fig, _ = trend_of_four_rounds()
+    layout = fig.layout.to_plotly_json()
+    levels = {tuple(v["range"]) for k, v in layout.items() if k.startswith("yaxis")}
+    rounds = {tuple(v["range"]) for k, v in layout.items() if k.startswith("xaxis")}
+    assert levels == {(0.7, 4.3)}
+    assert len(rounds) == 1
+    assert {tuple(trace.x) for trace in fig.data} == {("2025 Q2", "2025 Q4", "2026 Q2", "2026 Q4")}
+
+
+def test_it_stacks_the_small_charts_in_one_column_on_a_phone():
+    fig, _ = trend_of_four_rounds()
+    narrow = fig.layout.meta["narrow"]
+    across = {tuple(v["domain"]) for k, v in narrow.items() if k.startswith("xaxis")}
+    down = sorted(tuple(v["domain"]) for k, v in narrow.items() if k.startswith("yaxis"))
+    assert across == {(0.0, 1.0)}
+    assert len(down) == 9
+    assert all(upper < lower for (_, upper), (lower, _) in zip(down, down[1:], strict=False))
+
+
+def test_it_breaks_the_factor_names_under_the_boxes_between_words_only():
+    fig = distribution_chart(comparison_of([place_round("Place", {})]))
+    names = [trace.name for trace in fig.data if trace.type == "box"]
+    assert lines_of(names[5]) == ["Commissioning", "and payment"]
+    for name, title in zip(names, FACTOR_TITLES, strict=True):
+        assert " ".join(lines_of(name)) == title
+        assert all(set(line.split()) <= set(title.split()) for line in lines_of(name))
+
+
+def test_it_tells_eight_rounds_apart_without_colour():
+    rounds = [place_round(f"Place {n}", {"impact": n % 4 + 1}) for n in range(8)]
+    overlay = overlay_radar(rounds, shared_factors(), list(LEVELS))
+    marked = distribution_chart(comparison_of(rounds)).data[9:]
+    assert len({(t.line.dash, t.marker.symbol) for t in overlay.data}) == 8
+    assert len({t.marker.symbol for t in marked}) == 8
+
+
+def test_it_exports_every_chart_whole_to_the_pdf_s_svg():
+    # Real Chromium through kaleido: the text a reader of the PDF sees, line by line.
+    figures = every_figure()
+    svgs = dict(zip(figures, figures_to_svg(list(figures.values())), strict=True))
+    texts = {name: set(re.findall(r">([^<>]+)<", svg)) for name, svg in svgs.items()}
+    assert {"Impact", "4", "Target"} <= texts["radar"]
+    lesson_lines = [
+        line for name in figures["lessons"].layout.yaxis.ticktext for line in lines_of(name)
+    ]
+    assert set(lesson_lines) <= {html.unescape(text) for text in texts["lessons"]}
+    assert not any("…" in text for text in texts["lessons"])
+    assert {"Commissioning", "and payment"} <= texts["distribution"]
+    assert "Riverside Borough, 2026 Q2" in texts["overlay"]
+    assert set(FACTOR_TITLES) <= texts["trend"]
 
 
 # --- text from people and from frameworks is drawn as text ------------------------------------
