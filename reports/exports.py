@@ -1,14 +1,24 @@
-"""The numbers behind comparisons, as CSV or XLSX for analysts' own tools."""
+"""The numbers behind comparisons, as CSV or XLSX for analysts' own tools (the workbook is
+laid out by assessment.exports: an About sheet first, then the data)."""
 
 import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from openpyxl import Workbook
+from django.db.models import Q
 
+from assessment.exports import (
+    LEVEL_NOTE,
+    About,
+    Sheet,
+    level_scales,
+    rows_noting,
+    workbook_bytes,
+)
 from assessment.models import Response
 from assessment.statistics import plain_number
+from frameworks.models import ScaleLevel
 from reports.compare import RoundColumn
 from reports.models import RoundItemResult
 
@@ -162,12 +172,83 @@ def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+SUMMARY_COLUMNS = {
+    "place_code": "The place's short code; blank for a place that shares its rounds anonymously.",
+    "place_name": "The place, or for a place that shares anonymously, the label it goes by "
+    "(the same label on every row of that round).",
+    "period": "The round, as the place named it (for example 2026 Q2).",
+    "framework": "The framework the item belongs to: lga-maturity-matrix (the nine factors) "
+    "or kingsfund-16-lessons (the sixteen lessons).",
+    "framework_version": "The version of that framework the round was scored against.",
+    "item_key": "The factor or lesson, by key (the same key in every version).",
+    "item_title": "The factor or lesson, by title.",
+    "agreed_current": f"The level the team agreed the place stands at, {LEVEL_NOTE}; blank "
+    "where it agreed none.",
+    "agreed_target": "The level the team agreed to aim for; blank where it agreed none.",
+    "current": "Where the item stands: agreed_current where the team agreed one, else the "
+    "median of the answers (which can fall between two levels, such as 2.5).",
+    "target": "Where the place aims to be: agreed_target where agreed, else the median of the "
+    "answers' targets.",
+    "median": "The median of the answers for where the place stands now.",
+    "minimum": "The lowest of those answers.",
+    "maximum": "The highest of those answers.",
+    "responses": "How many people's submitted answers the figures are worked out from.",
+    "split": "yes when the answers are two or more levels apart (a sign to talk it through); "
+    "else no.",
+}
+DETAIL_COLUMNS = {
+    **{k: SUMMARY_COLUMNS[k] for k in DETAIL_HEADER[:7]},
+    "respondent": "Who answered, by name where the round shows names to you; otherwise "
+    "Respondent 1, 2 and so on, numbered within the round.",
+    "current": f"Where this person said the place stands now, {LEVEL_NOTE}.",
+    "target": "Where this person said the place should aim to be.",
+    "confidence": "How sure the person was: low, medium or high; blank if not said.",
+    "evidence": "What the person wrote in support; blank for a round shared anonymously, as "
+    "evidence often names its place.",
+}
+
+
 def xlsx_bytes(header: list[str], rows: Iterable[list]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Results")
-    sheet.append(header)
-    for row in rows:
-        sheet.append([safe(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """About, then the rows on one sheet, "Results". The About sheet names the rounds the rows
+    hold and the level scale of each framework version they use, noted as the rows stream."""
+    detail = header == DETAIL_HEADER
+    kind = "answers" if detail else "results"
+    holds = (
+        "One row per person and item: every submitted answer."
+        if detail
+        else "One row per round and item (factor or lesson)."
+    )
+    rounds: set[tuple[str, str]] = set()
+    versions: set[tuple[str, str]] = set()
+
+    def note(row: list) -> None:
+        rounds.add((row[1], row[2]))
+        versions.add((row[3], row[4]))
+
+    def about() -> About:
+        listed = sorted(rounds)
+        return About(
+            title=f"Integration maturity: the {kind} of {len(listed)} "
+            f"round{'s' if len(listed) != 1 else ''}",
+            facts=[("Round", f"{place}, {period}") for place, period in listed],
+            scales=_scales(versions),
+        )
+
+    sheet = Sheet(
+        title="Results",
+        header=header,
+        rows=rows_noting(rows, note),
+        meanings=DETAIL_COLUMNS if detail else SUMMARY_COLUMNS,
+        holds=holds,
+    )
+    return workbook_bytes([sheet], about)
+
+
+def _scales(versions: set[tuple[str, str]]) -> list:
+    """The level scales of the framework versions the rows used (one query; none for none)."""
+    if not versions:
+        return []
+    wanted = Q()
+    for slug, version in versions:
+        wanted |= Q(version__framework__slug=slug, version__version=version)
+    return level_scales(ScaleLevel.objects.filter(wanted))

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment import plan as plans
 from assessment.action_forms import ActionForm, NextRoundForm, action_initial
-from assessment.exports import csv_bytes, xlsx_bytes
+from assessment.exports import csv_bytes, plan_xlsx
 from assessment.models import Action, Assessment, Membership
 from assessment.permissions import get_assessment_for_user
 from assessment.selectors import ItemSummary, assessment_summaries
@@ -166,11 +166,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def actions_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     assessment, _ = get_assessment_for_user(request.user, pk)
     plan = plans.plan_get(assessment)
-    sheets = {
-        "Actions": (plans.EXPORT_HEADER, plans.export_rows(plan)),
-        "Gaps": (plans.GAPS_HEADER, plans.gap_rows(plan)),
-    }
-    return _download(xlsx_bytes(sheets), assessment, "xlsx", XLSX)
+    return _download(plan_xlsx(plan), assessment, "xlsx", XLSX)
 
 
 @login_required

@@ -7,8 +7,10 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
-from assessment.exports import csv_bytes, safe, xlsx_bytes
+from assessment import plan as plans
+from assessment.exports import csv_bytes, plan_xlsx, safe
 from assessment.models import ActionStatus, Membership
 from assessment.services import assessment_advance
 from assessment.services.actions import action_create
@@ -66,12 +68,6 @@ def test_it_neutralises_every_start_a_spreadsheet_runs_as_a_formula():
 def test_it_writes_a_csv_with_a_byte_order_mark():
     content = csv_bytes(["a", "b"], [["£5", "=1+1"]])
     assert content.decode("utf-8") == "\ufeffa,b\r\n£5,'=1+1\r\n"
-
-
-def test_it_writes_a_sheet_per_table():
-    workbook = load_workbook(io.BytesIO(xlsx_bytes({"One": (["a"], [["=x"]]), "Two": (["b"], [])})))
-    assert workbook.sheetnames == ["One", "Two"]
-    assert workbook["One"]["A2"].value == "'=x"
 
 
 def test_it_downloads_the_plan_as_csv(client, viewer, planned):
@@ -169,5 +165,68 @@ def test_it_answers_the_api_in_the_same_queries_however_many_actions(
 
 def test_it_writes_text_pasted_from_word_with_its_control_characters_dropped():
     pasted = "First line\x0bsecond line\x07"
-    workbook = load_workbook(io.BytesIO(xlsx_bytes({"Plan": (["a"], [[pasted]])})))
-    assert workbook["Plan"]["A2"].value == "First linesecond line"
+    assert safe(pasted) == "First linesecond line"
+
+
+# --- a workbook a person can use ----------------------------------------------------------------
+
+
+def _workbook(client, user, round_):
+    client.force_login(user)
+    response = client.get(_url("assessment-actions-xlsx", round_))
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def _about(workbook) -> list[tuple]:
+    return list(workbook["About"].values)
+
+
+def test_it_opens_the_plan_on_a_sheet_that_explains_every_column(client, viewer, planned):
+    workbook = _workbook(client, viewer, planned)
+    assert workbook.sheetnames == ["About", "Actions", "Gaps"]
+    explained = {(row[0], row[1]): row[2] for row in _about(workbook) if len(row) > 2}
+    for sheet, header in [("Actions", plans.EXPORT_HEADER), ("Gaps", plans.GAPS_HEADER)]:
+        for column in header:
+            assert explained.get((sheet, column)), f"{sheet}.{column} is not explained"
+
+
+@pytest.mark.parametrize("sheet", ["Actions", "Gaps"])
+def test_it_freezes_the_header_filters_the_data_and_fits_the_columns(
+    client, viewer, planned, sheet
+):
+    data = _workbook(client, viewer, planned)[sheet]
+    assert data.freeze_panes == "A2"
+    assert data.auto_filter.ref == f"A1:{get_column_letter(data.max_column)}{data.max_row}"
+    assert data.max_row > 2
+    for cell in data[1]:
+        width = data.column_dimensions[cell.column_letter].width
+        assert len(cell.value) <= width <= 60, cell.value
+
+
+def test_it_keeps_numbers_and_dates_as_numbers_and_blanks_empty(client, viewer, planned):
+    workbook = _workbook(client, viewer, planned)
+    actions = {row[4].value: row for row in workbook["Actions"].iter_rows(min_row=2)}
+    late = actions["Sign the data-sharing agreement"]
+    header = [cell.value for cell in workbook["Actions"][1]]
+    late = dict(zip(header, late, strict=True))
+    assert late["expected_level"].value == 3 and late["expected_level"].data_type == "n"
+    assert late["action_id"].data_type == "n"
+    assert late["due"].is_date and late["due"].value.date() == TODAY - timedelta(days=5)
+    assert late["carried_from_period"].value is None  # started in this round: blank
+    gaps = {row[0].value: row for row in workbook["Gaps"].iter_rows(min_row=2)}
+    assert [(c.value, c.data_type) for c in gaps["care-model"][2:4]] == [(2, "n"), (3, "n")]
+
+
+def test_it_names_the_round_and_its_level_scales_on_the_about_sheet(planned):
+    workbook = load_workbook(io.BytesIO(plan_xlsx(plans.plan_get(planned))))
+    about = _about(workbook)
+    facts = {row[0]: row[1] for row in about if row[0] and len(row) > 1}
+    assert about[0][0] == "Improvement plan: Riverside Borough, 2026 Q4"
+    assert facts["Round"] == "2026 Q4 (open for scoring)"
+    assert "Exported" in facts
+    scale = about[about.index(("Framework", "Level", "What it means")) + 1 :]
+    assert {name for name, *_ in scale} == {
+        "Integration maturity matrix: nine factors, version 1.1",
+        "Making integrated care happen at scale and pace: sixteen lessons, version 1.1",
+    }
+    assert all(level[0].isdigit() and meaning for _, level, meaning in scale)

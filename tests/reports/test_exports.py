@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from assessment.models import Sharing
 from assessment.services import assessment_advance, assessment_share
@@ -389,3 +391,78 @@ def test_it_sends_someone_signed_out_to_sign_in(client, rounds, url):
 def test_it_only_answers_get(client, analyst, rounds, url):
     client.force_login(analyst)
     assert client.post(url, chosen(rounds["riverside"])).status_code == 405
+
+
+# --- a workbook a person can use ----------------------------------------------------------------
+
+
+def _workbook(response):
+    return load_workbook(io.BytesIO(response.content))
+
+
+@pytest.mark.parametrize(("detail", "header"), [("", SUMMARY_HEADER), ("responses", DETAIL_HEADER)])
+def test_it_opens_the_workbook_on_a_sheet_that_explains_every_column(
+    client, analyst, rounds, detail, header
+):
+    query = {**chosen(rounds["riverside"]), "detail": detail}
+    workbook = _workbook(_get(client, analyst, XLSX, query))
+    assert workbook.sheetnames == ["About", "Results"]
+    explained = {row[1]: row[2] for row in workbook["About"].values if row[0] == "Results"}
+    assert [column for column in header if not explained.get(column)] == []
+
+
+@pytest.mark.parametrize("detail", ["", "responses"])
+def test_it_freezes_the_header_filters_the_data_and_fits_the_columns(
+    client, analyst, rounds, detail
+):
+    query = {**chosen(rounds["riverside"]), "detail": detail}
+    results = _workbook(_get(client, analyst, XLSX, query))["Results"]
+    assert results.freeze_panes == "A2"
+    assert results.auto_filter.ref == f"A1:{get_column_letter(results.max_column)}{results.max_row}"
+    assert results.max_row == 1 + (3 if detail else 1) * 25
+    for cell in results[1]:
+        width = results.column_dimensions[cell.column_letter].width
+        assert len(cell.value) <= width <= 60, cell.value
+    titles = results.column_dimensions[get_column_letter(SUMMARY_HEADER.index("item_title") + 1)]
+    assert titles.width > len("item_title") + 2  # as wide as the titles, not just the header
+
+
+def test_it_stores_numbers_as_numbers_and_blanks_as_empty_cells(client, analyst, rounds):
+    results = _workbook(_get(client, analyst, XLSX, chosen(rounds["riverside"])))["Results"]
+    rows = {row[SUMMARY_HEADER.index("item_key")].value: row for row in results.iter_rows(2)}
+    at = {name: n for n, name in enumerate(SUMMARY_HEADER)}
+    impact, care_model = rows["impact"], rows["care-model"]
+    numbers = ["agreed_current", "current", "median", "minimum", "responses"]
+    assert [impact[at[k]].data_type for k in numbers] == ["n"] * len(numbers)
+    assert (impact[at["agreed_current"]].value, impact[at["median"]].value) == (3, 2)
+    assert care_model[at["agreed_current"]].value is None  # nothing agreed: an empty cell
+
+
+def test_it_names_the_rounds_and_the_level_scales_on_the_about_sheet(client, analyst, rounds):
+    query = chosen(rounds["riverside"], rounds["northmoor"])
+    about = list(_workbook(_get(client, analyst, XLSX, query))["About"].values)
+    facts = [row[1] for row in about if row[0] == "Round"]
+    label = anonymous_label(rounds["northmoor"].pk)
+    assert sorted(facts) == sorted([f"{label}, 2026 Q2", "Riverside Borough, 2026 Q2"])
+    assert about[0][0] == "Integration maturity: the results of 2 rounds"
+    assert not any("Northmoor" in str(value) for row in about for value in row)
+    scale = about[about.index(("Framework", "Level", "What it means")) + 1 :]
+    assert len({name for name, *_ in scale}) == 2  # the matrix and the lessons, as scored
+    assert all(level[0].isdigit() and meaning for _, level, meaning in scale)
+
+
+def test_it_drops_control_characters_a_workbook_cannot_hold(client, lead, place):
+    pasted = "First line\x0bsecond line"  # Word's line break
+    evidence = {("Asha Patel", "impact"): pasted}
+    round_ = closed_round(place, "2026 Q2", {"Asha Patel": {}}, show_names=True, evidence=evidence)
+    rows = _detail(client, lead, XLSX, round_)
+    assert _row(rows, "impact")["evidence"] == "First linesecond line"
+
+
+def test_it_keeps_a_place_name_that_looks_like_a_formula_as_text_on_the_about_sheet(
+    client, lead, hostile
+):
+    response = _get(client, lead, XLSX, chosen(hostile))
+    about = _workbook(response)["About"]
+    assert [c.coordinate for row in about.iter_rows() for c in row if c.data_type == "f"] == []
+    assert ("Round", "'=Riverside Borough, 2026 Q2") in [row[:2] for row in about.values]
