@@ -1,12 +1,17 @@
 """Export Plotly figures as inline SVG for the PDF reports, through one warm Chromium.
 
 Why this shape (measured on this app's report charts):
-* kaleido 1.x renders in headless Chromium: ~2 s to start a browser, ~0.15 s per chart
-  once warm. So each process keeps ONE ``kaleido.Kaleido(n=1)``, opened lazily on first
-  export - never at import (management commands must not start a browser).
-* ``kaleido.start_sync_server()`` mixed up figures between threads and hangs forever when
-  Chromium is missing or killed. So we own a private asyncio loop in a daemon thread and wait
-  for each batch with ``run_coroutine_threadsafe(...).result(timeout)``.
+* kaleido 1.x renders in headless Chromium: ~2 s to start a browser, ~0.1 s per chart
+  once warm. So each process keeps ONE browser, opened lazily on first export - never at
+  import (management commands must not start a browser).
+* kaleido reloads a tab (plotly.js, 3.5 MB of script) after every chart and hands the chart
+  back only after that reload: two thirds of an export's time, and five sixths of Chromium's
+  CPU (0.7 of 0.85 CPU s for a report's two charts; 0.14 s without), which a board pack pays
+  for every report. plotly.js draws each chart into a fresh element it removes again, so our
+  browser reloads a tab only every RELOAD_EVERY charts (and then while the caller goes on:
+  the tab rejoins the queue once fresh). It has a tab per chart of a report (TABS), so a
+  report's charts are drawn side by side (the browser opens as soon as its first tab is
+  ready). A tab that failed to load marks its browser for replacement.
 * A figure plotly.js refuses fails only its own request: the browser is fine, and other
   requests keep using it. A browser that died or stopped answering is killed and replaced;
   the request that found it broken retries once, and a request whose browser was replaced
@@ -193,6 +198,82 @@ def _guarded_chromium() -> type:
     return GuardedChromium
 
 
+# A report has two charts, a comparison two: one tab each, so a document's charts are drawn
+# side by side. (Another tab costs ~20 MB, and time to load plotly.js when the browser opens.)
+TABS = 2
+# A tab is reloaded after this many charts: a bound on whatever a page might gather over time.
+RELOAD_EVERY = 50
+
+
+@functools.cache
+def _prompt_kaleido() -> type:
+    import kaleido
+
+    class PromptKaleido(kaleido.Kaleido):
+        """Kaleido that returns a chart as soon as it is drawn, and reloads its tab only now
+        and then, afterwards.
+
+        Overrides kaleido's (private) tab return, the one place that reloads; should kaleido
+        rename it, charts come back as before, only slower (the tests notice).
+        """
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.drawn: dict[Any, int] = {}  # charts each tab drew since it was last loaded
+            self.loading: set[asyncio.Task[None]] = set()  # tabs being opened or reloaded
+            self.tab_failed = False
+            self.closing = False
+
+        async def populate_targets(self) -> None:
+            # Open as soon as one tab is ready, as fast as with one tab; the others join the
+            # queue once loaded (kaleido would wait for all of them).
+            if not hasattr(self, "_create_kaleido_tab"):  # a kaleido this was not written for
+                return await super().populate_targets()
+            tabs, self._n = self._n, 1
+            try:
+                await super().populate_targets()
+            finally:
+                self._n = tabs
+            for _ in range(tabs - 1):
+                self._in_background(self._create_kaleido_tab())
+
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            self.drawn[tab] = self.drawn.get(tab, 0) + 1
+            if self.drawn[tab] < RELOAD_EVERY:
+                with contextlib.suppress(AttributeError):  # as a reload would: the next
+                    tab.js_logger.reset()  # chart's console messages only
+                self.tabs_ready.put_nowait(tab)  # the queue is unbounded: never full
+                return
+            self.drawn[tab] = 0
+            self._in_background(super()._return_kaleido_tab(tab))
+
+        def _in_background(self, loading: Coroutine[Any, Any, None]) -> None:
+            # A task of its own: neither waited for by a chart's caller nor cancelled with it.
+            task = asyncio.ensure_future(loading)
+            self.loading.add(task)
+            task.add_done_callback(self._loaded)
+
+        def _loaded(self, task: asyncio.Task[None]) -> None:
+            self.loading.discard(task)
+            if task.cancelled() or (failure := task.exception()) is None or self.closing:
+                return  # (one cut short by closing fails with the browser's closed pipe)
+            # The tab is lost to the queue: have the whole browser replaced (see _healthy).
+            self.tab_failed = True
+            logger.warning("Chart export: a tab failed to load", exc_info=failure)
+
+        async def close(self) -> None:
+            self.closing = True
+            for task in list(self.loading):
+                task.cancel()
+            await super().close()
+
+    return PromptKaleido
+
+
+def _healthy(k: Any) -> bool:
+    return k.subprocess.poll() is None and not k.tab_failed
+
+
 # --- process-wide state; every access to _loop/_kaleido happens under _lock -------------
 _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
@@ -228,10 +309,8 @@ def _write_page(folder: Path) -> Path:
 
 
 async def _open(browser: str, folder: Path, timeout: float) -> Any:
-    import kaleido
-
-    k = kaleido.Kaleido(
-        n=1,
+    k = _prompt_kaleido()(
+        n=TABS,
         timeout=timeout,
         page_generator=_write_page(folder),
         path=browser,
@@ -270,7 +349,7 @@ def _acquire(browser: str, timeout: float) -> Any:
     try:
         _ensure_loop()
         k = _kaleido
-        if k is not None and k.subprocess.poll() is None:
+        if k is not None and _healthy(k):
             return k
         if k is not None:  # its browser died (OOM killer, crash...): replace without trying
             _kaleido = None
@@ -297,7 +376,7 @@ def _discard(k: Any) -> bool:
 
 
 async def _render(k: Any, specs: Sequence[tuple[dict[str, Any], dict[str, Any]]]) -> list[bytes]:
-    # One report's charts go in one batch; with n=1 kaleido queues them on its single tab.
+    # One report's charts go in one batch, drawn side by side on the browser's tabs.
     tasks = [asyncio.ensure_future(k.calc_fig(fig, opts=opts)) for fig, opts in specs]
     try:
         return list(await asyncio.gather(*tasks))  # gather keeps the input order

@@ -6,6 +6,7 @@ with a message saying so. The "no browser" behaviour is tested with a browser pa
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -18,6 +19,7 @@ from threading import Barrier
 
 import plotly.graph_objects as go
 import pytest
+from kaleido._kaleido_tab._tab import _KaleidoTab
 
 from reports import chart_export
 from reports.chart_export import ChartExportError, figures_to_svg, find_browser
@@ -204,3 +206,82 @@ def test_it_reopens_after_shutdown() -> None:
     assert chart_export._kaleido is None
     chart_export.shutdown()  # idempotent
     assert "After-shutdown" in figures_to_svg([radar("After-shutdown")])[0]
+
+
+def wait_for_every_tab() -> None:
+    """Until every tab of the browser is loaded and waiting for a chart."""
+    deadline = time.monotonic() + 30
+    while chart_export._kaleido.tabs_ready.qsize() < chart_export.TABS:
+        assert time.monotonic() < deadline, "the browser's tabs did not all load"
+        time.sleep(0.05)
+
+
+SLOW_RELOAD = 5.0  # seconds: far more than drawing two small charts takes, even on a busy machine
+
+
+@needs_browser
+def test_it_draws_a_batch_side_by_side_without_waiting_for_tabs_to_reload(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    figures_to_svg([radar("Warm-up")])
+    wait_for_every_tab()
+    reload = _KaleidoTab.reload
+
+    async def slow_reload(tab: _KaleidoTab) -> None:
+        await asyncio.sleep(SLOW_RELOAD)
+        await reload(tab)
+
+    monkeypatch.setattr(_KaleidoTab, "reload", slow_reload)
+    monkeypatch.setattr(chart_export, "RELOAD_EVERY", 1)
+    try:
+        start = time.monotonic()
+        first, second = figures_to_svg([radar("Side-one"), radar("Side-two")])
+        took = time.monotonic() - start
+        assert "Side-one" in first and "Side-two" in second
+        assert took < SLOW_RELOAD  # neither chart waited for a tab to reload
+        [after] = figures_to_svg([radar("After-reloads")])  # waits for a fresh tab
+        assert "After-reloads" in after
+    finally:
+        chart_export.shutdown()  # no slow reload left for the next test
+
+
+@needs_browser
+def test_it_replaces_a_browser_whose_tab_failed_to_reload(monkeypatch: pytest.MonkeyPatch) -> None:
+    figures_to_svg([radar("Warm-up")])
+    old_pid = browser_pid()
+
+    async def failing_reload(tab: _KaleidoTab) -> None:
+        raise RuntimeError("the tab crashed")
+
+    monkeypatch.setattr(_KaleidoTab, "reload", failing_reload)
+    monkeypatch.setattr(chart_export, "RELOAD_EVERY", 1)
+    figures_to_svg([radar("Before-failure")])
+    deadline = time.monotonic() + 10
+    while not chart_export._kaleido.tab_failed and time.monotonic() < deadline:
+        time.sleep(0.05)
+    monkeypatch.undo()
+
+    [svg] = figures_to_svg([radar("After-failure")])
+    assert "After-failure" in svg
+    assert browser_pid() != old_pid  # not left with one tab fewer
+
+
+@needs_browser
+def test_it_reloads_a_tab_only_every_so_many_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    chart_export.shutdown()  # a fresh browser: no tab has drawn anything yet
+    chart_export.warm()
+    wait_for_every_tab()
+    reloads = []
+    reload = _KaleidoTab.reload
+
+    async def counted_reload(tab: _KaleidoTab) -> None:
+        reloads.append(tab)
+        await reload(tab)
+
+    monkeypatch.setattr(_KaleidoTab, "reload", counted_reload)
+    monkeypatch.setattr(chart_export, "RELOAD_EVERY", 3)
+    markers = [f"Chart-{n}-" for n in range(6)]
+    for marker in markers:  # one after another: the two tabs take turns
+        [svg] = figures_to_svg([radar(marker)])
+        assert [m for m in markers if m in svg] == [marker]  # nothing left from the last chart
+    assert len(reloads) == 2  # each tab once, after its third chart; not after each of six
