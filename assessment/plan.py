@@ -13,7 +13,12 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.timezone import localtime
 
 from assessment.models import Action, ActionStatus, Assessment, Consensus, Membership, Role
-from assessment.selectors import ItemSummary, assessment_summaries, previous_round
+from assessment.selectors import (
+    ItemSummary,
+    assessment_summaries,
+    previous_round,
+    previous_round_for,
+)
 from assessment.statistics import plain_number, spread
 from frameworks.models import FrameworkVersion, Item, Level
 
@@ -156,6 +161,8 @@ class Plan:
     assessment: Assessment
     rows: list[PlanRow]  # every item of the round, factors first, then lessons
     actions: list[Action]  # every action once, soonest due first
+    # The round this one follows, as the reader may see it (None where withheld from them).
+    previous: Assessment | None = None
 
     @cached_property
     def listed(self) -> list[PlanRow]:
@@ -185,9 +192,13 @@ class Plan:
         return [a for a in self.actions if a.is_overdue]
 
 
-def plan_get(assessment: Assessment) -> Plan:
+def plan_get(assessment: Assessment, *, reader=None) -> Plan:
     """A round's plan (9 queries): its items' summaries (6), actions with owners and the round
-    they were carried from (1), their items (1), and the items they were carried with (1)."""
+    they were carried from (1), their items (1), and the items they were carried with (1).
+
+    Given a reader, the round before is named only where they may open it
+    (selectors.previous_round_for, 1–3 queries more): an analyst reading a round shared by name
+    learns nothing, not even the period, of an earlier round shared anonymously."""
     summaries = assessment_summaries(assessment)
     rows = {s.item.pk: PlanRow(summary=s, gap=summary_gap(s)) for s in summaries}
     actions = sorted(
@@ -206,7 +217,13 @@ def plan_get(assessment: Assessment) -> Plan:
                 rows[item.pk].actions.append(action)
         earlier = action.carried_from.items.all() if action.carried_from else []
         action.lost_items = [i for i in earlier if i.key not in keys]
-    return Plan(assessment=assessment, rows=list(rows.values()), actions=actions)
+    previous, withheld = (
+        previous_round_for(assessment, reader) if reader else (assessment.previous, False)
+    )
+    if withheld:
+        for action in actions:
+            action.carried_from = None  # in memory only: where it came from is not theirs to see
+    return Plan(assessment=assessment, rows=list(rows.values()), actions=actions, previous=previous)
 
 
 def action_items(action: Action, plan: Plan) -> list[Item]:

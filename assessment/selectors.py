@@ -156,6 +156,23 @@ def previous_round(assessment: Assessment) -> Assessment | None:
     )
 
 
+def previous_round_for(assessment: Assessment, reader) -> tuple[Assessment | None, bool]:
+    """The round this one follows as `reader` may read it, and whether one is withheld from them.
+
+    A reader sees the round before only where they may open it themselves
+    (`Assessment.objects.visible_to`): the place's members and staff always, an analyst from
+    outside the place only once it is closed and shared by name. Its levels beside those of the
+    named round after it would otherwise unmask it where it is shared anonymously. No reader
+    (None): the place's own view, for staff tools such as `manage.py board_pack`.
+    """
+    previous = previous_round(assessment)
+    if previous is None or reader is None:
+        return previous, False
+    if Assessment.objects.visible_to(reader).filter(pk=previous.pk).exists():
+        return previous, False
+    return None, True
+
+
 def previous_agreed_levels(assessment: Assessment) -> dict[str, int]:
     """Last round's agreed current level by item key (factor and lesson keys are distinct), for
     showing beside this round's items; empty when there is no earlier closed round."""

@@ -1,5 +1,5 @@
-"""PDFs of a round's report and of a comparison: print HTML (charts inline as SVG) laid out by
-WeasyPrint.
+"""PDFs of a round's report and of a comparison: print HTML (charts inline as SVG, each with its
+message in words) laid out by WeasyPrint as tagged PDF/UA-1, for screen readers.
 
 Both are a PdfDocument: which document it is (kind and key), a digest of everything it shows,
 the name a reader's browser saves it under, and how to make its HTML. reports.services.pdf_render
@@ -16,9 +16,10 @@ from datetime import date, datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import slugify
 
-from reports import charts, compare, plan_sections
+from reports import chart_alt, charts, compare, plan_sections
 from reports.chart_export import figures_to_svg
 from reports.compare import Comparison
 from reports.models import PdfKind
@@ -34,6 +35,7 @@ COMPARISON_TEMPLATES = (
 COMPARISON_FILENAME = "place-comparison.pdf"
 # The report's print templates beyond those its own digest covers (reports.selectors).
 PLAN_TEMPLATES = ("reports/_since_last_round.html", "reports/_plan.html")
+PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -67,25 +69,43 @@ def report_filename(report: Report) -> str:
 
 
 def report_svgs(report: Report) -> dict[str, str]:
-    """Every chart of the report exported in one batch through the warm browser."""
+    """Every chart of the report exported in one batch through the warm browser, each with
+    its message in words. A round nobody has answered shows no chart: nothing to export."""
+    if not report.has_results:
+        return {}
     names = list(report.figures)
     svgs = figures_to_svg([report.figures[name] for name in names])
-    labels = {"radar": "Radar chart of the nine factors", "lessons": "Chart of the sixteen lessons"}
-    return {name: _accessible(svg, labels[name]) for name, svg in zip(names, svgs, strict=True)}
+    place = f"{report.assessment.place.name}, {report.assessment.period}"
+    alts = {
+        "radar": chart_alt.factor_radar_alt(place=place, factors=report.factors, gaps=report.gaps),
+        "lessons": chart_alt.lessons_chart_alt(report.lessons),
+    }
+    return {name: _accessible(svg, alts[name]) for name, svg in zip(names, svgs, strict=True)}
 
 
-def _accessible(svg: str, label: str) -> str:
-    # The same numbers are in a table beside each chart; tell assistive technology so.
+def _accessible(svg: str, alt: str) -> str:
+    """The chart as a figure whose alternative text is its message. WeasyPrint tags an inline
+    <svg> as a /Figure and takes its /Alt from the svg's own first <title>; a browser reads
+    role and aria-label."""
+    alt = escape(alt)
     return re.sub(
-        r"^<svg ", f'<svg role="img" aria-label="{label}; data in the table" ', svg, count=1
+        r"^<svg ([^>]*)>",
+        lambda m: f'<svg role="img" aria-label="{alt}" {m[1]}><title>{alt}</title>',
+        svg,
+        count=1,
     )
 
 
 def report_print_html(
-    report: Report, svgs: dict[str, str] | None = None, sections: PlanSections | None = None
+    report: Report,
+    svgs: dict[str, str] | None = None,
+    sections: PlanSections | None = None,
+    *,
+    reader=None,
 ) -> str:
+    """The print HTML as `reader` may read it (None: as the place's own members do)."""
     svgs = report_svgs(report) if svgs is None else svgs
-    sections = plan_sections.build(report) if sections is None else sections
+    sections = plan_sections.build(report, reader=reader) if sections is None else sections
     context = {"report": report, "svgs": svgs, "sections": sections}
     return render_to_string("reports/report_print.html", context)
 
@@ -99,16 +119,24 @@ def report_digest(report: Report, sections: PlanSections) -> str:
             "report": report.digest,
             "plan": sections.digest_content(),
             "layout": templates_hash(PLAN_TEMPLATES),
+            "variant": PDF_VARIANT,  # a PDF laid out before it was tagged is made again
         }
     )
 
 
-def report_document(report: Report, *, read_at: datetime | None = None) -> PdfDocument:
+def report_document(report: Report, *, reader=None, read_at: datetime | None = None) -> PdfDocument:
+    """The report PDF as `reader` may read it (None: as the place's own members do).
+
+    A round has two documents: as its place's members read it (keyed by its id), and as shared
+    with readers from outside who may not open the round before it, which shows nothing of that
+    round (keyed "<id>-shared"). Each is cached apart, so neither is served to the other's
+    readers."""
     read_at = read_at or timezone.now()  # before the plan is read, as the report was
-    sections = plan_sections.build(report)
+    sections = plan_sections.build(report, reader=reader)
+    pk = report.assessment.pk
     return PdfDocument(
         kind=PdfKind.REPORT,
-        key=str(report.assessment.pk),
+        key=f"{pk}-shared" if sections.since.withheld else str(pk),
         digest=report_digest(report, sections),
         filename=report_filename(report),
         html=lambda: report_print_html(report, sections=sections),
@@ -143,27 +171,36 @@ def comparison_digest(comparison: Comparison, *, printed: date) -> str:
             "distribution": comparison.distribution,
             "printed": printed,
             "layout": templates_hash(COMPARISON_TEMPLATES),
+            "variant": PDF_VARIANT,
         }
     )
 
 
 def comparison_svgs(comparison: Comparison) -> dict[str, str]:
+    shown = comparison.rounds[: compare.MAX_OVERLAY]
     overlay, distribution = figures_to_svg(
         [
-            charts.overlay_radar(
-                comparison.rounds[: compare.MAX_OVERLAY], comparison.factors, comparison.levels
-            ),
+            charts.overlay_radar(shown, comparison.factors, comparison.levels),
             charts.distribution_chart(comparison),
         ]
     )
+    summary = comparison.distribution_summary()
     return {
-        "overlay": _accessible(overlay, "Radar chart of the chosen rounds on the nine factors"),
-        "distribution": _accessible(distribution, "Every shared place's level on each factor"),
+        "overlay": _accessible(overlay, chart_alt.overlay_radar_alt(shown, comparison.factors)),
+        "distribution": _accessible(
+            distribution,
+            chart_alt.distribution_alt(summary, smallest_shown=comparison.smallest_shown),
+        ),
     }
 
 
 def comparison_print_html(comparison: Comparison, *, printed: date) -> str:
-    context = {"comparison": comparison, "svgs": comparison_svgs(comparison), "printed": printed}
+    context = {
+        "comparison": comparison,
+        "svgs": comparison_svgs(comparison),
+        "printed": printed,
+        "max_overlay": compare.MAX_OVERLAY,
+    }
     return render_to_string("reports/compare_print.html", context)
 
 
@@ -184,9 +221,11 @@ def comparison_document(
 
 
 def html_to_pdf(html: str) -> bytes:
+    """A tagged PDF (PDF/UA-1): headings, tables and figures in a structure tree, read in the
+    order they are laid out; its language and title from the HTML's lang and <title>."""
     from weasyprint import HTML  # imported late: a large import most requests never need
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def failure_reason_of(exc: BaseException) -> str:

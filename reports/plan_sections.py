@@ -1,11 +1,13 @@
 """The improvement plan in a round's report: the one-page summary, "since last round" and the plan.
 
-`build(report)` reads what the report does not already hold, in at most five queries (six when
-the previous round has been reopened) however many items, actions or respondents there are: the
-round before this one, how many were asked and how many responded, the actions (this round's,
-and those completed in the previous round's plan) with their owners, their items, and the
-previous round's levels. Everything else is pure computation over those rows and the report's
-own results, in the functions below it.
+`build(report, reader=...)` reads what the report does not already hold, in at most five queries
+(six when the previous round has been reopened; one more, for a reader, to ask whether they may
+see the round before) however many items, actions or respondents there are: the round before
+this one, how many were asked and how many responded, the actions (this round's, and those
+completed in the previous round's plan) with their owners, their items, and the previous round's
+levels. A reader from outside the place who may not open the round before sees nothing of it
+(assessment.selectors.previous_round_for). Everything else is pure computation over those rows
+and the report's own results, in the functions below it.
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from assessment.plan import (
     plan_summary,
     summary_gap,
 )
-from assessment.selectors import agreed_levels, previous_round
+from assessment.selectors import agreed_levels, previous_round_for
 from assessment.statistics import plain_number
 from frameworks.models import Item
 from reports.analysis import ItemResult
@@ -175,6 +177,8 @@ class SinceLastRound:
     factors: list[LevelChange]
     lessons: list[LevelChange]
     completed: list[Completed]  # every action completed since, once, soonest due first
+    # A round came before, but the reader may not open it: nothing of it is shown.
+    withheld: bool = False
 
     @property
     def outcomes(self) -> list[Outcome]:
@@ -281,10 +285,18 @@ class Summary:
     overdue: list[Action]
     gaps_without_action: int
     since: SinceLastRound
+    # Factors with both a level and a target, context aside: with none, no factor is either
+    # below its target or at it, and the summary says neither.
+    scored_factors: int = 0
 
     @property
     def response_rate(self) -> str:
         return f"{self.submitted} of {self.invited} responded"
+
+    @property
+    def not_submitted(self) -> int:
+        """Respondents still to submit: the summary says how few answers it rests on."""
+        return max(0, self.invited - self.submitted)
 
     @property
     def splits_shown(self) -> list[ItemResult]:
@@ -321,6 +333,7 @@ def summary_of(
         overdue=plan.overdue,
         gaps_without_action=len(plan.gaps_without_action),
         since=since,
+        scored_factors=len(report.gaps.ranked) + len(report.gaps.strengths),
     )
 
 
@@ -346,6 +359,7 @@ class PlanSections:
         shown = {a.pk: a for a in [*self.plan.actions, *completed]}
         return {
             "previous": previous and [previous.pk, previous.period],
+            "withheld": self.since.withheld,
             "before": {key: [lv.value, lv.agreed] for key, lv in self.before.items()},
             "responded": [self.summary.submitted, self.summary.invited],
             # Each action's overdue flag is in it: the day one falls overdue, the PDF is new.
@@ -377,6 +391,7 @@ def compose(
     before: dict[str, Level],
     submitted: int,
     invited: int,
+    withheld: bool = False,
 ) -> PlanSections:
     """The sections from what `build` read: no queries here."""
     assessment = report.assessment
@@ -403,6 +418,7 @@ def compose(
         completed=completed_since(
             [(a, periods[a.assessment_id]) for a in done], before, now, order
         ),
+        withheld=withheld,
     )
     summary = summary_of(report, plan, since, submitted=submitted, invited=invited)
     return PlanSections(summary=summary, since=since, plan=plan, before=before)
@@ -411,20 +427,29 @@ def compose(
 # --- reading what the report lacks -----------------------------------------------------------
 
 
-def build(report: Report) -> PlanSections:
-    """The summary, "since last round" and the plan of the report's round: 3 queries, one more
-    for the actions' items when there are any, one more for the previous round's levels when
-    there is one (two if it has been reopened since: then only its agreed levels count)."""
+def build(report: Report, *, reader=None) -> PlanSections:
+    """The summary, "since last round" and the plan of the report's round as `reader` may read
+    it (None: as the place's own members do): 3 queries, one more for the actions' items when
+    there are any, one more for the previous round's levels when there is one (two if it has
+    been reopened since: then only its agreed levels count), and one more for a reader, whether
+    they may see that round."""
     assessment = report.assessment
-    previous = previous_round(assessment)
+    previous, withheld = previous_round_for(assessment, reader)
     submitted, invited = response_rate(assessment)
+    actions = plan_actions(assessment, previous)
+    if withheld:
+        for action in actions:
+            # Nor does the plan name the round an action was carried over from: its period
+            # alone would pick out which anonymous round is this place's.
+            action.carried_from = None
     return compose(
         report,
         previous=previous,
-        actions=plan_actions(assessment, previous),
+        actions=actions,
         before=previous_levels(previous),
         submitted=submitted,
         invited=invited,
+        withheld=withheld,
     )
 
 

@@ -58,6 +58,13 @@ class Report:
         }
 
     @property
+    def has_results(self) -> bool:
+        """Whether any item has a level to report: none until someone submits (or the team
+        records an agreed position), and then the report says so rather than drawing empty
+        charts."""
+        return any(r.current is not None for r in [*self.factors, *self.lessons])
+
+    @property
     def lesson_groups(self):
         return lesson_groups(self.lessons)
 
@@ -149,7 +156,8 @@ def scores_of(summary: ItemSummary) -> ItemScores:
         # A lesson's link to a context factor (Place, on lessons 1.0) never shows in a report:
         # a place's circumstances are not a gap for a lesson to close.
         related=tuple(other.key for other in item.related.all() if not other.is_context),
-        section=item.section,
+        # Cited by author and year ("Ham and Walsh (2013), lesson 1"), never "Source 000".
+        section=item.section_reference,
     )
 
 

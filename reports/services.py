@@ -44,7 +44,9 @@ def round_results_store(*, assessment: Assessment) -> int:
 def round_results_withdraw(*, assessment: Assessment) -> None:
     """A reopened round leaves comparisons, and its PDFs are made again when next asked for."""
     RoundItemResult.objects.filter(assessment=assessment).delete()
-    rendered = RenderedPdf.objects.filter(kind=PdfKind.REPORT, key=str(assessment.pk))
+    # Its members' PDF and the one for readers from outside the place (key "<pk>-shared").
+    keys = Q(key=str(assessment.pk)) | Q(key__startswith=f"{assessment.pk}-")
+    rendered = RenderedPdf.objects.filter(keys, kind=PdfKind.REPORT)
     names = [name for name in rendered.values_list("name", flat=True) if name]
     rendered.delete()
     # Files go once the reopening has committed: a rolled-back reopen keeps them.

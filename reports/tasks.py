@@ -1,8 +1,8 @@
-"""Rendering PDFs in the background: the one task behind the report and the comparison PDFs.
+"""Work in the background: the PDFs of reports and comparisons, and board packs.
 
-Its arguments are plain ids, so a database-backed queue can store them. The comparison is built
-again here for the person who asked, with the same rules as the page: the task never renders a
-round its reader may not compare.
+Arguments are plain ids, so a database-backed queue can store them. What a task shows is built
+again here for the person who asked, with the same rules as the page: a comparison never holds a
+round its reader may not compare, a board pack never a report its reader may not open.
 """
 
 import logging
@@ -20,6 +20,8 @@ from reports.selectors import report_build
 from reports.services import pdf_render
 
 logger = logging.getLogger(__name__)
+# Readers wait on a page for their PDF; a board pack is a batch: its work goes after theirs.
+BATCH_PRIORITY = -10
 
 
 @task()
@@ -31,10 +33,11 @@ def render_pdf(
     round_ids: list[int] | None = None,
 ) -> str:
     """Render a round's report (`assessment_id`) or the comparison of `round_ids` as `user_id`
-    sees them into storage; returns the PDF's storage name."""
+    sees them into storage; returns the PDF's storage name. A report without `user_id` is the
+    place's own (for staff tools: `manage.py board_pack`)."""
     try:
         if kind == PdfKind.REPORT:
-            document = _report(assessment_id)
+            document = _report(assessment_id, user_id)
         elif kind == PdfKind.COMPARISON:
             document = _comparison(user_id, round_ids or [])
         else:
@@ -52,10 +55,16 @@ def render_pdf(
         raise
 
 
-def _report(assessment_id: int) -> PdfDocument:
+def _report(assessment_id: int, user_id: int | None) -> PdfDocument:
     read_at = timezone.now()  # before the reads: see RenderedPdf.created_at
-    assessment = Assessment.objects.select_related("place").get(pk=assessment_id)
-    return report_document(report_build(assessment), read_at=read_at)
+    rounds, reader = Assessment.objects.all(), None
+    if user_id is not None:
+        # The same document the reader's page asked for: the round only if they may still
+        # open it, and the round before it only if they may open that too.
+        reader = get_user_model().objects.get(pk=user_id)
+        rounds = Assessment.objects.visible_to(reader)
+    assessment = rounds.select_related("place").get(pk=assessment_id)
+    return report_document(report_build(assessment), reader=reader, read_at=read_at)
 
 
 def _comparison(user_id: int, round_ids: list[int]) -> PdfDocument:
@@ -65,3 +74,24 @@ def _comparison(user_id: int, round_ids: list[int]) -> PdfDocument:
     if not comparison.rounds:
         raise PermissionDenied(f"user {user_id} may compare none of rounds {round_ids}")
     return comparison_document(comparison, printed=timezone.localdate(read_at), read_at=read_at)
+
+
+@task(priority=BATCH_PRIORITY)
+def build_board_pack(*, user_id: int, round_ids: list[int], key: str) -> str:
+    """The board pack of the chosen `round_ids` that `user_id` may open, stored under `key`
+    (reports.pack.pack_key); returns the zip's storage name."""
+    # Imported here: reports.pack queues this module's render_pdf.
+    from reports.pack import pack_build, pack_render_here, pack_rounds_for, pack_store
+
+    try:
+        user = get_user_model().objects.get(pk=user_id)
+        pack = pack_build(pack_rounds_for(user, round_ids), filters={}, reader=user)
+        if not pack.entries:
+            raise PermissionDenied(f"user {user_id} may open none of rounds {round_ids}")
+        pack_render_here(pack)
+        return pack_store(pack, key=key)
+    except Exception:
+        logger.exception(
+            "The board pack could not be made (user %s, rounds %s)", user_id, round_ids
+        )
+        raise

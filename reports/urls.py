@@ -8,6 +8,7 @@ urlpatterns = [
     path("assessments/<int:pk>/report.pdf", views.report_pdf, name="reports-pdf"),
     path("compare/", views.compare_page, name="reports-compare"),
     path("compare/report.pdf", views.compare_pdf, name="reports-compare-pdf"),
+    path("compare/board-pack.zip", views.compare_board_pack, name="reports-compare-pack"),
     path("compare/export.csv", views.compare_export_csv, name="reports-export-csv"),
     path("compare/export.xlsx", views.compare_export_xlsx, name="reports-export-xlsx"),
     path("api/assessments/", views.assessments_api, name="reports-api-assessments"),

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -13,8 +14,10 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import render
-from django.tasks import TaskResultStatus
+from django.tasks import TaskResult, TaskResultStatus
 from django.tasks.backends.immediate import ImmediateBackend
+from django.tasks.exceptions import TaskResultDoesNotExist
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -23,7 +26,6 @@ from django.views.decorators.http import require_GET
 from assessment.models import can_compare
 from assessment.permissions import get_assessment_for_user
 from reports import charts, compare, exports
-from reports.chart_export import ChartExportError
 from reports.compare import (
     columns_for,
     comparison_build,
@@ -34,16 +36,16 @@ from reports.compare import (
 )
 from reports.forms import CompareFilterForm, RoundsQueryForm
 from reports.models import PdfKind, PdfStatus
+from reports.pack import pack_key, pack_rounds_for, pack_storage_name
 from reports.pdf import (
     PdfDocument,
     comparison_document,
     failure_reason,
-    failure_reason_of,
     report_document,
     report_print_html,
 )
 from reports.selectors import Report, rendered_pdf, report_build
-from reports.tasks import render_pdf
+from reports.tasks import build_board_pack, render_pdf
 
 logger = logging.getLogger(__name__)
 # After a render fails, readers are asked to try again in a minute; until then they are told so
@@ -51,6 +53,12 @@ logger = logging.getLogger(__name__)
 FAILURE_PAUSE = timedelta(minutes=1)
 # A PDF queued for a worker is not queued again by the preparing page's refreshes meanwhile.
 QUEUED_FOR = timedelta(minutes=2)
+# Nor is a board pack, which may hold hundreds of reports to render.
+PACK_QUEUED_FOR = timedelta(minutes=30)
+PRINT_CHART_LABELS = {
+    "radar": "Radar chart of the nine factors",
+    "lessons": "Chart of the sixteen lessons",
+}
 
 
 def _report_for(request: HttpRequest, pk: int) -> tuple[Report, str]:
@@ -62,34 +70,63 @@ def _report_for(request: HttpRequest, pk: int) -> tuple[Report, str]:
 @require_GET
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     report, role = _report_for(request, pk)
+    figures = _figure_data(report)
+    context = {"report": report, "assessment": report.assessment, "role": role, "figures": figures}
+    return render(request, "reports/report_page.html", context)
+
+
+def _figure_data(report: Report) -> dict:
+    if not report.has_results:
+        return {}  # the page says there is nothing to report yet, and draws no chart
     # Building Plotly figures costs more than the rest of the page: keep them per digest.
     key = f"report-figures:{report.digest}"
     figures = cache.get(key)
     if figures is None:
         figures = {name: json.loads(fig.to_json()) for name, fig in report.figures.items()}
         cache.set(key, figures, timeout=3600)
-    context = {"report": report, "assessment": report.assessment, "role": role, "figures": figures}
-    return render(request, "reports/report_page.html", context)
+    return figures
 
 
 @login_required
 @require_GET
 def report_print(request: HttpRequest, pk: int) -> HttpResponse:
-    """The exact HTML that WeasyPrint lays out, charts inline as SVG."""
+    """The HTML that WeasyPrint lays out, for the browser to print. Its charts are drawn by
+    plotly.js in the reader's browser, from the same figures: a web process never starts one."""
     report, _ = _report_for(request, pk)
-    try:
-        return HttpResponse(report_print_html(report))
-    except ChartExportError as exc:
-        logger.exception("The print version of round %s could not be made", pk)
-        return _unavailable(request, failure_reason_of(exc), _about_report(report))
+    charts = _print_charts(_figure_data(report))
+    return HttpResponse(report_print_html(report, svgs=charts, reader=request.user))
+
+
+def _print_charts(figures: dict) -> dict[str, str]:
+    """Each chart as a place for plotly.js to draw it and its figure beside it, in the markup
+    the print template shows where the PDF has the exported SVG."""
+    return {
+        name: render_to_string(
+            "reports/_print_chart.html",
+            {
+                "name": name,
+                "data_id": f"{name}-data",
+                "label": PRINT_CHART_LABELS.get(name, "Chart"),
+                "figure": figure,
+                "scripts": index == 0,  # once; deferred, so they run when the page is read
+            },
+        )
+        for index, (name, figure) in enumerate(figures.items())
+    }
 
 
 @login_required
 @require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report, _ = _report_for(request, pk)
-    task = {"kind": PdfKind.REPORT, "assessment_id": report.assessment.pk}
-    return _pdf(request, report_document(report), task, _about_report(report))
+    # Plain ids only: the task builds the report again, as this person may read it.
+    task = {
+        "kind": PdfKind.REPORT,
+        "assessment_id": report.assessment.pk,
+        "user_id": request.user.pk,
+    }
+    document = report_document(report, reader=request.user)
+    return _pdf(request, document, task, _about_report(report))
 
 
 def _about_report(report: Report) -> dict:
@@ -174,6 +211,8 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "ignored": len(ids) - len(comparison.rounds),
         "max_overlay": compare.MAX_OVERLAY,
         "query": request.GET.urlencode(),
+        # A board pack holds reports: not those of rounds shown without their place's name.
+        "left_out_of_pack": sum(1 for c in comparison.rounds if not c.named),
     }
     return render(request, "reports/compare.html", context, status=200 if valid else 400)
 
@@ -194,9 +233,8 @@ def _compare_figures(comparison) -> dict:
         figures["overlay"] = charts.overlay_radar(shown, comparison.factors, comparison.levels)
         figures["distribution"] = charts.distribution_chart(comparison)
     if len(comparison.trend) > 1:
-        title = f"{comparison.trend_place.name} over time"
         trend = comparison.trend, comparison.trend_factors, comparison.levels
-        figures["trend"] = charts.trend_chart(*trend, title=title)
+        figures["trend"] = charts.trend_chart(*trend)
     return {name: json.loads(fig.to_json()) for name, fig in figures.items()}
 
 
@@ -226,6 +264,73 @@ def compare_pdf(request: HttpRequest) -> HttpResponse:
         "back_url": f"{reverse('reports-compare')}?{request.GET.urlencode()}",
     }
     return _pdf(request, document, task, about)
+
+
+@login_required
+@require_GET
+def compare_board_pack(request: HttpRequest) -> HttpResponse:
+    """The report PDFs of the chosen rounds the reader may open, in one zip with an index; made
+    by a task, and kept for whoever asks for the same rounds again."""
+    if not (request.user.is_staff or can_compare(request.user)):
+        raise PermissionDenied("Board packs are for analysts and administrators.")
+    form = CompareFilterForm(request.GET)
+    if not form.is_valid():
+        return _refused("The board pack cannot be made as asked.", form)
+    rounds = list(pack_rounds_for(request.user, form.chosen_ids))
+    if not rounds:
+        return HttpResponse(
+            "Choose at least one round whose report you may open.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    about = {
+        "thing": "board pack",
+        "what": f"The board pack of {len(rounds)} report{'s' if len(rounds) > 1 else ''}",
+        "back_url": f"{reverse('reports-compare')}?{request.GET.urlencode()}",
+    }
+    # Plain ids only: the task finds again which of them this person may open.
+    task = {"user_id": request.user.pk, "round_ids": [a.pk for a in rounds]}
+    return _board_pack(request, pack_key(rounds), task, about)
+
+
+def _board_pack(request: HttpRequest, key: str, task: dict, about: dict) -> HttpResponse:
+    """The pack from storage; else made by the task (at once, or by a worker meanwhile)."""
+    if response := _zip_file(pack_storage_name(key)):
+        return response
+    queued = f"pack-queued:{key}"
+    result = _queued_pack(queued)
+    if result is None:
+        result = build_board_pack.enqueue(key=key, **task)
+        if not result.is_finished:  # the preparing page's refreshes find it by its id
+            cache.set(queued, result.id, PACK_QUEUED_FOR.total_seconds())
+    if result.status == TaskResultStatus.FAILED:  # logged by the task; asking again retries
+        cache.delete(queued)
+        return _unavailable(request, failure_reason(result.errors[-1].exception_class_path), about)
+    if result.status == TaskResultStatus.SUCCESSFUL and (
+        response := _zip_file(result.return_value)
+    ):
+        return response
+    return render(request, "reports/pdf_pending.html", about, status=202)
+
+
+def _queued_pack(queued: str) -> TaskResult | None:
+    if (result_id := cache.get(queued)) is None:
+        return None
+    try:
+        return build_board_pack.get_result(result_id)
+    except TaskResultDoesNotExist:  # taken off the queue meanwhile
+        return None
+
+
+def _zip_file(name: str) -> FileResponse | None:
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        return None
+    filename = f"board-pack-{timezone.localdate():%Y-%m-%d}.zip"
+    return FileResponse(
+        handle, content_type="application/zip", as_attachment=True, filename=filename
+    )
 
 
 def _export_rows(form: CompareFilterForm, user):

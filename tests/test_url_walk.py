@@ -60,6 +60,8 @@ EXPECTED = {
     "reports-compare": EVERYONE,
     # Nothing to compare for someone who may not see the round: a clear 400.
     "reports-compare-pdf": {**EVERYONE, "outsider": 400},
+    # Board packs are for analysts (and staff); the others may not ask (403).
+    "reports-compare-pack": {**dict.fromkeys(ROLES, 403), "analyst": 200},
     "reports-export-csv": EVERYONE,
     "reports-export-xlsx": EVERYONE,
     "reports-api-assessments": EVERYONE,
@@ -117,6 +119,7 @@ def _urls(round_, place):
         except NoReverseMatch:  # a page about no one round
             urls[name] = reverse(name)
     urls["reports-compare-pdf"] += f"?assessment={round_.pk}"
+    urls["reports-compare-pack"] += f"?assessment={round_.pk}"
     return urls
 
 

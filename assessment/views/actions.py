@@ -20,7 +20,7 @@ from assessment import plan as plans
 from assessment.action_forms import ActionForm, NextRoundForm, action_initial
 from assessment.exports import csv_bytes, plan_xlsx
 from assessment.models import Action, Assessment, Membership
-from assessment.permissions import get_assessment_for_user
+from assessment.permissions import ANALYST, get_assessment_for_user
 from assessment.selectors import ItemSummary, assessment_summaries
 from assessment.services.actions import (
     ActionConflict,
@@ -59,13 +59,13 @@ def _form(
 @require_GET
 def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, role = get_assessment_for_user(request.user, pk)
-    plan = plans.plan_get(assessment)
+    plan = plans.plan_get(assessment, reader=_outsider(request, role))
     context = {
         "assessment": assessment,
         "role": role,
         "plan": plan,
         "summary": plans.plan_summary(assessment, plan=plan),
-        "next_rounds": list(assessment.next_rounds.order_by("created_at")),
+        "next_rounds": _next_rounds(assessment, _outsider(request, role)),
     }
     return render(request, "assessment/actions.html", context)
 
@@ -140,6 +140,21 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     return render(request, "assessment/action_form.html", context, status=409 if conflict else 200)
 
 
+def _next_rounds(assessment: Assessment, outsider) -> list[Assessment]:
+    """The rounds started from this one; for an analyst only those they may open, so a later
+    round shared anonymously is never tied to this named one."""
+    rounds = assessment.next_rounds.order_by("created_at")
+    if outsider is not None:
+        rounds = rounds.filter(pk__in=Assessment.objects.visible_to(outsider).values("pk"))
+    return list(rounds)
+
+
+def _outsider(request: HttpRequest, role: str):
+    """An analyst from outside the place, whom the plan tells only of rounds they may open;
+    None for its members and staff, who may open every round of the place."""
+    return request.user if role == ANALYST else None
+
+
 def _download(
     content: bytes, assessment: Assessment, extension: str, content_type: str
 ) -> FileResponse:
@@ -152,8 +167,8 @@ def _download(
 @login_required
 @require_GET
 def actions_csv(request: HttpRequest, pk: int) -> FileResponse:
-    assessment, _ = get_assessment_for_user(request.user, pk)
-    rows = plans.export_rows(plans.plan_get(assessment))
+    assessment, role = get_assessment_for_user(request.user, pk)
+    rows = plans.export_rows(plans.plan_get(assessment, reader=_outsider(request, role)))
     content = csv_bytes(plans.EXPORT_HEADER, rows)
     return _download(content, assessment, "csv", "text/csv; charset=utf-8")
 
@@ -164,16 +179,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 @require_GET
 def actions_xlsx(request: HttpRequest, pk: int) -> FileResponse:
-    assessment, _ = get_assessment_for_user(request.user, pk)
-    plan = plans.plan_get(assessment)
+    assessment, role = get_assessment_for_user(request.user, pk)
+    plan = plans.plan_get(assessment, reader=_outsider(request, role))
     return _download(plan_xlsx(plan), assessment, "xlsx", XLSX)
 
 
 @login_required
 @require_GET
 def actions_api(request: HttpRequest, pk: int) -> JsonResponse:
-    assessment, _ = get_assessment_for_user(request.user, pk)
-    return JsonResponse(plans.plan_document(plans.plan_get(assessment)))
+    assessment, role = get_assessment_for_user(request.user, pk)
+    plan = plans.plan_get(assessment, reader=_outsider(request, role))
+    return JsonResponse(plans.plan_document(plan))
 
 
 @login_required

@@ -10,6 +10,7 @@ from reports.selectors import Report
 register = template.Library()
 
 
-@register.simple_tag
-def plan_sections(report: Report) -> sections_module.PlanSections:
-    return sections_module.build(report)
+@register.simple_tag(takes_context=True)
+def plan_sections(context: template.Context, report: Report) -> sections_module.PlanSections:
+    # As the person reading the page may see them: the round before may be withheld from them.
+    return sections_module.build(report, reader=context.request.user)

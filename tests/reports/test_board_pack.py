@@ -221,6 +221,23 @@ def test_it_queues_the_pdfs_for_the_workers_behind_those_readers_wait_for(
     assert "3 of 3 reports (3 rendered, 0 already made)" in printed
 
 
+def test_it_queues_each_report_as_soon_as_it_is_read(
+    rounds, media, fake_render, tmp_path, worker_backend, monkeypatch
+):
+    run_worker_while_waiting(monkeypatch)
+    queued_when_read = []
+    read = pack.report_build
+
+    def reading(assessment):
+        queued_when_read.append(DBTaskResult.objects.count())
+        return read(assessment)
+
+    monkeypatch.setattr(pack, "report_build", reading)
+    files, _ = board_pack(tmp_path)
+    assert queued_when_read == [0, 1, 2]  # the workers need not wait for the last to be read
+    assert set(files) == {INDEX, RIVERSIDE, EASTVALE, NORTHMOOR}
+
+
 def test_it_names_what_no_worker_rendered_in_time(
     rounds, media, fake_render, tmp_path, worker_backend, monkeypatch
 ):

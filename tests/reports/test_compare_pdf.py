@@ -2,6 +2,8 @@
 WeasyPrint)."""
 
 import io
+import re
+from datetime import date
 
 import pytest
 from django.core.files.storage import default_storage
@@ -9,15 +11,16 @@ from django.tasks import task_backends
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessment.models import Place
+from assessment.models import Assessment, Place
 from reports import pdf as pdfs
-from reports.compare import anonymous_label
+from reports.compare import Comparison, Factor, RoundColumn, anonymous_label
 from reports.models import RenderedPdf
 
 from .compare_data import chosen, four_places
 from .pages import download
 from .pdfs import raster_images
 from .rounds import FACTOR_TITLES
+from .tagged import figures
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +83,63 @@ def test_it_draws_its_charts_as_vectors(pdf):
     _, reader, _ = pdf
     assert [image for page in reader.pages for image in page.images] == []
     assert not any(raster_images(page["/Resources"]) for page in reader.pages)
+
+
+def test_it_names_the_comparison_once_and_opens_with_every_round_s_levels(pdf):
+    _, reader, _ = pdf
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert first.count("Comparing places") == 1
+    assert "Riverside Borough, 2026 Q2 matrix 1.1 2.5 2 2 2 2 2 2 4 2" in first
+    assert len(reader.pages) == 4  # the heat map, then a page for each chart and the last table
+
+
+def test_it_draws_each_chart_across_the_page(pdf):
+    _, reader, _ = pdf
+    # WeasyPrint gives a figure's box in CSS pixels, at 96 to the inch (a point is 1/72).
+    page_width = float(reader.pages[0].mediabox.width) * 96 / 72
+    widths = [figure["/A"]["/BBox"][2] - figure["/A"]["/BBox"][0] for figure in figures(reader)]
+    assert len(widths) == 2
+    assert all(width > 0.8 * page_width for width in widths)
+
+
+# A period as a workshop might write it: each row of the heat map takes four lines.
+LONG_PERIOD = "2026 Q2 refresh workshop with the whole partnership board"
+
+
+def many_rounds(count: int) -> Comparison:
+    """A comparison of `count` named rounds, built without a database."""
+    factors = [Factor(title.lower(), title, False) for title in FACTOR_TITLES]
+    rounds = [
+        RoundColumn(
+            Assessment(place=Place(name=f"Place {n:02}"), period=LONG_PERIOD),
+            named=True,
+            values={f.key: 1 + (n + i) % 4 for i, f in enumerate(factors)},
+        )
+        for n in range(1, count + 1)
+    ]
+    return Comparison(
+        rounds=rounds,
+        factors=factors,
+        levels=[],
+        mixed_versions=False,
+        distribution={},
+        trend=[],
+        trend_place=None,
+    )
+
+
+def test_it_keeps_heat_map_rows_together_under_a_header_on_every_page(monkeypatch):
+    # 34 such rounds fill six pages all but the key to the levels: two rows go over with it,
+    # rather than the key alone. No page holds a single row.
+    monkeypatch.setattr(pdfs, "comparison_svgs", lambda c: {"overlay": "", "distribution": ""})
+    html = pdfs.comparison_print_html(many_rounds(34), printed=date(2026, 11, 23))
+    reader = PdfReader(io.BytesIO(pdfs.html_to_pdf(html)))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    row = re.compile(rf"Place \d\d, {LONG_PERIOD} \d")
+    with_rows = [(page, len(row.findall(page))) for page in pages if row.search(page)]
+    assert sum(count for _, count in with_rows) == 34
+    assert all(count >= 2 and "Place and round" in page for page, count in with_rows)
+    assert "Levels:" in with_rows[-1][0]
 
 
 def test_it_refuses_when_no_round_is_chosen(client, analyst, world):

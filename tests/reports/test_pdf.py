@@ -295,12 +295,14 @@ def test_it_says_the_pdf_is_on_its_way_when_a_worker_renders_it(
     assert stored_pdfs() == []
 
 
-def test_it_hands_the_worker_only_the_round_s_id(signed_in, scored_round, media, queued):
+def test_it_hands_the_worker_only_the_round_s_and_the_reader_s_ids(
+    signed_in, lead, scored_round, media, queued
+):
     get_pdf(signed_in, scored_round)
     [result] = queued.results
     assert (result.args, result.kwargs) == (
         [],
-        {"kind": "report", "assessment_id": scored_round.pk},
+        {"kind": "report", "assessment_id": scored_round.pk, "user_id": lead.pk},
     )
 
 

@@ -29,9 +29,13 @@ def pdf_pages(client, assessment) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
-def page_with(pages: list[str], heading: str) -> str:
-    [found] = [text for text in pages if heading in text]
-    return found
+def section_text(pages: list[str], heading: str, next_heading: str) -> str:
+    """A section's text, from its heading to the next section's: sections flow from page to page
+    (the contents page, which lists them all, aside). Each page's running header and footer
+    stays in, where the page breaks."""
+    text = " ".join(page for page in pages if not page.startswith("Contents"))
+    start = text.index(f" {heading} ")
+    return text[start : text.index(f" {next_heading} ", start)]
 
 
 @pytest.fixture
@@ -58,12 +62,13 @@ def test_it_opens_with_a_one_page_summary_that_names_the_place_once(pages):
     due = (TODAY - timedelta(days=10)).strftime("%-d %b %Y")
     assert f"Overdue Pool the community equipment budget: due {due}" in first
     assert "Change since 2025 Q4" in first and "Factors: 2 up, 3 down, 4 unchanged" in first
-    # The rest of the report starts on the next page.
-    assert "The nine factors" in pages[1] and "Summary" not in pages[1]
+    # The contents follow on the next page, then the rest of the report.
+    assert pages[1].startswith("Contents Summary")
+    assert "The nine factors" in pages[2] and "Summary" not in pages[2]
 
 
 def test_it_prints_both_rounds_levels_and_the_change_since_last_round(pages):
-    since = page_with(pages, "Since last round")
+    since = section_text(pages, "Since last round", "Improvement plan")
     assert "Factor 2025 Q4 2026 Q4 Change" in since
     assert "Impact 1 3 +2" in since  # agreed in both rounds
     assert "Care model 2 3 (median) +1" in since
@@ -84,7 +89,7 @@ def test_it_prints_the_actions_completed_since_and_whether_they_worked(pages):
 
 
 def test_it_prints_the_plan_by_factor_with_owners_due_dates_and_overdue_marked(pages):
-    plan = page_with(pages, "Improvement plan")
+    plan = section_text(pages, "Improvement plan", "The sixteen lessons")
     due = (TODAY - timedelta(days=10)).strftime("%-d %b %Y")
     assert "Commissioning and payment — now 2 Developed, target 3 Well developed" in plan
     assert (

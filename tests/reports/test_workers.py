@@ -18,6 +18,8 @@ from django.urls import reverse
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from assessment.models import Sharing
+from assessment.services import assessment_advance, assessment_share
 from reports import chart_export, pdf
 from reports.management.commands.pdf_worker import watchdog
 
@@ -124,6 +126,52 @@ def test_it_starts_no_browser_in_a_web_process_serving_reports_and_pdfs(
         worker.setattr(pdf, "html_to_pdf", lambda html: b"%PDF-1.7 from the worker")
         run_worker()
     assert client.get(pdf_url(scored_round)).status_code == 200
+    assert browsers() == set()
+
+
+def test_it_draws_the_print_version_s_charts_in_the_reader_s_browser_not_its_own(
+    client, lead, scored_round, worker_backend, no_browser
+):
+    client.force_login(lead)
+    response = client.get(reverse("reports-print", args=[scored_round.pk]))
+    assert response.status_code == 200
+    assert browsers() == set()
+    page = response.text
+    # Each chart's figure is on the page for plotly.js, which the page loads from this site.
+    for name in ("radar", "lessons"):
+        assert f'data-chart="{name}-data"' in page and f'id="{name}-data"' in page
+    assert "Information management" in page.split('id="radar-data"')[1]  # a radar's factor
+    assert page.count("/static/vendor/plotly.min.js") == 1
+    assert "<svg" not in page  # nothing exported
+
+
+def test_it_makes_a_board_pack_on_a_worker_and_serves_it_once_made(
+    client,
+    analyst,
+    scored_round,
+    media,
+    worker_backend,
+    in_test_transaction,
+    no_browser,
+    monkeypatch,
+):
+    for _ in range(2):  # to consensus, then closed
+        assessment_advance(assessment=scored_round)
+    assessment_share(assessment=scored_round, sharing=Sharing.NAMED)
+    client.force_login(analyst)
+    url = f"{reverse('reports-compare-pack')}?assessment={scored_round.pk}"
+    assert client.get(url).status_code == 202
+    assert client.get(url).status_code == 202  # asked again while it is made
+    assert browsers() == set()
+    with monkeypatch.context() as worker:
+        worker.setattr(chart_export, "warm", lambda: None)
+        worker.setattr(pdf, "report_svgs", lambda report: {"radar": "", "lessons": ""})
+        worker.setattr(pdf, "html_to_pdf", lambda html: b"%PDF-1.7 from the worker")
+        run_worker()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert DBTaskResult.objects.filter(task_path="reports.tasks.build_board_pack").count() == 1
     assert browsers() == set()
 
 

@@ -1,6 +1,7 @@
 """`manage.py board_pack`: every matching closed round's report PDF in one zip, with an index."""
 
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,7 +13,7 @@ from reports.pack import (
     Pack,
     PackEntry,
     closed_periods,
-    pack_build,
+    pack_entries,
     pack_render,
     pack_rounds,
     pack_write,
@@ -51,15 +52,17 @@ class Command(BaseCommand):
             raise CommandError(f"No closed round has the period {period!r}. Periods: {choices}.")
         filters = {"region": region, "kind": kind, "period": period}
         filters = {name: value for name, value in filters.items() if value}
-        pack = pack_build(pack_rounds(**filters), filters=filters)
-        if not pack.entries:
+        rounds = pack_rounds(**filters)
+        if not (count := rounds.count()):
             asked = ", ".join(f"{k} {v!r}" for k, v in filters.items())
             which = f"No closed round of {asked}" if asked else "No round is closed yet"
             raise CommandError(f"{which}: there is nothing to pack.")
+        pack = Pack(entries=[], filters=filters)
         # Stopped by a process manager as by Ctrl+C: the pack takes its PDFs off the queue.
         stopping = signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            self._render(pack, wait=wait, quiet=verbosity == 0)
+            # Each round is queued as soon as it is read: the workers start on the first at once.
+            self._render(pack, pack_entries(rounds), count, wait=wait, quiet=verbosity == 0)
         finally:
             signal.signal(signal.SIGTERM, stopping)
         pack_write(pack, out)
@@ -73,11 +76,13 @@ class Command(BaseCommand):
             raise CommandError(f"{summary} Missing: {places}.")
         self.stdout.write(summary)
 
-    def _render(self, pack: Pack, *, wait: int, quiet: bool) -> None:
+    def _render(
+        self, pack: Pack, building: Iterator[PackEntry], count: int, *, wait: int, quiet: bool
+    ) -> None:
         """Have the PDFs rendered, with a progress bar (and a line for each failure)."""
         stream = self.stderr._out  # the stream itself: Django's wrapper ends every write a line
         with tqdm(
-            total=len(pack.entries),
+            total=count,
             desc="Board pack",
             unit="report",
             file=stream,
@@ -94,7 +99,7 @@ class Command(BaseCommand):
             def retrying(entry: PackEntry) -> None:
                 bar.write(f"{_round(entry)}: the PDF failed; trying once more.", stream)
 
-            pack_render(pack, done=done, retrying=retrying, stall_seconds=wait)
+            pack_render(pack, building=building, done=done, retrying=retrying, stall_seconds=wait)
 
     def _out(self, out: str | None) -> Path:
         path = Path(out or f"board-pack-{timezone.localdate():%Y-%m-%d}.zip")
