@@ -40,3 +40,10 @@ def get_assessment_for_user(user, pk: int, *, roles: tuple[str, ...] | None = No
     if role is None and Assessment.objects.visible_to(user).filter(pk=assessment.pk).exists():
         role = ANALYST  # a closed round another place shared by name
     return assessment, _require(role, roles)
+
+
+def reader_from_outside(user, role: str | None):
+    """Whom a round's neighbours are limited for: an analyst from outside the place may open only
+    its rounds shared by name (selectors.previous_round_for); its members and staff may open
+    every round of it, so nothing is limited for them (None) and nothing need be checked."""
+    return user if role == ANALYST else None

@@ -24,7 +24,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from assessment.models import can_compare
-from assessment.permissions import get_assessment_for_user
+from assessment.permissions import get_assessment_for_user, reader_from_outside
 from reports import charts, compare, exports
 from reports.compare import (
     columns_for,
@@ -92,9 +92,10 @@ def _figure_data(report: Report) -> dict:
 def report_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The HTML that WeasyPrint lays out, for the browser to print. Its charts are drawn by
     plotly.js in the reader's browser, from the same figures: a web process never starts one."""
-    report, _ = _report_for(request, pk)
+    report, role = _report_for(request, pk)
     charts = _print_charts(_figure_data(report))
-    return HttpResponse(report_print_html(report, svgs=charts, reader=request.user))
+    reader = reader_from_outside(request.user, role)
+    return HttpResponse(report_print_html(report, svgs=charts, reader=reader))
 
 
 def _print_charts(figures: dict) -> dict[str, str]:
@@ -118,14 +119,15 @@ def _print_charts(figures: dict) -> dict[str, str]:
 @login_required
 @require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    report, _ = _report_for(request, pk)
+    report, role = _report_for(request, pk)
+    reader = reader_from_outside(request.user, role)
     # Plain ids only: the task builds the report again, as this person may read it.
     task = {
         "kind": PdfKind.REPORT,
         "assessment_id": report.assessment.pk,
-        "user_id": request.user.pk,
+        "user_id": reader and reader.pk,
     }
-    document = report_document(report, reader=request.user)
+    document = report_document(report, reader=reader)
     return _pdf(request, document, task, _about_report(report))
 
 

@@ -20,7 +20,7 @@ from assessment import plan as plans
 from assessment.action_forms import ActionForm, NextRoundForm, action_initial
 from assessment.exports import csv_bytes, plan_xlsx
 from assessment.models import Action, Assessment, Membership
-from assessment.permissions import ANALYST, get_assessment_for_user
+from assessment.permissions import get_assessment_for_user, reader_from_outside
 from assessment.selectors import ItemSummary, assessment_summaries
 from assessment.services.actions import (
     ActionConflict,
@@ -59,13 +59,13 @@ def _form(
 @require_GET
 def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, role = get_assessment_for_user(request.user, pk)
-    plan = plans.plan_get(assessment, reader=_outsider(request, role))
+    plan = plans.plan_get(assessment, reader=reader_from_outside(request.user, role))
     context = {
         "assessment": assessment,
         "role": role,
         "plan": plan,
         "summary": plans.plan_summary(assessment, plan=plan),
-        "next_rounds": _next_rounds(assessment, _outsider(request, role)),
+        "next_rounds": _next_rounds(assessment, reader_from_outside(request.user, role)),
     }
     return render(request, "assessment/actions.html", context)
 
@@ -149,12 +149,6 @@ def _next_rounds(assessment: Assessment, outsider) -> list[Assessment]:
     return list(rounds)
 
 
-def _outsider(request: HttpRequest, role: str):
-    """An analyst from outside the place, whom the plan tells only of rounds they may open;
-    None for its members and staff, who may open every round of the place."""
-    return request.user if role == ANALYST else None
-
-
 def _download(
     content: bytes, assessment: Assessment, extension: str, content_type: str
 ) -> FileResponse:
@@ -168,7 +162,8 @@ def _download(
 @require_GET
 def actions_csv(request: HttpRequest, pk: int) -> FileResponse:
     assessment, role = get_assessment_for_user(request.user, pk)
-    rows = plans.export_rows(plans.plan_get(assessment, reader=_outsider(request, role)))
+    plan = plans.plan_get(assessment, reader=reader_from_outside(request.user, role))
+    rows = plans.export_rows(plan)
     content = csv_bytes(plans.EXPORT_HEADER, rows)
     return _download(content, assessment, "csv", "text/csv; charset=utf-8")
 
@@ -180,7 +175,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_GET
 def actions_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     assessment, role = get_assessment_for_user(request.user, pk)
-    plan = plans.plan_get(assessment, reader=_outsider(request, role))
+    plan = plans.plan_get(assessment, reader=reader_from_outside(request.user, role))
     return _download(plan_xlsx(plan), assessment, "xlsx", XLSX)
 
 
@@ -188,7 +183,7 @@ def actions_xlsx(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def actions_api(request: HttpRequest, pk: int) -> JsonResponse:
     assessment, role = get_assessment_for_user(request.user, pk)
-    plan = plans.plan_get(assessment, reader=_outsider(request, role))
+    plan = plans.plan_get(assessment, reader=reader_from_outside(request.user, role))
     return JsonResponse(plans.plan_document(plan))
 
 

@@ -4,6 +4,7 @@ take `sections` from the context. (The PDF passes them in: reports.pdf.report_pr
 
 from django import template
 
+from assessment.permissions import reader_from_outside
 from reports import plan_sections as sections_module
 from reports.selectors import Report
 
@@ -13,4 +14,5 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def plan_sections(context: template.Context, report: Report) -> sections_module.PlanSections:
     # As the person reading the page may see them: the round before may be withheld from them.
-    return sections_module.build(report, reader=context.request.user)
+    reader = reader_from_outside(context.request.user, context.get("role"))
+    return sections_module.build(report, reader=reader)

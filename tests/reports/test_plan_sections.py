@@ -258,10 +258,10 @@ def test_it_builds_the_report_page_in_the_same_queries_however_many_actions(
     client.force_login(viewer)
     # session, user, round with its place, the viewer's membership; the report: items, their
     # descriptors, scale levels and related items, the submitted responses, consensus; then the
-    # plan sections: the round before, whether the viewer may open it (their own permissions
-    # and their groups', then the round), who responded, the actions with owners and
-    # carried-from rounds, their items, the previous round's kept results.
-    with django_assert_num_queries(18):
+    # plan sections: the round before (a member may open it: nothing checked), who responded,
+    # the actions with owners and carried-from rounds, their items, the previous round's kept
+    # results.
+    with django_assert_num_queries(15):
         response = client.get(report_url(rounds.current))
     assert response.text.count('class="badge status status-') == 3 + 2 * extra
 
