@@ -91,10 +91,14 @@ bench: install collectstatic
 bench-pack: install
 	scripts/bench_pack.sh
 
-# 50 users for 60 s against gunicorn on PostgreSQL, on loopback only; figures in bench-results/.
-loadtest: install
+# Locust against the production shape (as prod-smoke runs it: two web nodes, a PDF worker,
+# PostgreSQL, Redis, on loopback only): USERS (50) for DURATION seconds (60); figures in
+# bench-results/loadtest.md.
+USERS ?= 50
+DURATION ?= 60
+loadtest: install smoke-deps
 	$(PY) -m pip install --quiet -e '.[load]'
-	loadtest/run.sh 50 60
+	SMOKE_USERS=$(USERS) SMOKE_SECONDS=$(DURATION) SMOKE_REPORT=bench-results/loadtest.md scripts/prod_smoke.sh
 
 # Two web nodes, a PDF worker, PostgreSQL and Redis on loopback: one person across both nodes,
 # then the load test against both; fails on any error. Figures in bench-results/prod-smoke.md.

@@ -14,7 +14,7 @@ from assessment.models import (
     RoundStatus,
 )
 from assessment.statistics import Spread, spread
-from frameworks.models import FrameworkVersion, Item, Level, matrix_first
+from frameworks.models import FrameworkVersion, Item, Level, VersionStatus, matrix_first
 
 
 @dataclass
@@ -61,14 +61,39 @@ def places_for_user(user) -> QuerySet[Place]:
     ).order_by("name")
 
 
+# The items of published versions, which never change, kept by each process: the scoring form,
+# the draft save and the report read them on every request. Keyed by what would differ if a
+# version's rows were loaded anew (a test database reusing ids included). Plain reads only:
+# nothing may set attributes on these Items.
+_published_items: dict[tuple, list[Item]] = {}
+_PUBLISHED_ITEMS_KEPT = 64
+
+
 def assessment_items(assessment: Assessment) -> list[Item]:
-    """The items of a round's pinned versions: matrix factors first, then lessons."""
+    """The items of a round's pinned versions: matrix factors first, then lessons (1 query
+    once a process has read its published versions, 5 before)."""
+    pinned = tuple(
+        FrameworkVersion.objects.filter(assessments=assessment)
+        .order_by("pk")
+        .values_list("pk", "status", "content_hash", "loaded_at")
+    )
+    if cached := _published_items.get(pinned):
+        return list(cached)
     items = (
-        Item.objects.filter(version__assessments=assessment)
+        Item.objects.filter(version__in=[pk for pk, *_ in pinned])
         .select_related("version__framework")
         .prefetch_related("descriptors", "version__levels", "related")
     )
-    return sorted(items, key=lambda i: (not i.version.is_matrix, i.position))
+    items = sorted(items, key=lambda i: (not i.version.is_matrix, i.position))
+    if items and all(status != VersionStatus.DRAFT for _, status, *_ in pinned):
+        if len(_published_items) >= _PUBLISHED_ITEMS_KEPT:
+            _published_items.clear()
+        _published_items[pinned] = items
+    return list(items)
+
+
+def forget_published_items() -> None:
+    _published_items.clear()
 
 
 def assessment_summaries(

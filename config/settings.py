@@ -61,9 +61,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, which answers for static files itself (already compressed, or not worth
-    # it): this compresses the app's own pages. Against BREACH (a secret such as the CSRF token
-    # guessed from compressed sizes) it pads each response with 1-100 random bytes.
-    "django.middleware.gzip.GZipMiddleware",
+    # it): this compresses the app's own pages, JSON and CSV, not its PDFs or workbooks. Against
+    # BREACH (a secret such as the CSRF token guessed from compressed sizes) it pads each
+    # response with 1-100 random bytes.
+    "config.middleware.GZipTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,8 +1,8 @@
 """Load: members of a place scoring, saving drafts and opening reports, as in a busy week.
 
-Run by `make loadtest` (see loadtest/run.sh) against gunicorn on loopback, and by
-`make prod-smoke` (scripts/prod_smoke.sh) against two web nodes at once: LOCUST_HOSTS lists
-their addresses, and users are shared out among them in turn. Each simulated user signs in as one
+Run by `make loadtest` and `make prod-smoke` (both through scripts/prod_smoke.sh) against two
+web nodes at once: LOCUST_HOSTS lists their addresses, and users are shared out among them in
+turn. Each simulated user signs in as one
 of the load-test respondents created by loadtest/setup.py.
 """
 

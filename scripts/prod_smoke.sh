@@ -6,12 +6,14 @@
 # scenario (loadtest/) against both nodes. Fails on any error; removes what it made.
 #
 # Environment: SMOKE_USERS (50), SMOKE_SECONDS (60), SMOKE_PORT_A/B (8771/8772), SMOKE_DB
-# (integration_smoke_<pid>), REDIS_PORT (6379).
+# (integration_smoke_<pid>), REDIS_PORT (6379), SMOKE_REPORT (bench-results/prod-smoke.md; `make
+# loadtest` runs this script and writes bench-results/loadtest.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 USERS=${SMOKE_USERS:-50}
 SECONDS_TO_RUN=${SMOKE_SECONDS:-60}
+REPORT=${SMOKE_REPORT:-bench-results/prod-smoke.md}
 PORT_A=${SMOKE_PORT_A:-8771}
 PORT_B=${SMOKE_PORT_B:-8772}
 DB=${SMOKE_DB:-integration_smoke_$$}
@@ -111,7 +113,7 @@ servers="two gunicorn nodes (2 workers × 4 threads each) and one PDF worker on 
   echo "Memory after the load (RSS counts shared pages in each process; PSS shares them out):"
   echo
   $PY scripts/prod_smoke_check.py processes "${pids[0]}" "${pids[1]}" --worker "$worker"
-} | tee bench-results/prod-smoke.md
+} | tee "$REPORT"
 
 keys=$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "smoke-$$:*" | wc -l)
 [ "$keys" -gt 0 ] || { echo "prod-smoke: nothing was cached in Redis" >&2; exit 1; }

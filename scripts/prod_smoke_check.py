@@ -100,35 +100,46 @@ def _tree(pid: int) -> list[psutil.Process]:
     return [root, *root.children(recursive=True)]
 
 
-def _megabytes(processes: list[psutil.Process], kind: str) -> float:
-    total = 0
+def _total(processes: list[psutil.Process], read) -> float:
+    """The sum of read(process) over the processes still running."""
+    total = 0.0
     for process in processes:
         try:
-            info = process.memory_full_info()
+            total += read(process)
         except psutil.Error:  # ended meanwhile
             continue
-        total += getattr(info, kind)
-    return total / 2**20
+    return total
+
+
+def _megabytes(processes: list[psutil.Process], kind: str) -> float:
+    return _total(processes, lambda p: getattr(p.memory_full_info(), kind)) / 2**20
+
+
+def _cpu_seconds(processes: list[psutil.Process]) -> float:
+    return _total(processes, lambda p: p.cpu_times().user + p.cpu_times().system)
+
+
+def _row(name: str, processes: list[psutil.Process]) -> str:
+    rss, pss = _megabytes(processes, "rss"), _megabytes(processes, "pss")
+    cpu = _cpu_seconds(processes)
+    return f"| {name} | {len(processes)} | {rss:.0f} | {pss:.0f} | {cpu:.0f} |"
 
 
 def check_processes(web: list[int], worker: int) -> None:
-    print("| process | processes | RSS MB | PSS MB |")
-    print("|---|---|---|---|")
+    print("| process | processes | RSS MB | PSS MB | CPU s since start |")
+    print("|---|---|---|---|---|")
     for pid in web:
         tree = _tree(pid)
         if any(_is_browser(p) for p in tree):
             fail(f"web node {pid} has a browser among its processes")
         for process in tree[1:]:  # gunicorn's workers, one by one
-            rss, pss = _megabytes([process], "rss"), _megabytes([process], "pss")
-            print(f"| web worker {process.pid} (node {pid}) | 1 | {rss:.0f} | {pss:.0f} |")
+            print(_row(f"web worker {process.pid} (node {pid})", [process]))
     tree = _tree(worker)
     browsers = [p for p in tree if _is_browser(p)]
     if len(browsers) != 1:
         fail(f"the PDF worker has {len(browsers)} browsers, not one")
-    rss, pss = _megabytes(tree[:1], "rss"), _megabytes(tree[:1], "pss")
-    print(f"| PDF worker {worker} alone | 1 | {rss:.0f} | {pss:.0f} |")
-    rss, pss = _megabytes(tree, "rss"), _megabytes(tree, "pss")
-    print(f"| PDF worker with its browser | {len(tree)} | {rss:.0f} | {pss:.0f} |")
+    print(_row(f"PDF worker {worker} alone", tree[:1]))
+    print(_row("PDF worker with its browser", tree))
     print("prod-smoke: no browser under the web nodes; one under the PDF worker")
 
 

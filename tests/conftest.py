@@ -126,5 +126,8 @@ def _fresh_cache():
     """Each test starts with an empty cache, as the database starts empty of its rows."""
     from django.core.cache import cache
 
+    from assessment.selectors import forget_published_items
+
     cache.clear()
+    forget_published_items()
     yield

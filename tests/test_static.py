@@ -101,6 +101,21 @@ def test_it_pads_each_compressed_page_by_a_random_length_against_breach(
     assert max(sizes) - min(sizes) > 10, sizes
 
 
+@pytest.mark.django_db
+def test_it_leaves_files_that_are_compressed_already_as_they_are(client, respondent, open_round):
+    # A workbook (like a PDF or a zip) is compressed inside: gzip would cost the server time and
+    # save the reader nothing. The same plan as CSV is text, and is compressed.
+    client.force_login(respondent)
+    urls = {kind: f"/assessments/{open_round.pk}/actions/export.{kind}" for kind in ("xlsx", "csv")}
+    workbook = client.get(urls["xlsx"], HTTP_ACCEPT_ENCODING="gzip")
+    table = client.get(urls["csv"], HTTP_ACCEPT_ENCODING="gzip")
+
+    assert workbook.status_code == table.status_code == 200
+    assert "Content-Encoding" not in workbook
+    assert b"".join(workbook.streaming_content)[:2] == b"PK"  # the workbook itself
+    assert table["Content-Encoding"] == "gzip"
+
+
 # Last in this file: the settings below hold until the module's tests are done.
 @pytest.fixture(scope="module")
 def production_static(tmp_path_factory):

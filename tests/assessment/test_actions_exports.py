@@ -155,10 +155,10 @@ def test_it_answers_the_api_in_the_same_queries_however_many_actions(
         )
     assessment_advance(assessment=planned)
     client.force_login(lead)
-    # session, user, round with place, my role; items (with framework), their descriptors,
-    # scales and related items, submitted answers, consensus; actions (with owner and the
-    # round carried from), their items
-    with django_assert_num_queries(12):
+    # session, user, round with place, my role; the pinned versions (their items are read once
+    # a process), submitted answers, consensus; actions (with owner and the round carried
+    # from), their items
+    with django_assert_num_queries(9):
         document = client.get(_url("assessment-actions-api", planned)).json()
     assert len(document["actions"]) == 2 + extra
 

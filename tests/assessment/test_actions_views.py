@@ -180,11 +180,10 @@ def test_it_draws_the_plan_in_the_same_queries_however_many_actions(
         _add(following, lead, ["impact"], title=f"New {n}", due=TODAY - timedelta(days=n))
     score(respondent_of(following, respondent))
     client.force_login(lead)
-    # session, user, round with place, my role; items (with framework), their descriptors,
-    # scales and related items, submitted answers, consensus; actions (with owner and the
-    # round carried from), their items, the items they were carried with; the round before,
-    # the rounds after
-    with django_assert_num_queries(15):
+    # session, user, round with place, my role; the pinned versions (their items are read once
+    # a process), submitted answers, consensus; actions (with owner and the round carried
+    # from), their items, the items they were carried with; the round before, the rounds after
+    with django_assert_num_queries(12):
         response = client.get(_plan(following))
     assert response.text.count("Tom Hughes") == actions * 2  # under workforce and a lesson
     assert response.text.count("Carried over from 2025 Q4") == actions * 2

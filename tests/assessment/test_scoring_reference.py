@@ -169,9 +169,9 @@ def test_it_draws_the_page_in_fixed_queries_without_a_previous_round(
     score(respondent_of(open_round, respondent), levels={"impact": (3, 1)}, submit=False)
     url = _url(open_round)
     django_app.get(url, user=respondent)  # signed in; the session exists
-    # session, user; round with place, membership; items, their descriptors, levels and
-    # relations; respondent, answers; previous round (none).
-    with django_assert_num_queries(11):
+    # session, user; round with place, membership; the pinned versions (their items are read
+    # once a process); respondent, answers; previous round (none).
+    with django_assert_num_queries(8):
         page = django_app.get(url, user=respondent)
     assert "25 answered" in page.html.select_one("#progress").text
 
@@ -183,6 +183,6 @@ def test_it_draws_the_page_in_fixed_queries_with_a_previous_round(
     url = _url(this_round)
     django_app.get(url, user=respondent)
     # The same, with last round found and its agreed levels: one query for all items.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         page = django_app.get(url, user=respondent)
     assert len(page.html.select(".previous-agreed")) == 25

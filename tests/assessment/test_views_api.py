@@ -2,6 +2,7 @@
 
 import pytest
 
+from assessment.selectors import assessment_items
 from assessment.services import assessment_advance, consensus_record
 from tests.assessment.scoring import items_by_key, named_respondent, respondent_of, score
 
@@ -113,8 +114,9 @@ def test_it_answers_in_the_same_queries_however_many_answered(
     for n in range(respondents):
         score(named_respondent(open_round, f"Respondent {n}"))
     client.force_login(lead)
-    # session, user, round with place, my role, items (with framework) and their descriptors,
-    # scales and related items, submitted answers with respondents, consensus with recorder
-    with django_assert_num_queries(10):
+    assessment_items(open_round)  # as the process's first page of this round reads them
+    # session, user, round with place, my role, the pinned versions (their items are read once
+    # a process), submitted answers with respondents, consensus with recorder
+    with django_assert_num_queries(7):
         document = client.get(_api(open_round)).json()
     assert _item(document, "impact")["responses"] == respondents

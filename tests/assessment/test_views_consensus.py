@@ -244,10 +244,10 @@ def test_it_draws_the_overview_in_the_same_queries_however_many_answered(
 ):
     _more_answers(scored_round, extra_respondents)
     django_app.get("/", user=lead)  # signed in before counting
-    # session, user, round with place, my role, items (with framework) and their descriptors,
-    # scales and related items, submitted answers with respondents, consensus with recorder,
-    # the sectors of the place's members
-    with django_assert_num_queries(11):
+    # session, user, round with place, my role, the pinned versions (their items are read once
+    # a process), submitted answers with respondents, consensus with recorder, the sectors of
+    # the place's members
+    with django_assert_num_queries(8):
         page = django_app.get(_overview(scored_round), user=lead)
     answers = [_figures(card)["Answers"] for card in page.html.select("article")]
     assert answers == [str(3 + extra_respondents)] * 25
@@ -579,9 +579,9 @@ def test_it_draws_an_item_in_the_same_queries_however_many_answered(
 ):
     _more_answers(scored_round, extra_respondents)
     client.force_login(lead)
-    # session, user, round with place, my role, items (with framework) and their descriptors,
-    # scales and related items, submitted answers with respondents, consensus with recorder,
-    # the sectors of the place's members
-    with django_assert_num_queries(11):
+    # session, user, round with place, my role, the pinned versions (their items are read once
+    # a process), submitted answers with respondents, consensus with recorder, the sectors of
+    # the place's members
+    with django_assert_num_queries(8):
         response = client.get(_item(scored_round, impact))
     assert response.text.count('<li class="border-bottom py-2">') == 3 + extra_respondents

@@ -256,12 +256,12 @@ def test_it_builds_the_report_page_in_the_same_queries_however_many_actions(
     for n in range(extra):
         add_action(rounds.current, lead, ["governance", f"lesson-{n % 9 + 1:02d}"], title=f"A{n}")
     client.force_login(viewer)
-    # session, user, round with its place, the viewer's membership; the report: items, their
-    # descriptors, scale levels and related items, the submitted responses, consensus; then the
-    # plan sections: the round before (a member may open it: nothing checked), who responded,
+    # session, user, round with its place, the viewer's membership; the report: the pinned
+    # versions (their items are read once a process), the submitted responses, consensus; then
+    # the plan sections: the round before (a member may open it: nothing checked), who responded,
     # the actions with owners and carried-from rounds, their items, the previous round's kept
     # results.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.get(report_url(rounds.current))
     assert response.text.count('class="badge status status-') == 3 + 2 * extra
 

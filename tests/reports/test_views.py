@@ -110,10 +110,10 @@ def test_it_builds_the_page_in_the_same_queries_however_many_responded(
 ):
     assessment = make_round(others=others)  # 3 and then 12 respondents
     client.force_login(viewer)
-    # session, user, round with its place, the viewer's membership; then the report: items,
-    # their descriptors, scale levels and related items, the submitted responses, consensus;
-    # then the plan's sections: the round before (none), who responded, the actions.
-    with django_assert_num_queries(13):
+    # session, user, round with its place, the viewer's membership; then the report: the
+    # pinned versions (their items are read once a process), the submitted responses,
+    # consensus; then the plan's sections: the round before (none), who responded, the actions.
+    with django_assert_num_queries(10):
         response = client.get(report_url(assessment))
     everyone = others + 2
     assert (
