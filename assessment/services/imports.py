@@ -19,6 +19,7 @@ from assessment.models import (
     Response,
     RoundStatus,
 )
+from assessment.services.scoring import ANSWER_FIELDS
 from frameworks.models import Item
 
 
@@ -168,11 +169,10 @@ def scores_import(
                 changed.append(response)
             response.current, response.target = row.current, row.target
             response.evidence, response.confidence = row.evidence, row.confidence
+            response.updated_at = now  # a bulk update skips auto_now
         bulk_create_with_history(new, Response, batch_size=500)
         if changed:
-            bulk_update_with_history(
-                changed, Response, ["current", "target", "evidence", "confidence"], batch_size=500
-            )
+            bulk_update_with_history(changed, Response, ANSWER_FIELDS, batch_size=500)
     return ImportSummary(respondents=len(touched), created_respondents=created, responses=len(rows))
 
 
