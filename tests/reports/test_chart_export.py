@@ -178,9 +178,11 @@ def test_it_recovers_from_a_hung_browser_within_the_timeout() -> None:
     os.killpg(old_pid, signal.SIGSTOP)  # alive but never answers
     try:
         start = time.monotonic()
-        [svg] = figures_to_svg([radar("After-hang")], timeout=4)
+        # Above the 3-4 s a new browser can take to open (both tabs load plotly.js) on a busy
+        # 2-core machine: a tighter bound fails the replacement too, not only the hung browser.
+        [svg] = figures_to_svg([radar("After-hang")], timeout=10)
         assert "After-hang" in svg
-        assert time.monotonic() - start < 4 * 4
+        assert time.monotonic() - start < 4 * 10
         assert browser_pid() != old_pid
     finally:
         # the module SIGKILLs it; make sure nothing stays stopped regardless
