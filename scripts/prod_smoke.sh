@@ -110,7 +110,7 @@ servers="two gunicorn nodes (2 workers × 4 threads each) and one PDF worker on 
 {
   $PY loadtest/summary.py "$RUN/locust_stats.csv" "$USERS" "$SECONDS_TO_RUN" "$servers"
   echo
-  echo "Memory after the load (RSS counts shared pages in each process; PSS shares them out):"
+  echo "Memory and CPU after the load (RSS counts shared pages in each process; PSS shares them out):"
   echo
   $PY scripts/prod_smoke_check.py processes "${pids[0]}" "${pids[1]}" --worker "$worker"
 } | tee "$REPORT"

@@ -116,7 +116,7 @@ def _megabytes(processes: list[psutil.Process], kind: str) -> float:
 
 
 def _cpu_seconds(processes: list[psutil.Process]) -> float:
-    return _total(processes, lambda p: p.cpu_times().user + p.cpu_times().system)
+    return _total(processes, lambda p: sum(p.cpu_times()[:2]))  # user + system
 
 
 def _row(name: str, processes: list[psutil.Process]) -> str:
