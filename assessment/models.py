@@ -282,8 +282,11 @@ class Consensus(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="consensus")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     current = models.PositiveSmallIntegerField()
-    target = models.PositiveSmallIntegerField()
+    # Empty for a context factor (Place): it describes circumstances, so it takes no target.
+    target = models.PositiveSmallIntegerField(null=True, blank=True)
     rationale = models.TextField(max_length=EVIDENCE_MAX_LENGTH)
+    # Optional: a view some of the team held against the agreed level. Who held it is not kept.
+    minority_view = models.TextField(blank=True, max_length=EVIDENCE_MAX_LENGTH)
     # Bumped on every save: a form carries the revision it was drawn from, to catch a clash.
     revision = models.PositiveIntegerField(default=1)
     recorded_by = models.ForeignKey(
