@@ -12,27 +12,15 @@ TITLE_MAX_LENGTH = Action._meta.get_field("title").max_length
 OWNER_MAX_LENGTH = Action._meta.get_field("owner").max_length
 
 
-def level_choices(items: list[Item]) -> list[tuple[str, str]]:
-    """The levels an action on these items can expect to reach, named as the items name them.
-
-    Items on one scale give that scale's names; items on several scales (a factor and a
-    lesson) give every value, named by each scale in turn ("2 Developed / Established").
-    """
-    named = [i for i in items if not i.is_context] or items
-    named = sorted(named, key=lambda i: (not i.version.is_matrix, i.position))
-    names: dict[int, list[str]] = {}
-    for item in named:
-        for level in item.level_labels():
-            labels = names.setdefault(level.value, [])
-            if level.label not in labels:
-                labels.append(level.label)
-    return [(str(value), f"{value} {' / '.join(names[value])}") for value in sorted(names)]
+def expected_field_name(item: Item) -> str:
+    """The form field of the level an action expects of one item."""
+    return f"expected_{item.key}"
 
 
 class ActionForm(forms.Form):
     """An action of a round's plan. ``items`` are the round's items, factors first; ``members``
-    the place's memberships. ``shown`` are the items whose scale the expected level is offered
-    on (by default: the items posted, else every item of the round)."""
+    the place's memberships. Each item but a context factor has its own "level expected"
+    field, on that item's own scale and named as the item names its levels."""
 
     title = forms.CharField(label="Action", max_length=TITLE_MAX_LENGTH)
     description = forms.CharField(
@@ -64,33 +52,42 @@ class ActionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one factor or lesson."},
     )
-    expected_level = forms.TypedChoiceField(
-        label="Level expected once it is done",
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
     # When the action had last changed as this form shows it: a save in between is a conflict.
     updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, items: list[Item], members, shown: list[Item] | None = None, **kw):
+    def __init__(self, *args, items: list[Item], members, **kw):
         super().__init__(*args, **kw)
         self.round_items = {item.key: item for item in items}
         self.fields["items"].choices = [(k, _numbered(i)) for k, i in self.round_items.items()]
         self.fields["owner_member"].queryset = members
         self.fields["owner_member"].label_from_instance = _member_label
-        if self.is_bound:
-            widget, name = self.fields["items"].widget, self.add_prefix("items")
-            posted = widget.value_from_datadict(self.data, self.files, name) or []
-            shown = [self.round_items[key] for key in posted if key in self.round_items]
-        self.fields["expected_level"].choices = [("", "Not set")] + level_choices(shown or items)
+        for item in items:
+            if item.is_context:
+                continue  # it describes circumstances: no level is expected of it
+            self.fields[expected_field_name(item)] = forms.TypedChoiceField(
+                label=f"Level expected of {item.title} once it is done",
+                choices=[("", "Not set")]
+                + [(str(lv.value), f"{lv.value} {lv.label}") for lv in item.level_labels()],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
 
-    def item_groups(self) -> list[tuple[str, list[tuple[str, str, bool]]]]:
-        """(framework version title, [(key, title, ticked)]) for the template's fieldsets."""
+    def item_groups(self) -> list[tuple[str, list[dict]]]:
+        """(framework version title, [{key, label, ticked, expected}]) for the template's
+        fieldsets; ``expected`` is the item's level field (None for a context factor)."""
         ticked = {str(v) for v in (self["items"].value() or [])}
-        groups: dict[str, list[tuple[str, str, bool]]] = {}
+        groups: dict[str, list[dict]] = {}
         for key, item in self.round_items.items():
-            groups.setdefault(item.version.title, []).append((key, _numbered(item), key in ticked))
+            name = expected_field_name(item)
+            groups.setdefault(item.version.title, []).append(
+                {
+                    "key": key,
+                    "label": _numbered(item),
+                    "ticked": key in ticked,
+                    "expected": self[name] if name in self.fields else None,
+                }
+            )
         return list(groups.items())
 
     def clean_title(self) -> str:
@@ -122,21 +119,22 @@ class ActionForm(forms.Form):
             self.add_error(
                 "owner", "Say who owns the action: a person and organisation, or a member."
             )
-        level, items = data.get("expected_level"), data.get("items") or []
-        off_scale = [i.title for i in items if level not in {v for v, _ in i.level_labels()}]
-        if level is not None and off_scale:
-            self.add_error(
-                "expected_level",
-                f"Level {level} is not on the scale of {', '.join(off_scale)}.",
-            )
+        chosen = {item.key for item in data.get("items") or []}
+        for key, item in self.round_items.items():
+            name = expected_field_name(item)
+            if data.get(name) is not None and key not in chosen and "items" not in self.errors:
+                self.add_error(name, f"Tick {item.title} above, or leave its level not set.")
         return data
 
     def action_values(self) -> dict:
         """The cleaned values as action_create and action_update take them."""
         names = ["title", "description", "owner", "owner_member", "due", "status", "items"]
-        return {name: self.cleaned_data[name] for name in names} | {
-            "expected_level": self.cleaned_data["expected_level"]
+        levels = {
+            item.key: self.cleaned_data[expected_field_name(item)]
+            for item in self.cleaned_data["items"]
+            if self.cleaned_data.get(expected_field_name(item)) is not None
         }
+        return {name: self.cleaned_data[name] for name in names} | {"expected_levels": levels}
 
 
 def _numbered(item: Item) -> str:
@@ -157,9 +155,8 @@ def action_initial(action: Action) -> dict:
         "due": action.due,
         "status": action.status,
         "items": [item.key for item in action.items.all()],
-        "expected_level": action.expected_level,
         "updated_at": action.updated_at.isoformat(),
-    }
+    } | {f"expected_{key}": level for key, level in action.expected_levels.items()}
 
 
 class NextRoundForm(forms.Form):

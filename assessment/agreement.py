@@ -4,6 +4,7 @@ Pure functions with no ORM, building on `assessment.statistics.spread`: the medi
 rule mean the same here as on every other page and in the reports.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from math import ceil, floor
@@ -104,21 +105,44 @@ class SectorAnswers:
 
 NOT_RECORDED = "Not recorded"
 
+# The sector code of the answers pooled because their sectors are too small to show.
+POOLED = "pooled"
+POOLED_LABEL = "Other sectors (pooled)"
+ALL_POOLED_LABEL = "All sectors (pooled)"
+
+
+def pooled(sectors: Sequence[str], *, at_least: int) -> list[str]:
+    """Each answer's sector as a team without names may see it (one or two answers from a
+    sector are those of people the team can name): a sector shared by fewer than `at_least`
+    answers becomes POOLED. The pool itself must not be smaller than that either, or
+    its answers would follow from the item's totals less the sectors shown, so while it is,
+    the smallest sector shown joins it ("" for not recorded counts as a sector here)."""
+    counts = Counter(sectors)
+    shown = {sector for sector, count in counts.items() if count >= at_least}
+
+    def left_over() -> int:
+        return sum(count for sector, count in counts.items() if sector not in shown)
+
+    while shown and 0 < left_over() < at_least:
+        shown.remove(min(shown, key=lambda sector: (counts[sector], sector)))
+    return [sector if sector in shown else POOLED for sector in sectors]
+
 
 def by_sector(
     answers: Iterable[tuple[str, int | None]], sectors: Sequence[tuple[str, str]]
 ) -> list[SectorAnswers]:
     """Answers (sector, level) grouped by sector, in the order of `sectors` ((code, label)
-    pairs), sectors nobody answered from left out and "not recorded" (blank, or a code not in
-    `sectors`) last."""
+    pairs), sectors nobody answered from left out, then "not recorded" (blank, or a code not in
+    `sectors`), then the answers `pooled` (sector POOLED) last."""
     labels = dict(sectors)
     grouped: dict[str, list[int]] = {}
     for sector, value in answers:
         if value is not None:
-            grouped.setdefault(sector if sector in labels else "", []).append(value)
+            known = sector if sector in labels or sector == POOLED else ""
+            grouped.setdefault(known, []).append(value)
     order = [code for code, _ in sectors if code in grouped]
-    if "" in grouped:
-        order.append("")
+    order += [code for code in ("", POOLED) if code in grouped]
+    labels[POOLED] = POOLED_LABEL if len(order) > 1 else ALL_POOLED_LABEL
     return [
         SectorAnswers(
             sector=code,

@@ -3,17 +3,42 @@
 from django import forms
 
 from assessment import forms as assessment_forms
+from assessment.models import EVIDENCE_MAX_LENGTH
 
 CHOOSE = ("", "Choose a level")
 
 
 class ConsensusForm(assessment_forms.ConsensusForm):
     """The agreed position on one item. Nothing is selected until someone chooses: the median
-    is offered as a suggestion beside each level, never as the value already in the form."""
+    is offered as a suggestion beside each level, never as the value already in the form.
 
-    def __init__(self, *args, levels, suggestions: dict[str, str] | None = None, **kwargs):
+    A context factor (Place) describes circumstances rather than progress: it has no target
+    field, and its target is recorded as none."""
+
+    minority_view = forms.CharField(
+        required=False,
+        max_length=EVIDENCE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Minority view (optional)",
+        help_text="A view some of the team held against this position, if they want it kept. "
+        "Who held it is not recorded.",
+    )
+    field_order = ["current", "target", "rationale", "minority_view"]
+
+    def __init__(
+        self,
+        *args,
+        levels,
+        suggestions: dict[str, str] | None = None,
+        takes_target: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, levels=levels, **kwargs)
+        if not takes_target:
+            del self.fields["target"]
         for name, what in (("current", "current level"), ("target", "target level")):
+            if name not in self.fields:
+                continue
             field = self.fields[name]
             field.choices = [CHOOSE, *field.choices]
             field.error_messages["required"] = (
@@ -21,6 +46,9 @@ class ConsensusForm(assessment_forms.ConsensusForm):
             )
             if suggestions and name in suggestions:
                 field.help_text = suggestions[name]
+
+    def clean_minority_view(self) -> str:
+        return self.cleaned_data["minority_view"].strip()
 
 
 class FacilitatorViewForm(forms.Form):

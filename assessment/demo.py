@@ -101,6 +101,9 @@ PLACES = [
         "region": Region.LONDON,
         "lead": ("Priya", "Shah"),
         "people": [("Tom", "Hughes"), ("Asha", "Patel"), ("Grace", "Okafor"), ("Dan", "Reilly")],
+        # Who has not started the open round: the README's demo respondent (Asha), so signing
+        # in as her opens a round still to score, and Dan, whom the browser tests score with.
+        "not_started": ("Asha", "Dan"),
         "rounds": [
             ("2025 Q4", RoundStatus.CLOSED, Sharing.NAMED),
             ("2026 Q2", RoundStatus.CONSENSUS, Sharing.PRIVATE),
@@ -227,8 +230,9 @@ def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict
             for months_ago, (period, status, sharing) in zip(
                 range(len(spec["rounds"]) * 6 - 6, -1, -6), spec["rounds"], strict=True
             ):
-                started = date.today() - timedelta(days=30 * months_ago)
+                started = _started(status, months_ago)
                 people_in_round = [lead, *people]
+                waiting = spec.get("not_started", (spec["people"][-1][0],))
                 pinned, pinned_items = editions[period == FIRST_EDITION_PERIOD]
                 _round(
                     place,
@@ -242,6 +246,7 @@ def seed_demo(*, extra_places: int = 0, respondents_per_round: int = 20) -> dict
                     rng,
                     lead,
                     started,
+                    waiting,
                 )
                 # Places improve between rounds.
                 profile = {key: v + (rng.random() < 0.35) for key, v in profile.items()}
@@ -281,7 +286,22 @@ def _clamp(value: int, item) -> int:
     return max(values[0], min(values[-1], value))
 
 
-def _round(place, period, status, sharing, versions, items, people, profile, rng, lead, started):
+def _started(status: str, months_ago: int) -> date:
+    """When a round began: an open one ten days ago, its deadline still ahead; one whose
+    scoring has ended far enough back that its four-week deadline has passed."""
+    if status == RoundStatus.OPEN:
+        return date.today() - timedelta(days=10)
+    return date.today() - timedelta(days=30 * months_ago + 45)
+
+
+def _target(item, level: int) -> int | None:
+    """A context factor (Place) describes circumstances: it takes no target."""
+    return None if item.is_context else _clamp(level, item)
+
+
+def _round(
+    place, period, status, sharing, versions, items, people, profile, rng, lead, started, waiting
+):
     assessment = Assessment.objects.create(
         place=place,
         period=period,
@@ -304,7 +324,7 @@ def _round(place, period, status, sharing, versions, items, people, profile, rng
     responses = []
     for index, respondent in enumerate(respondents):
         # In an open round some people are still drafting, one has not started.
-        if status == RoundStatus.OPEN and index == len(respondents) - 1:
+        if status == RoundStatus.OPEN and respondent.user.first_name in waiting:
             continue
         drafting = status == RoundStatus.OPEN and index % 2 == 1
         chosen = items[: len(items) // 2] if drafting else items
@@ -323,23 +343,50 @@ def _round(place, period, status, sharing, versions, items, people, profile, rng
                 assessment=assessment,
                 item=item,
                 current=_clamp(profile[item.key], item),
-                target=_clamp(profile[item.key] + 1, item),
+                target=_target(item, profile[item.key] + 1),
                 recorded_by=lead,
                 rationale="Agreed at the workshop after discussing the evidence.",
             )
             for item in agreed
         ]
+        _minority_view(positions, responses)
         bulk_create_with_history(
             positions, Consensus, default_user=lead, default_date=when + timedelta(days=21)
         )
     return assessment, len(responses)
 
 
+def _minority_view(positions: list[Consensus], responses: list[Response]) -> None:
+    """Record the view some held against the agreed level on the most disputed item: the
+    answers furthest from where the team settled (who held it is not kept)."""
+    by_item: dict[int, list[int]] = {}
+    for response in responses:
+        by_item.setdefault(response.item_id, []).append(response.current)
+
+    def distance(position: Consensus) -> int:
+        return max(
+            (abs(v - position.current) for v in by_item.get(position.item_id, [])), default=0
+        )
+
+    disputed = max(positions, key=distance, default=None)
+    if disputed is None or distance(disputed) == 0:
+        return
+    answers = by_item[disputed.item_id]
+    lower = sum(v < disputed.current for v in answers) >= sum(v > disputed.current for v in answers)
+    disputed.minority_view = (
+        "Some of the team put this lower: the progress is real in two neighbourhoods but not "
+        "yet across the place."
+        if lower
+        else "Some of the team put this higher: the work already under way will show in the "
+        "next round's evidence."
+    )
+
+
 def _response(rng, respondent, item, base):
     # Most answers sit at or next to the place's level; a few people see it quite differently.
     offset = rng.choices([-2, -1, 0, 1, 2], weights=[1, 5, 12, 5, 1])[0]
     current = _clamp(base + offset, item)
-    target = _clamp(current + rng.choice([0, 1, 1, 2]), item)
+    target = _target(item, current + rng.choice([0, 1, 1, 2]))
     bank = EVIDENCE.get(item.key, LESSON_EVIDENCE)
     return Response(
         respondent=respondent,

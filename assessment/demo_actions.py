@@ -17,7 +17,8 @@ PLACE_CODE = "riverside"
 CLOSED_PERIOD = "2025 Q4"
 OPEN_PERIOD = "2026 Q4"
 
-# (title, description, owner, member's e-mail, due in days from today, status, items, expected)
+# (title, description, owner, member's e-mail, due in days from today, status, items, and the
+# level expected of each item on its own scale: a lesson's 0–3, a factor's 1–4)
 ACTIONS = [
     (
         "Extend risk stratification to social care data",
@@ -28,7 +29,7 @@ ACTIONS = [
         -120,
         ActionStatus.DONE,
         ["focus-on-individuals", "lesson-10"],
-        3,
+        {"focus-on-individuals": 3, "lesson-10": 2},
     ),
     (
         "Agree a shared outcomes framework",
@@ -38,7 +39,7 @@ ACTIONS = [
         -60,
         ActionStatus.DONE,
         ["impact", "lesson-15"],
-        2,
+        {"impact": 2, "lesson-15": 2},
     ),
     (
         "Give social care staff read access to the shared care record",
@@ -48,7 +49,7 @@ ACTIONS = [
         -21,
         ActionStatus.IN_PROGRESS,
         ["information-management", "lesson-12"],
-        3,
+        {"information-management": 3, "lesson-12": 3},
     ),
     (
         "Pool the community equipment budget under a section 75 agreement",
@@ -58,7 +59,7 @@ ACTIONS = [
         90,
         ActionStatus.PLANNED,
         ["commissioning-and-payment", "lesson-08"],
-        3,
+        {"commissioning-and-payment": 3, "lesson-08": 2},
     ),
     (
         "Joint induction and shared training for the neighbourhood teams",
@@ -68,7 +69,7 @@ ACTIONS = [
         150,
         ActionStatus.PLANNED,
         ["workforce"],
-        3,
+        {"workforce": 3},
     ),
     (
         "Set up a joint committee with delegated budgets",
@@ -78,7 +79,7 @@ ACTIONS = [
         30,
         ActionStatus.DROPPED,
         ["governance"],
-        None,
+        {},
     ),
 ]
 
@@ -119,7 +120,7 @@ def _plan(assessment: Assessment) -> int:
             owner_member=members.get(email),
             due=today + timedelta(days=days),
             status=status,
-            expected_level=expected,
+            expected_levels={key: level for key, level in expected.items() if key in items},
             created_by=lead,
         )
         action.items.set([items[key] for key in keys if key in items])

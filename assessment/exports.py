@@ -201,8 +201,9 @@ ACTION_COLUMNS = {
     "due": "The date it is due (a date cell); blank if no date was set.",
     "status": "planned, in-progress, done or dropped.",
     "overdue": "yes when it is planned or in progress and its due date has passed; else no.",
-    "expected_level": f"The level the action is expected to bring its items to, {LEVEL_NOTE}; "
-    "blank if not said.",
+    "expected_level": "The level the action is expected to bring each item to, on that item's "
+    "own scale, as 'item_key: level' separated by '; ' (an item with none, and a context "
+    "factor, left out); blank if none.",
     "item_keys": "The factors and lessons the action addresses, by key, separated by '; '.",
     "item_titles": "The same factors and lessons by title, in the same order.",
     "carried_from_period": "The earlier round the action was carried over from; blank if it "

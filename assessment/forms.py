@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from django import forms
@@ -15,6 +16,7 @@ from assessment.models import (
     Sharing,
 )
 from assessment.services import Answer
+from assessment.services.rounds import IMPORTED_KEY
 from frameworks.models import FrameworkKind, FrameworkVersion, Level, VersionStatus
 
 
@@ -96,7 +98,9 @@ class AssessmentOpenForm(forms.Form):
     show_names = forms.BooleanField(
         required=False,
         label="Show each person's answers by name to the team",
-        help_text="Otherwise the team sees counts and ranges, not who said what.",
+        help_text="Unticked, the team sees every answer without names: nothing follows a person "
+        "from item to item, and a sector is shown only where three or more answers share it. "
+        "With fewer than three taking part, answers can be told apart even so.",
     )
 
     def __init__(self, *args, members, **kwargs):
@@ -170,15 +174,26 @@ class RoundEditForm(forms.Form):
         "(the history keeps them).",
     )
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, imported=None, **kwargs):
+        """``imported``: the round's names from workshop sheets (services.RoundPeople's), to
+        list and remove like anyone else."""
         super().__init__(*args, **kwargs)
         self.members = _participant_choices(self.fields["participants"], members)
+        self.imported = {IMPORTED_KEY.format(pk=r.pk): r for r in imported or []}
+        self.fields["participants"].choices += [
+            (key, f"{r.name} (from a workshop sheet)") for key, r in self.imported.items()
+        ]
 
     def clean_deadline(self):
         return _not_in_the_past(self.cleaned_data["deadline"])
 
-    def clean_participants(self):
-        return [self.members[pk] for pk in self.cleaned_data["participants"]]
+    def clean(self):
+        # One list of ticks, split into members with accounts and names from workshop sheets.
+        cleaned = super().clean()
+        chosen = cleaned.get("participants", [])
+        cleaned["imported"] = [r for key, r in self.imported.items() if key in chosen]
+        cleaned["participants"] = [self.members[pk] for pk in chosen if pk in self.members]
+        return cleaned
 
 
 class SharingForm(forms.Form):
@@ -208,8 +223,21 @@ class ResponseForm(forms.Form):
         self.levels = {item.pk: item.level_labels() for item in items}
         for item in items:
             saved = responses.get(item.pk)
-            for name, field in _item_fields(self.levels[item.pk], saved).items():
+            fields = _item_fields(self.levels[item.pk], saved, context=item.is_context)
+            for name, field in fields.items():
                 self.fields[f"i{item.pk}_{name}"] = field
+
+    def clean(self):
+        # A context factor (Place) describes circumstances: it has no target to aim for, so a
+        # target posted for it (an old tab, a crafted post) is refused rather than dropped.
+        cleaned = super().clean()
+        for item in self.items:
+            if item.is_context and self.data.get(self.add_prefix(f"i{item.pk}_target")):
+                raise forms.ValidationError(
+                    f"{item.title} is a context factor: it describes your place's "
+                    f"circumstances, so it takes no 12-month target. Nothing was saved."
+                )
+        return cleaned
 
     def rows(self) -> list[dict]:
         """Per item: its bound fields, and its levels and confidences each with whether it is the
@@ -219,15 +247,17 @@ class ResponseForm(forms.Form):
         rows = []
         for item in self.items:
             prefix = f"i{item.pk}"
-            current, target = self[f"{prefix}_current"], self[f"{prefix}_target"]
+            current = self[f"{prefix}_current"]
+            target = None if item.is_context else self[f"{prefix}_target"]
             evidence, confidence = self[f"{prefix}_evidence"], self[f"{prefix}_confidence"]
-            now, aim = _shown(current.value()), _shown(target.value())
+            now, aim = _shown(current.value()), _shown(target.value() if target else None)
             descriptors = {d.value: d.descriptor for d in item.descriptors.all()}
             levels = [
                 {
                     "value": level.value,
                     "name": f"{level.value} {level.label}",
                     "descriptor": descriptors.get(level.value, ""),
+                    "gist": level_summary(descriptors.get(level.value, "")),
                     "current": now == str(level.value),
                     "target": aim == str(level.value),
                 }
@@ -259,7 +289,7 @@ class ResponseForm(forms.Form):
         return {
             item: Answer(
                 current=data[f"i{item.pk}_current"],
-                target=data[f"i{item.pk}_target"],
+                target=None if item.is_context else data[f"i{item.pk}_target"],
                 evidence=data[f"i{item.pk}_evidence"].strip(),
                 confidence=data[f"i{item.pk}_confidence"],
             )
@@ -273,11 +303,12 @@ class ResponseForm(forms.Form):
         return any(key.startswith(prefix) for key in self.data)
 
 
-def _item_fields(scale: list[Level], saved) -> dict[str, forms.Field]:
-    """An item's four fields, holding its saved answer. The scoring page draws them itself
-    (templates/assessment/_respond_item.html), so they carry no widget attributes."""
+def _item_fields(scale: list[Level], saved, *, context: bool) -> dict[str, forms.Field]:
+    """An item's four fields (three for a context factor, which takes no target), holding its
+    saved answer. The scoring page draws them itself (templates/assessment/_respond_item.html),
+    so they carry no widget attributes."""
     levels = [(str(lv.value), f"{lv.value} {lv.label}") for lv in scale]
-    return {
+    fields = {
         "current": forms.TypedChoiceField(
             choices=levels,
             coerce=int,
@@ -310,6 +341,28 @@ def _item_fields(scale: list[Level], saved) -> dict[str, forms.Field]:
             initial=getattr(saved, "confidence", ""),
         ),
     }
+    if context:
+        del fields["target"]
+    return fields
+
+
+SUMMARY_LENGTH = 85
+
+
+def level_summary(descriptor: str, length: int = SUMMARY_LENGTH) -> str:
+    """A level's descriptor in one short line, shown beside the level's name on a phone (the whole
+    descriptor stays a click away): its first sentence, and when that is long, cut at the last
+    clause (a colon, semicolon, dash or comma) or else word that fits, marked with an ellipsis.
+    A sentence ends at ". ", "! " or "? " before a capital, so "e.g. the NHS" does not end one."""
+    text = " ".join(descriptor.split())
+    end = re.search(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)[.!?](?=\s+[A-Z0-9“\"(])", text)
+    sentence = text[: end.end()] if end else text
+    if len(sentence) <= length:
+        return sentence
+    head = sentence[: length + 1]
+    clauses = [m.start() for m in re.finditer(r"[:;,]\s| [—–-] ", head) if m.start() >= length // 2]
+    cut = clauses[-1] if clauses else head.rindex(" ")
+    return sentence[:cut].rstrip(" ,;:—–-") + "…"
 
 
 def _shown(value) -> str:

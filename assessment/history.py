@@ -2,6 +2,11 @@
 
 Reads the rows django-simple-history keeps for the round, its participants, their answers and
 the agreed positions, and turns consecutive rows of one record into field-by-field changes.
+
+An answer's values are its author's: a change to one names who made it only to that person.
+Anyone else (the lead included) reads "An answer on Impact changed", and in a round without
+names not even the values, which could otherwise be matched to the answers on the consensus
+pages.
 """
 
 from collections.abc import Callable, Iterable
@@ -23,17 +28,36 @@ class Change:
     subject: str
     action: str  # added, changed or removed
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # (label, old, new)
+    note: str = ""  # said in place of the fields when they are not shown
 
 
-def round_history(assessment: Assessment, *, limit: int = 300) -> list[Change]:
-    """The round's latest changes, newest first (6 queries however long the history)."""
+NOT_SHOWN = "Not shown"
+SYSTEM = "Import or system"
+VALUES_NOT_SHOWN = "What changed is not shown: this round does not show answers by name."
+
+
+def round_history(assessment: Assessment, *, reader=None, limit: int = 300) -> list[Change]:
+    """The round's latest changes, newest first, as `reader` may read them: changes to their own
+    answers by name, anyone else's without (6 queries however long the history)."""
     participants = Respondent.history.filter(assessment_id=assessment.pk).select_related(
         "history_user"
     )
-    names = dict(Respondent.objects.filter(assessment=assessment).values_list("id", "name"))
+    users = dict(Respondent.objects.filter(assessment=assessment).values_list("id", "user_id"))
     participant_rows = list(participants.order_by("id", "history_date", "history_id"))
     for row in participant_rows:
-        names.setdefault(row.id, row.name)
+        users.setdefault(row.id, row.user_id)  # people since removed from the round
+    own = {pk for pk, user_id in users.items() if reader is not None and user_id == reader.pk}
+
+    def answer(row, change: Change) -> Change:
+        if row.respondent_id in own:
+            change.subject = f"Your answer on {row.item.title}"
+            return change
+        if change.who != SYSTEM:
+            change.who = NOT_SHOWN
+        if not assessment.show_names:
+            change.fields, change.note = [], VALUES_NOT_SHOWN
+        return change
+
     changes = [
         *_changes(
             Assessment.history.filter(id=assessment.pk).select_related("history_user"),
@@ -42,17 +66,18 @@ def round_history(assessment: Assessment, *, limit: int = 300) -> list[Change]:
         ),
         *_changes(participant_rows, ["name", "submitted_at"], lambda row: f"{row.name} takes part"),
         *_changes(
-            Response.history.filter(respondent_id__in=list(names)).select_related(
+            Response.history.filter(respondent_id__in=list(users)).select_related(
                 "history_user", "item"
             ),
             ["current", "target", "evidence", "confidence"],
-            lambda row: f"{names.get(row.respondent_id, 'Someone')}’s answer on {row.item.title}",
+            lambda row: f"An answer on {row.item.title}",
+            shown=answer,
         ),
         *_changes(
             Consensus.history.filter(assessment_id=assessment.pk).select_related(
                 "history_user", "item"
             ),
-            ["current", "target", "rationale"],
+            ["current", "target", "rationale", "minority_view"],
             lambda row: f"Agreed position on {row.item.title}",
         ),
     ]
@@ -60,7 +85,10 @@ def round_history(assessment: Assessment, *, limit: int = 300) -> list[Change]:
     return changes[:limit]
 
 
-def _changes(rows: Iterable, names: list[str], subject: Callable) -> list[Change]:
+def _changes(
+    rows: Iterable, names: list[str], subject: Callable, *, shown: Callable | None = None
+) -> list[Change]:
+    """Consecutive rows of each record as changes; `shown(row, change)` may redact one."""
     rows = rows.order_by("id", "history_date", "history_id") if hasattr(rows, "order_by") else rows
     found, previous = [], {}
     for row in rows:
@@ -76,7 +104,8 @@ def _changes(rows: Iterable, names: list[str], subject: Callable) -> list[Change
             if old != new:
                 fields.append((_label(row, name), old, new))
         if fields or action != "changed":
-            found.append(Change(row.history_date, _who(row), subject(row), action, fields))
+            change = Change(row.history_date, _who(row), subject(row), action, fields)
+            found.append(shown(row, change) if shown else change)
     return found
 
 
@@ -101,5 +130,5 @@ def _shown(row: Model, name: str) -> str:
 def _who(row) -> str:
     user = row.history_user
     if user is None:
-        return "Import or system"
+        return SYSTEM
     return user.get_full_name() or user.email

@@ -365,11 +365,12 @@ def check_rows(table: list[tuple[int, dict]], versions: list[FrameworkVersion]) 
     A row with no scores, evidence or confidence at all is passed over: the template has a row
     for everyone invited, and not everyone comes to the workshop.
     """
-    scales, keys = {}, {}
+    scales, keys, context = {}, {}, {}
     for version in versions:
         slug = version.framework.slug
         scales[slug] = {level.value for level in version.levels.all()}
         keys[slug] = {item.key for item in version.items.all()}
+        context[slug] = {item.key: item.title for item in version.items.all() if item.is_context}
     errors: list[LineError] = []
     good: list[ScoreRow] = []
     seen: dict[tuple, int] = {}
@@ -402,7 +403,12 @@ def check_rows(table: list[tuple[int, dict]], versions: list[FrameworkVersion]) 
             problems.append(f"the current level {_shown(row.get('current', ''))} is not a number")
         elif scale and current not in scale:
             problems.append(f"current level {current} is off the scale {min(scale)}–{max(scale)}")
-        if target_text and target is None:
+        if target_text and item in context.get(framework, {}):
+            problems.append(
+                f"{context[framework][item]} is a context factor: it describes the place's "
+                f"circumstances and takes no target (leave the target blank)"
+            )
+        elif target_text and target is None:
             problems.append(f"the target level {_shown(target_text)} is not a number")
         elif target is not None and scale and target not in scale:
             problems.append(f"target level {target} is off the scale {min(scale)}–{max(scale)}")
@@ -461,17 +467,25 @@ def template_workbook(*, assessment, items, names: list[str]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1D3F6E")
+    # Each item's drop-down lists its own levels (a context factor names them for
+    # circumstances, a lesson runs 0–3, a factor 1–4); items listing the same levels share one.
+    # A context factor takes no target: its target cells refuse any entry and are greyed.
+    # Items by (framework, key): two frameworks may use one key.
+    lists = {(item.version.framework.slug, item.key): _level_list(item) for item in items}
     choices = {}
-    for item in items:
-        slug = item.version.framework.slug
-        if slug not in choices:
-            labels = ",".join(f"{lv.value} {lv.label}" for lv in item.version.levels.all())
-            validation = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
-            validation.error = "Choose a level from the list."
-            choices[slug] = validation
-    # Each framework's drop-down covers one range per person's run of its items, gathered here
-    # and set once: adding a range per row makes openpyxl compare it with all those before.
-    runs: dict[str, list[list[int]]] = {slug: [] for slug in choices}
+    for labels in dict.fromkeys(lists.values()):
+        validation = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
+        validation.error = "Choose a level from the list."
+        choices[labels] = validation
+    no_target = DataValidation(type="textLength", operator="equal", formula1="0")
+    no_target.error = "A context factor describes circumstances: it takes no target."
+    context_keys = {(i.version.framework.slug, i.key) for i in items if i.is_context}
+    greyed = PatternFill("solid", fgColor="D9D9D9")
+    # Each drop-down covers one range per run of rows, gathered here and set once: adding a
+    # range per row makes openpyxl compare it with all those before.
+    runs: dict[str, list[list[int]]] = {labels: [] for labels in choices}
+    target_runs: dict[str, list[list[int]]] = {labels: [] for labels in choices}
+    no_target_rows: list[int] = []
     rows = [(i.version.framework.slug, i.key, _template_text(i.title)) for i in items]
     listed = names[:TEMPLATE_MAX_NAMES]
     row = 1
@@ -480,14 +494,22 @@ def template_workbook(*, assessment, items, names: list[str]) -> bytes:
         for slug, key, title in rows:
             row += 1
             sheet.append([name, slug, key, title, "", "", "", ""])
-            if runs[slug] and runs[slug][-1][1] == row - 1:
-                runs[slug][-1][1] = row
+            labels = lists[(slug, key)]
+            _extend(runs[labels], row)
+            if (slug, key) in context_keys:
+                no_target_rows.append(row)
+                sheet.cell(row=row, column=6).fill = greyed
             else:
-                runs[slug].append([row, row])
-    for slug, validation in choices.items():
-        if runs[slug]:
-            validation.sqref = " ".join(f"E{first}:F{last}" for first, last in runs[slug])
+                _extend(target_runs[labels], row)
+    for labels, validation in choices.items():
+        ranges = [f"E{first}:E{last}" for first, last in runs[labels]]
+        ranges += [f"F{first}:F{last}" for first, last in target_runs[labels]]
+        if ranges:
+            validation.sqref = " ".join(ranges)
             sheet.add_data_validation(validation)
+    if no_target_rows:
+        no_target.sqref = " ".join(f"F{r}" for r in no_target_rows)
+        sheet.add_data_validation(no_target)
     if row > 1:
         confidence = DataValidation(
             type="list", formula1='"low,medium,high"', allow_blank=True, sqref=f"H2:H{row}"
@@ -508,7 +530,7 @@ def template_workbook(*, assessment, items, names: list[str]) -> bytes:
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for item in items:
-        labels = {lv.value: lv.label for lv in item.version.levels.all()}
+        labels = dict(item.level_labels())
         title = _template_text(item.title)
         for descriptor in item.descriptors.all():
             label = _template_text(labels.get(descriptor.value, ""))
@@ -522,3 +544,17 @@ def template_workbook(*, assessment, items, names: list[str]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _level_list(item) -> str:
+    """An item's levels as its drop-down lists them: "1 Emerging,2 Developed,..." in its own
+    names (commas, which would split an entry, dropped)."""
+    return ",".join(f"{lv.value} {lv.label.replace(',', '')}" for lv in item.level_labels())
+
+
+def _extend(runs: list[list[int]], row: int) -> None:
+    """Add a row to a list of [first, last] runs, joining it to the last run it follows."""
+    if runs and runs[-1][1] == row - 1:
+        runs[-1][1] = row
+    else:
+        runs.append([row, row])

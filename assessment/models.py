@@ -10,6 +10,9 @@ from simple_history.models import HistoricalRecords
 from frameworks.models import FrameworkVersion, Item
 
 EVIDENCE_MAX_LENGTH = 5000
+# "Without names" needs a crowd: below this many answers (on an item, from a sector, in a round)
+# an answer shown without a name can still be told apart, so sectors are pooled and leads warned.
+SMALLEST_ANONYMOUS_GROUP = 3
 
 
 class PlaceKind(models.TextChoices):
@@ -329,7 +332,9 @@ class Action(models.Model):
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
     items = models.ManyToManyField(Item, related_name="+")
-    expected_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The level the action is expected to bring each of its items to, by item key, on that
+    # item's own scale (a lesson's 0–3 beside a factor's 1–4); a context factor has none.
+    expected_levels = models.JSONField(default=dict, blank=True)
     # The action of the round before that this one continues.
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
@@ -354,6 +359,17 @@ class Action(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due is not None and self.due < date.today()
+
+    def expected_level_for(self, item: Item) -> int | None:
+        """The level this action is expected to bring the item to, if said."""
+        return self.expected_levels.get(item.key)
+
+    @property
+    def expected_level(self) -> int | None:
+        """Read-only, for readers written when an action had one level for all its items: the
+        level when every item expects the same one, else None. Prefer expected_level_for."""
+        values = set(self.expected_levels.values())
+        return values.pop() if len(values) == 1 else None
 
 
 class Reminder(models.Model):

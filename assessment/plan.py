@@ -50,10 +50,11 @@ def item_gap(
 ) -> Gap | None:
     """The item's gap, or None when its target is not above where it stands (or is unknown).
 
-    Consensus decides once recorded; before that, the respondents' median target against their
-    median current.
+    Consensus decides once recorded, a position agreed without a target included (no gap: the
+    answers' targets do not stand in for it); before that, the respondents' median target
+    against their median current.
     """
-    if agreed_current is not None and agreed_target is not None:
+    if agreed_current is not None:
         current, target, agreed = agreed_current, agreed_target, True
     else:
         current, target, agreed = spread(currents).median, spread(targets).median, False
@@ -217,6 +218,8 @@ def plan_get(assessment: Assessment, *, reader=None) -> Plan:
                 rows[item.pk].actions.append(action)
         earlier = action.carried_from.items.all() if action.carried_from else []
         action.lost_items = [i for i in earlier if i.key not in keys]
+    for action in actions:
+        action.expected = expected_levels_of(action, summaries)
     previous, withheld = (
         previous_round_for(assessment, reader) if reader else (assessment.previous, False)
     )
@@ -224,6 +227,29 @@ def plan_get(assessment: Assessment, *, reader=None) -> Plan:
         for action in actions:
             action.carried_from = None  # in memory only: where it came from is not theirs to see
     return Plan(assessment=assessment, rows=list(rows.values()), actions=actions, previous=previous)
+
+
+@dataclass(frozen=True)
+class ExpectedLevel:
+    """The level an action is expected to bring one of its items to, named as the item names
+    it (plan_get gives each action its list as ``expected``, in the plan's order)."""
+
+    item: Item
+    level: Level
+
+    def __str__(self) -> str:
+        return f"{self.item.title}: {self.level.value} {self.level.label}"
+
+
+def expected_levels_of(action: Action, summaries: list[ItemSummary]) -> list[ExpectedLevel]:
+    """The levels an action expects of the round's items, in the round's order and named as
+    each item names its levels (no queries: the summaries hold the levels)."""
+    return [
+        ExpectedLevel(item=s.item, level=level)
+        for s in summaries
+        for level in s.levels
+        if level.value == action.expected_levels.get(s.item.key)
+    ]
 
 
 def action_items(action: Action, plan: Plan) -> list[Item]:
@@ -375,7 +401,7 @@ def action_outcomes(assessment: Assessment) -> list[ActionOutcome]:
             action=action,
             key=item.key,
             title=item.title,
-            expected_level=action.expected_level,
+            expected_level=action.expected_level_for(item),
             before=before.get(item.key),
             now=now.get(item.key),
         )
@@ -453,7 +479,7 @@ def export_rows(plan: Plan) -> list[list]:
                 action.due,
                 action.status,
                 "yes" if action.is_overdue else "no",
-                action.expected_level,
+                "; ".join(f"{e.item.key}: {e.level.value}" for e in action.expected),
                 "; ".join(i.key for i in items),
                 "; ".join(i.title for i in items),
                 carried,
@@ -517,9 +543,13 @@ def _action_entry(action: Action, plan: Plan) -> dict:
         "due": action.due.isoformat() if action.due else None,
         "status": action.status,
         "overdue": action.is_overdue,
-        "expected_level": action.expected_level,
         "items": [
-            {"framework": i.version.framework.slug, "key": i.key, "title": i.title}
+            {
+                "framework": i.version.framework.slug,
+                "key": i.key,
+                "title": i.title,
+                "expected_level": action.expected_levels.get(i.key),
+            }
             for i in action_items(action, plan)
         ],
         "items_not_in_this_round": [i.key for i in action.lost_items],

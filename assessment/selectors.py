@@ -155,6 +155,7 @@ def assessment_document(assessment: Assessment, summaries: list[ItemSummary]) ->
                         "current": s.consensus.current,
                         "target": s.consensus.target,
                         "rationale": s.consensus.rationale,
+                        "minority_view": s.consensus.minority_view,
                     }
                     if s.consensus
                     else None

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assessment.forms import EmailAuthenticationForm, SetPasswordLinkForm
+from assessment.forms import EmailAuthenticationForm
+from assessment.views.passwords import PasswordLinkView, PasswordSetView
 
 urlpatterns = [
     path(
@@ -10,10 +11,11 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
         name="login",
     ),
+    path("accounts/password_reset/", PasswordLinkView.as_view(), name="password_reset"),
     path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=SetPasswordLinkForm),
-        name="password_reset",
+        "accounts/reset/<uidb64>/<token>/",
+        PasswordSetView.as_view(),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

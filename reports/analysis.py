@@ -30,6 +30,9 @@ class ItemScores:
     number: int | None = None
     related: tuple[str, ...] = ()  # for a lesson: the keys of the factors it bears on
     section: str = ""  # where in the source the item is drawn from
+    # Why the team agreed its position, and any view some held against it (who is not kept).
+    rationale: str = ""
+    minority_view: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,14 @@ class ItemResult:
     @property
     def split(self) -> bool:
         return self.current_spread.split
+
+    @property
+    def rationale(self) -> str:
+        return self.scores.rationale if self.agreed else ""
+
+    @property
+    def minority_view(self) -> str:
+        return self.scores.minority_view if self.agreed else ""
 
     @property
     def level(self) -> int | None:
@@ -93,13 +104,15 @@ class ItemResult:
 
 
 def item_result(scores: ItemScores) -> ItemResult:
-    """Consensus where recorded, otherwise the respondents' median."""
+    """Consensus where recorded, otherwise the respondents' median. A context factor (Place)
+    describes the place's circumstances: it has no target, so no gap, whatever was answered."""
     current_spread, target_spread = spread(scores.currents), spread(scores.targets)
     agreed = scores.agreed_current is not None
+    target = scores.agreed_target if agreed else target_spread.median
     return ItemResult(
         scores=scores,
         current=scores.agreed_current if agreed else current_spread.median,
-        target=scores.agreed_target if agreed else target_spread.median,
+        target=None if scores.is_context else target,
         agreed=agreed,
         current_spread=current_spread,
         target_spread=target_spread,

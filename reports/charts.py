@@ -66,6 +66,7 @@ def _narrow(fig: go.Figure, layout: dict) -> go.Figure:
     return fig.update_layout(meta={"narrow": layout})
 
 
+NARROW_SPOKE_LINE = 10  # characters to a line of a factor's name on a phone
 # Room outside the top level's ring, so a marker on that ring never reaches a factor's name.
 RING_ROOM = 0.45
 
@@ -126,9 +127,11 @@ def factor_radar(factors: list[ItemResult], *, title: str = "") -> go.Figure:
         "line": {"color": TARGET, "width": 2.5, "dash": "dash"},
         "marker": {"symbol": "diamond-open", "size": 10, "line": {"width": 2}},
     }
-    for name, values, style in (
-        ("Now (agreed, or median)", [f.current for f in factors], now_style),
-        ("Target", [f.target for f in factors], target_style),
+    for name, values, style, bridge in (
+        ("Now (agreed, or median)", [f.current for f in factors], now_style, True),
+        # A context factor (Place) has no target: the line breaks there rather than cross its
+        # spoke, which would read as a target nobody set.
+        ("Target", [f.target for f in factors], target_style, False),
     ):
         fig.add_trace(
             go.Scatterpolar(
@@ -136,13 +139,34 @@ def factor_radar(factors: list[ItemResult], *, title: str = "") -> go.Figure:
                 theta=theta + theta[:1],
                 mode="lines+markers",
                 name=name,
-                connectgaps=True,
+                connectgaps=bridge,
                 **style,
             )
         )
     polar = _polar(factors[0].scores.levels, len(factors))
     fig.update_layout(polar=polar, margin={"l": 100, "r": 100, "t": 40, "b": 70})
-    return _narrow(fig, {"height": 440, "margin": {"l": 95, "r": 95, "t": 30, "b": 20}})
+    # On a phone the factors' names take fewer, smaller lines, so the radar spans the screen
+    # rather than a third of it, and the figure is no taller than the radar and its key.
+    names = [_wrap(f.title, NARROW_SPOKE_LINE) for f in factors]
+    angular = {
+        **polar["angularaxis"],
+        "tickmode": "array",
+        "tickvals": theta,
+        "ticktext": names,
+        "tickfont": {"size": 9},
+        "ticklen": 4,
+    }
+    narrow_polar = {**polar, "angularaxis": angular, "domain": {"x": [0, 1], "y": [0, 1]}}
+    return _narrow(
+        fig,
+        {
+            "height": 370,
+            "polar": narrow_polar,
+            # The key above the radar, clear of the names under it.
+            "legend": {"y": 1, "yanchor": "top", "yref": "container"},
+            "margin": {"l": 62, "r": 62, "t": 78, "b": 44},
+        },
+    )
 
 
 LESSON_LINE = 56  # characters to a line of a lesson's name: the longest takes two lines

@@ -3,10 +3,11 @@ laid out by assessment.exports: an About sheet first, then the data)."""
 
 import csv
 import io
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import groupby
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.crypto import salted_hmac
 
 from assessment.exports import (
     LEVEL_NOTE,
@@ -16,7 +17,7 @@ from assessment.exports import (
     rows_noting,
     workbook_bytes,
 )
-from assessment.models import Response
+from assessment.models import Consensus, Response
 from assessment.statistics import plain_number
 from frameworks.models import ScaleLevel
 from reports.compare import RoundColumn
@@ -40,6 +41,8 @@ SUMMARY_HEADER = [
     "maximum",
     "responses",
     "split",
+    "rationale",
+    "minority_view",
 ]
 DETAIL_HEADER = [
     "place_code",
@@ -66,15 +69,22 @@ def safe(value):
 
 
 def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
-    """One row per round × item (one query)."""
+    """One row per round × item, with why the team agreed its position (one query)."""
     by_id = {c.pk: c for c in columns}
+    agreed = Consensus.objects.filter(assessment=OuterRef("assessment"), item=OuterRef("item"))
     results = (
         RoundItemResult.objects.filter(assessment__in=list(by_id))
         .select_related("item__version__framework")
+        .annotate(
+            rationale=Subquery(agreed.values("rationale")[:1]),
+            minority_view=Subquery(agreed.values("minority_view")[:1]),
+        )
         .order_by("assessment_id", "-item__version__framework__kind", "item__position")
     )
     for r in results:
         column, item = by_id[r.assessment_id], r.item
+        # Like evidence, the team's reasons often name the place: never out of an anonymous round.
+        reasons = [r.rationale or "", r.minority_view or ""] if column.named else ["", ""]
         yield [
             column.place_code,
             column.place_name,
@@ -92,13 +102,17 @@ def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
             r.maximum,
             r.responses,
             "yes" if r.split else "no",
+            *reasons,
         ]
 
 
 def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
-    """One row per respondent × item; names only where the round shows them (one query).
+    """One row per respondent × item, item by item (one query).
 
-    Evidence written for a round shown anonymously never leaves: it often names the place.
+    Names only where the round shows them to the reader. Otherwise a row has no label, and
+    each item's rows come in an order of their own (salted, so no one can work it out): no row
+    can be matched to the same person's row on another item. Evidence written for a round shown
+    anonymously never leaves: it often names the place.
     """
     by_id = {c.pk: c for c in columns}
     # Plain tuples: a national export has hundreds of thousands of rows.
@@ -108,13 +122,13 @@ def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
         )
         .order_by(
             "respondent__assessment_id",
-            "respondent__name",
             "-item__version__framework__kind",
             "item__position",
+            "respondent__name",
         )
         .values_list(
             "respondent__assessment_id",
-            "respondent_id",
+            "pk",
             "respondent__name",
             "item__version__framework__slug",
             "item__version__version",
@@ -127,34 +141,31 @@ def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
         )
         .iterator(chunk_size=5000)
     )
-    numbers: dict[int, int] = {}  # respondent → its number within its round
-    per_round: dict[int, int] = defaultdict(int)
-    for (
-        assessment_id,
-        respondent_id,
-        name,
-        *item,
-        current,
-        target,
-        confidence,
-        evidence,
-    ) in responses:
+    # One item of one round at a time (a few dozen rows), so an unnamed round's can be shuffled.
+    for (assessment_id, *_), rows in groupby(responses, key=lambda row: (row[0], *row[3:6])):
         column = by_id[assessment_id]
-        if respondent_id not in numbers:
-            per_round[assessment_id] += 1
-            numbers[respondent_id] = per_round[assessment_id]
         named = column.named and column.assessment.show_names
-        yield [
-            column.place_code,
-            column.place_name,
-            column.period,
-            *item,
-            name if named else f"Respondent {numbers[respondent_id]}",
-            current,
-            target,
-            confidence,
-            evidence if column.named else "",
-        ]
+        rows = list(rows)
+        if not named:
+            rows.sort(key=lambda row: _shuffle_key(assessment_id, row[1]))
+        for _, _, name, *item, current, target, confidence, evidence in rows:
+            yield [
+                column.place_code,
+                column.place_name,
+                column.period,
+                *item,
+                name if named else "",
+                current,
+                target,
+                confidence,
+                evidence if column.named else "",
+            ]
+
+
+def _shuffle_key(assessment_id: int, response_id: int) -> str:
+    return salted_hmac(
+        "reports.export-order", f"{assessment_id}:{response_id}", algorithm="sha256"
+    ).hexdigest()
 
 
 def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
@@ -195,11 +206,16 @@ SUMMARY_COLUMNS = {
     "responses": "How many people's submitted answers the figures are worked out from.",
     "split": "yes when the answers are two or more levels apart (a sign to talk it through); "
     "else no.",
+    "rationale": "Why the team agreed its position, as the facilitator recorded it; blank where "
+    "it agreed none, and for a place that shares anonymously (it often names the place).",
+    "minority_view": "A view some of the team held against the agreed position (who held it is "
+    "not kept); blank where none was recorded, and for a place that shares anonymously.",
 }
 DETAIL_COLUMNS = {
     **{k: SUMMARY_COLUMNS[k] for k in DETAIL_HEADER[:7]},
-    "respondent": "Who answered, by name where the round shows names to you; otherwise "
-    "Respondent 1, 2 and so on, numbered within the round.",
+    "respondent": "Who answered, by name where the round shows names to you; otherwise blank. "
+    "A round without names gives no label, and each item's answers come in an order of their "
+    "own: no answer can be matched to the same person's answer on another item.",
     "current": f"Where this person said the place stands now, {LEVEL_NOTE}.",
     "target": "Where this person said the place should aim to be.",
     "confidence": "How sure the person was: low, medium or high; blank if not said.",
@@ -214,7 +230,9 @@ def xlsx_bytes(header: list[str], rows: Iterable[list]) -> bytes:
     detail = header == DETAIL_HEADER
     kind = "answers" if detail else "results"
     holds = (
-        "One row per person and item: every submitted answer."
+        "One row per person and item, item by item: every submitted answer. A round without "
+        "names gives its rows no label, in an order of their own on each item, so no one's "
+        "answers can be followed from item to item."
         if detail
         else "One row per round and item (factor or lesson)."
     )

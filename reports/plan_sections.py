@@ -20,6 +20,7 @@ from assessment.plan import (
     ActionCounts,
     Plan,
     PlanRow,
+    expected_levels_of,
     member_name,
     plan_summary,
     summary_gap,
@@ -252,7 +253,7 @@ def completed_since(
                     title=item.title,
                     before=before.get(item.key),
                     now=now.get(item.key),
-                    expected_level=action.expected_level,
+                    expected_level=action.expected_level_for(item),
                 )
                 for item in sorted(action.items.all(), key=lambda i: order.get(i.key, len(order)))
             ],
@@ -280,7 +281,7 @@ class Summary:
     invited: int
     top_gaps: list[TopGap]
     splits: list[ItemResult]  # answers two or more levels apart, with no agreed position yet
-    settled_splits: int  # split items the team has since agreed on
+    settled: list[ItemResult]  # split items the team has since agreed on
     counts: ActionCounts
     overdue: list[Action]
     gaps_without_action: int
@@ -297,6 +298,18 @@ class Summary:
     def not_submitted(self) -> int:
         """Respondents still to submit: the summary says how few answers it rests on."""
         return max(0, self.invited - self.submitted)
+
+    @property
+    def settled_splits(self) -> int:
+        return len(self.settled)
+
+    @property
+    def settled_shown(self) -> list[ItemResult]:
+        return self.settled[:SUMMARY_LIST]
+
+    @property
+    def settled_more(self) -> int:
+        return max(0, len(self.settled) - SUMMARY_LIST)
 
     @property
     def splits_shown(self) -> list[ItemResult]:
@@ -328,7 +341,7 @@ def summary_of(
             for entry in report.gaps.ranked[:TOP_GAPS]
         ],
         splits=[r for r in splits if not r.agreed],
-        settled_splits=sum(1 for r in splits if r.agreed),
+        settled=[r for r in splits if r.agreed],
         counts=plan_summary(report.assessment, plan=plan).counts,
         overdue=plan.overdue,
         gaps_without_action=len(plan.gaps_without_action),
@@ -376,7 +389,7 @@ def _action_shown(action: Action) -> list:
         member_name(action),
         action.due,
         action.status,
-        action.expected_level,
+        action.expected_levels,
         action.is_overdue,
         action.carried_from and action.carried_from.assessment.period,
         [i.key for i in action.items.all()],
@@ -402,6 +415,7 @@ def compose(
         for item in action.items.all():
             if item.pk in rows:
                 rows[item.pk].actions.append(action)
+        action.expected = expected_levels_of(action, summaries)
     plan = Plan(assessment=assessment, rows=list(rows.values()), actions=own)
 
     results = [*report.factors, *report.lessons]

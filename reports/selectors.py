@@ -7,8 +7,9 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
-from assessment.models import Assessment
+from assessment.models import SMALLEST_ANONYMOUS_GROUP, Assessment
 from assessment.selectors import ItemSummary, assessment_summaries
 from assessment.statistics import SPLIT_RULE
 from frameworks.models import FrameworkVersion, matrix_first
@@ -34,6 +35,10 @@ PRINT_TEMPLATES = (
     "reports/_factor_page.html",
     "reports/_lessons.html",
     "reports/_method.html",
+    "reports/_agreed_reason.html",
+    "reports/_split_badge.html",
+    "reports/_few_respondents.html",
+    "reports/_summary_closed_splits.html",
 )
 
 
@@ -72,21 +77,37 @@ class Report:
     def matrix(self) -> FrameworkVersion | None:
         return next((v for v in self.versions if v.is_matrix), None)
 
+    @property
+    def few_respondents(self) -> bool:
+        """A round without names answered by one or two people: their answers can be told
+        apart (a median of one answer is that person's answer), and the report says so."""
+        return not self.assessment.show_names and 0 < self.respondents < SMALLEST_ANONYMOUS_GROUP
+
+    @property
+    def without_agreement(self) -> list[ItemResult]:
+        """Items with no agreed position: once the round is closed, none will be recorded."""
+        return [r for r in [*self.factors, *self.lessons] if not r.agreed]
+
+    @property
+    def agreed_anywhere(self) -> bool:
+        return any(r.agreed for r in [*self.factors, *self.lessons])
+
     def evidence(self, key: str) -> list[tuple[str, str]]:
-        """Excerpts of what respondents wrote: named only where the round allows."""
+        """Excerpts of what respondents wrote: (who, text), named only where the round shows
+        names. Without names there is no label, and the excerpts come in an order of their own
+        on each item (salted, so no one can work it out): nothing matches one item's excerpt to
+        another's, so the same writer cannot be followed from item to item."""
+        named = self.assessment.show_names
+        responses = [r for r in self.summaries[key].responses if r.evidence]
+        if not named:
+            responses.sort(key=lambda r: _shuffle_key(self.assessment.pk, key, r.pk))
         out = []
-        for number, response in enumerate(self.summaries[key].responses, start=1):
-            if response.evidence:
-                who = (
-                    response.respondent.name
-                    if self.assessment.show_names
-                    else f"Respondent {number}"
-                )
-                text = response.evidence
-                if len(text) > EXCERPT_LENGTH:
-                    text = text[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + "…"
-                out.append((who, text))
-        return out[:EVIDENCE_EXCERPTS]
+        for response in responses[:EVIDENCE_EXCERPTS]:
+            text = response.evidence
+            if len(text) > EXCERPT_LENGTH:
+                text = text[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + "…"
+            out.append((response.respondent.name if named else "", text))
+        return out
 
     def factor_pages(self) -> list[dict]:
         return [
@@ -111,12 +132,16 @@ class Report:
         content = {
             "round": [a.pk, *shown, a.show_names],
             "as_of": str(self.as_of),
+            # The excerpts as shown (who, in what order): how they are labelled is covered too.
+            "evidence": {key: self.evidence(key) for key in self.summaries},
             "versions": sorted(v.content_hash for v in self.versions),
             "items": items,
             # Which factors each lesson is shown to bear on (links to context factors never
             # show): reports made before that rule are made again.
             "links": {x.key: x.scores.related for x in self.lessons},
             "layout": templates_hash(PRINT_TEMPLATES),
+            # The charts' builders: a chart drawn anew after a deploy is never served from cache.
+            "charts": source_hash(charts.__file__),
         }
         encoded = json.dumps(content, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()[:32]
@@ -127,7 +152,20 @@ def _answer(r) -> list:
 
 
 def _agreed(consensus) -> list | None:
-    return consensus and [consensus.current, consensus.target, consensus.rationale]
+    fields = ("current", "target", "rationale", "minority_view")
+    return consensus and [getattr(consensus, name) for name in fields]
+
+
+def _shuffle_key(assessment_pk: int, item_key: str, response_pk: int) -> str:
+    """A response's place in an item's order: fixed (the page and the PDF agree), different on
+    every item, and not to be worked out without the secret key."""
+    value = f"{assessment_pk}:{item_key}:{response_pk}"
+    return salted_hmac("reports.evidence-order", value, algorithm="sha256").hexdigest()
+
+
+@cache
+def source_hash(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @cache
@@ -158,6 +196,8 @@ def scores_of(summary: ItemSummary) -> ItemScores:
         related=tuple(other.key for other in item.related.all() if not other.is_context),
         # Cited by author and year ("Ham and Walsh (2013), lesson 1"), never "Source 000".
         section=item.section_reference,
+        rationale=summary.consensus.rationale if summary.consensus else "",
+        minority_view=summary.consensus.minority_view if summary.consensus else "",
     )
 
 

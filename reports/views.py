@@ -23,8 +23,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from assessment.disclosure import get_assessment_for_reader
 from assessment.models import can_compare
-from assessment.permissions import get_assessment_for_user, reader_from_outside
+from assessment.permissions import reader_from_outside
+from assessment.views.common import withheld
 from reports import charts, compare, exports
 from reports.compare import (
     columns_for,
@@ -61,17 +63,21 @@ PRINT_CHART_LABELS = {
 }
 
 
-def _report_for(request: HttpRequest, pk: int) -> tuple[Report, str]:
-    assessment, role = get_assessment_for_user(request.user, pk)
-    return report_build(assessment), role
-
-
 @login_required
 @require_GET
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
-    report, role = _report_for(request, pk)
+    assessment, role, disclosure = get_assessment_for_reader(request.user, pk)
+    if not disclosure.team_figures:
+        return withheld(request, assessment, disclosure, what="the report")
+    report = report_build(assessment)
     figures = _figure_data(report)
-    context = {"report": report, "assessment": report.assessment, "role": role, "figures": figures}
+    context = {
+        "report": report,
+        "assessment": assessment,
+        "role": role,
+        "disclosure": disclosure,
+        "figures": figures,
+    }
     return render(request, "reports/report_page.html", context)
 
 
@@ -92,7 +98,10 @@ def _figure_data(report: Report) -> dict:
 def report_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The HTML that WeasyPrint lays out, for the browser to print. Its charts are drawn by
     plotly.js in the reader's browser, from the same figures: a web process never starts one."""
-    report, role = _report_for(request, pk)
+    assessment, role, disclosure = get_assessment_for_reader(request.user, pk)
+    if not disclosure.team_figures:
+        return withheld(request, assessment, disclosure, what="the print view of the report")
+    report = report_build(assessment)
     charts = _print_charts(_figure_data(report))
     reader = reader_from_outside(request.user, role)
     return HttpResponse(report_print_html(report, svgs=charts, reader=reader))
@@ -119,7 +128,10 @@ def _print_charts(figures: dict) -> dict[str, str]:
 @login_required
 @require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    report, role = _report_for(request, pk)
+    assessment, role, disclosure = get_assessment_for_reader(request.user, pk)
+    if not disclosure.team_figures:
+        return withheld(request, assessment, disclosure, what="the report as PDF")
+    report = report_build(assessment)
     reader = reader_from_outside(request.user, role)
     # Plain ids only: the task builds the report again, as this person may read it.
     task = {

@@ -45,14 +45,14 @@ def test_it_imports_nothing_when_an_import_dies_half_way(monkeypatch, open_round
     assert not Response.objects.filter(respondent__assessment=open_round).exists()
 
 
-def test_it_keeps_answering_pages_while_the_chart_browser_restarts(client, lead, open_round):
+def test_it_keeps_answering_pages_while_the_chart_browser_restarts(client, staff, open_round):
     figure = factor_radar(report_build(open_round).factors)
     chart_export.figures_to_svg([figure])  # the browser is up and warm
     chart_export._kaleido.subprocess.kill()
     exported: list[str] = []
     worker = threading.Thread(target=lambda: exported.extend(chart_export.figures_to_svg([figure])))
     worker.start()
-    client.force_login(lead)
+    client.force_login(staff)  # who sees the report of a round still open
     page = client.get(reverse("reports-page", args=[open_round.pk]))
     still_restarting = worker.is_alive()
     worker.join(timeout=150)  # up to three bounded tries to open a browser

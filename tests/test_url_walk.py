@@ -41,8 +41,9 @@ EXPECTED = {
     "assessment-share": POST_ONLY,
     "assessment-respond": SCORERS,
     "assessment-reopen": POST_ONLY,
-    "assessment-consensus": LEADS,
-    "assessment-consensus-item": LEADS,
+    # Once scoring has ended the team reads the consensus pages; an analyst never does.
+    "assessment-consensus": {**MEMBERS, "analyst": 403},
+    "assessment-consensus-item": {**MEMBERS, "analyst": 403},
     "assessment-history": LEADS,
     "assessment-import": LEADS,
     "assessment-import-template": LEADS,

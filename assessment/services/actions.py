@@ -39,7 +39,7 @@ def _check(
     items: list[Item],
     owner_member: Membership | None,
     status: str,
-    expected_level: int | None,
+    expected_levels: dict[str, int],
 ) -> None:
     """What an action must be, whatever form or command wrote it."""
     if not items:
@@ -51,17 +51,35 @@ def _check(
         raise ValidationError("The owner must be a member of this place.")
     if status not in ActionStatus.values:
         raise ValidationError(f"Unknown status {status!r}.")
-    if expected_level is not None:
-        versions = {item.version_id for item in items}
-        on_scale = set(
-            ScaleLevel.objects.filter(version__in=versions, value=expected_level).values_list(
-                "version_id", flat=True
-            )
+    by_key = {item.key: item for item in items}
+    if unlinked := [key for key in expected_levels if key not in by_key]:
+        raise ValidationError(
+            f"A level is expected for {', '.join(unlinked)}, which the action is not for."
         )
-        if on_scale != versions:
+    scales: dict[int, set[int]] = {}
+    for version_id, value in ScaleLevel.objects.filter(
+        version__in={item.version_id for item in items}
+    ).values_list("version_id", "value"):
+        scales.setdefault(version_id, set()).add(value)
+    for key, level in expected_levels.items():
+        item = by_key[key]
+        if item.is_context:
             raise ValidationError(
-                f"Level {expected_level} is not on the scale of every item the action is for."
+                f"{item.title} describes circumstances: an action expects no level of it."
             )
+        if level not in scales.get(item.version_id, set()):
+            raise ValidationError(f"Level {level} is not on the scale of {item.title}.")
+
+
+def _expected(
+    items: list[Item], expected_levels: dict[str, int] | None, expected_level: int | None
+) -> dict[str, int]:
+    """Per-item expected levels; ``expected_level``, one level for every item the action is for
+    (context factors aside), is the shorthand callers written before per-item levels use."""
+    levels = {key: int(value) for key, value in (expected_levels or {}).items()}
+    if expected_level is not None:
+        levels |= {item.key: expected_level for item in items if not item.is_context}
+    return levels
 
 
 def action_create(
@@ -75,15 +93,17 @@ def action_create(
     owner_member: Membership | None = None,
     due: date | None = None,
     status: str = ActionStatus.PLANNED,
+    expected_levels: dict[str, int] | None = None,
     expected_level: int | None = None,
 ) -> Action:
     """Add an action to a round's plan, at any stage of the round."""
+    expected_levels = _expected(items, expected_levels, expected_level)
     _check(
         assessment=assessment,
         items=items,
         owner_member=owner_member,
         status=status,
-        expected_level=expected_level,
+        expected_levels=expected_levels,
     )
     with transaction.atomic():
         Assessment.objects.lock(assessment.pk)
@@ -95,7 +115,7 @@ def action_create(
             owner_member=owner_member,
             due=due,
             status=status,
-            expected_level=expected_level,
+            expected_levels=expected_levels,
             created_by=user,
         )
         action.items.set(items)
@@ -112,6 +132,7 @@ def action_update(
     owner_member: Membership | None = None,
     due: date | None = None,
     status: str = ActionStatus.PLANNED,
+    expected_levels: dict[str, int] | None = None,
     expected_level: int | None = None,
     shown_updated_at: datetime | None = None,
 ) -> Action:
@@ -119,12 +140,13 @@ def action_update(
     showed it: if someone saved it in between, ActionConflict carries their version and
     nothing is written."""
     assessment = action.assessment
+    expected_levels = _expected(items, expected_levels, expected_level)
     _check(
         assessment=assessment,
         items=items,
         owner_member=owner_member,
         status=status,
-        expected_level=expected_level,
+        expected_levels=expected_levels,
     )
     with transaction.atomic():
         Assessment.objects.lock(assessment.pk)
@@ -140,7 +162,7 @@ def action_update(
             "owner_member": owner_member,
             "due": due,
             "status": status,
-            "expected_level": expected_level,
+            "expected_levels": expected_levels,
         }
         for name, value in values.items():
             setattr(current, name, value)
@@ -170,12 +192,22 @@ def actions_carry(*, source: Assessment, target: Assessment, user=None) -> list[
     """Copy every action of ``source`` still planned or in progress into ``target``, linked to
     the items of the same keys in ``target``'s versions. An item whose key is gone is left off
     (and reported); the action is kept with the items that remain."""
-    items = {i.key: i for i in Item.objects.filter(version__assessments=target)}
+    items = {
+        i.key: i
+        for i in Item.objects.filter(version__assessments=target).prefetch_related(
+            "version__levels"
+        )
+    }
     carried = []
     open_actions = Action.objects.filter(
         assessment=source, status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS]
     ).prefetch_related("items")
     for old in sorted(open_actions, key=lambda a: (a.due is None, a.due, a.pk)):
+        kept = [items[i.key] for i in old.items.all() if i.key in items]
+        # A level is kept where the item still has it on its (perhaps new) scale.
+        scales = {
+            i.key: {lv.value for lv in i.version.levels.all()} for i in kept if not i.is_context
+        }
         copy = Action.objects.create(
             assessment=target,
             title=old.title,
@@ -184,11 +216,14 @@ def actions_carry(*, source: Assessment, target: Assessment, user=None) -> list[
             owner_member=old.owner_member,
             due=old.due,
             status=old.status,
-            expected_level=old.expected_level,
+            expected_levels={
+                key: level
+                for key, level in old.expected_levels.items()
+                if level in scales.get(key, set())
+            },
             carried_from=old,
             created_by=user,
         )
-        kept = [items[i.key] for i in old.items.all() if i.key in items]
         if kept:
             copy.items.set(kept)
         missing = [i for i in old.items.all() if i.key not in items]

@@ -24,17 +24,34 @@ def consensus_record(
     assessment: Assessment,
     item: Item,
     current: int,
-    target: int,
+    target: int | None,
     rationale: str,
     user,
     revision: int,
+    minority_view: str = "",
 ) -> Consensus:
-    """Record the agreed position on an item.
+    """Record the agreed position on an item, with its reasons and any minority view (whose it
+    was is not recorded).
 
-    ``revision`` is the revision the facilitator's form was drawn from (0 when there was none).
-    If someone saved in between, ConsensusConflict carries their values and nothing is written.
+    A context factor (Place) takes no target: ``target`` must be None for it, and is required
+    for every other item. ``revision`` is the revision the facilitator's form was drawn from (0
+    when there was none). If someone saved in between, ConsensusConflict carries their values
+    and nothing is written.
     """
-    values = {"current": current, "target": target, "rationale": rationale, "recorded_by": user}
+    if item.is_context and target is not None:
+        raise ValidationError(
+            f"{item.title} is a context factor: it describes the place's circumstances, so the "
+            "agreed position takes no target. Record the current level only."
+        )
+    if not item.is_context and target is None:
+        raise ValidationError(f"Choose the agreed target level for {item.title}.")
+    values = {
+        "current": current,
+        "target": target,
+        "rationale": rationale,
+        "minority_view": minority_view,
+        "recorded_by": user,
+    }
     try:
         with transaction.atomic():
             Assessment.objects.lock(assessment.pk).require_status(

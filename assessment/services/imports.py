@@ -3,13 +3,15 @@
 import difflib
 import re
 import secrets
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from assessment.imports import LineError, ScoresFileError, plural
@@ -28,12 +30,22 @@ class ImportSummary:
     respondents: int
     created_respondents: int
     responses: int
+    # Those this import marked as submitted, and those left as drafts: their answers do not
+    # cover every item of the round and the lead did not mark them as submitted.
+    submitted: list[str] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)
 
     def __str__(self):
-        return (
+        said = (
             f"{plural(self.responses, 'score')} from {plural(self.respondents, 'respondent')} "
             f"({self.created_respondents} new)"
         )
+        if self.drafts:
+            said += (
+                f"; not marked as submitted, as their answers leave items out: "
+                f"{', '.join(self.drafts)}"
+            )
+        return said
 
 
 @dataclass
@@ -42,6 +54,19 @@ class PersonPreview:
     new: bool
     adds: int = 0
     replaces: int = 0
+    answered: int = 0  # items of the round this person will have answered after the import
+    items: int = 0  # items of the round
+    submitted: bool = False  # already submitted before the import
+
+    @property
+    def complete(self) -> bool:
+        """Every item answered: the import marks them submitted without being asked."""
+        return self.answered >= self.items
+
+    @property
+    def key(self) -> str:
+        """How the preview's "mark as submitted" tick names this person."""
+        return self.name.lower()
 
 
 @dataclass
@@ -55,6 +80,12 @@ class ImportPreview:
     @property
     def new_people(self) -> list[PersonPreview]:
         return [p for p in self.people if p.new]
+
+    @property
+    def incomplete(self) -> list[PersonPreview]:
+        """People whose answers will leave items out, and who have not submitted: the lead
+        may mark each as submitted."""
+        return [p for p in self.people if not p.complete and not p.submitted]
 
 
 def _matched(assessment: Assessment, rows: list) -> dict[str, Respondent]:
@@ -92,22 +123,36 @@ def _unknown_names(rows: list, respondents: dict[str, Respondent]) -> list[LineE
 def import_preview(*, assessment: Assessment, rows: list) -> ImportPreview:
     """Who and what an import of these checked rows would add or replace (reads only)."""
     respondents = _matched(assessment, rows)
-    existing = set(
-        Response.objects.filter(respondent__in=list(respondents.values())).values_list(
-            "respondent_id", "item__version__framework__slug", "item__key"
-        )
+    answers = Response.objects.filter(respondent__in=list(respondents.values())).values_list(
+        "respondent_id", "item__version__framework__slug", "item__key", "current"
     )
+    existing, had = set(), {}  # had: the items each person already gave a current level
+    for pk, slug, key, current in answers:
+        existing.add((pk, slug, key))
+        if current is not None:
+            had.setdefault(pk, set()).add((slug, key))
+    round_items = Item.objects.filter(version__assessments=assessment).count()
     people: dict[str, PersonPreview] = {}
+    answered: dict[str, set] = {}
     for row in rows:
         found = respondents.get(row.respondent.lower())
         person = people.setdefault(
             row.respondent.lower(),
-            PersonPreview(name=found.name if found else row.respondent, new=found is None),
+            PersonPreview(
+                name=found.name if found else row.respondent,
+                new=found is None,
+                items=round_items,
+                submitted=bool(found and found.is_submitted),
+            ),
         )
+        answered.setdefault(row.respondent.lower(), set(had.get(found.pk, ()) if found else ()))
+        answered[row.respondent.lower()].add((row.framework, row.item))
         if found and (found.pk, row.framework, row.item) in existing:
             person.replaces += 1
         else:
             person.adds += 1
+    for name, person in people.items():
+        person.answered = len(answered[name])
     items = len({(row.framework, row.item) for row in rows})
     return ImportPreview(
         people=sorted(people.values(), key=lambda p: (p.new, p.name.lower())),
@@ -117,9 +162,18 @@ def import_preview(*, assessment: Assessment, rows: list) -> ImportPreview:
 
 
 def scores_import(
-    *, assessment: Assessment, rows: list, add_respondents: bool = False
+    *,
+    assessment: Assessment,
+    rows: list,
+    add_respondents: bool = False,
+    mark_submitted: Collection[str] = (),
 ) -> ImportSummary:
-    """Save checked workshop rows: each named respondent's scores, marked as submitted.
+    """Save checked workshop rows: each named respondent's scores.
+
+    Someone is marked as submitted when their answers, with any they had, cover every item of
+    the round, or when the lead asked for it: ``mark_submitted`` holds their names as the sheet
+    spells them, or as the round names them (any case). Others keep their answers as a draft;
+    someone who had submitted stays submitted.
 
     Rows come from assessment.imports.check_rows, so every line is already valid on its own.
     A name the round does not have is refused with ScoresFileError (the closest existing name
@@ -152,7 +206,6 @@ def scores_import(
                 )
                 created += 1
         touched = {respondents[row.respondent.lower()].pk for row in rows}
-        Respondent.objects.filter(pk__in=touched).update(submitted_at=now)
         existing = {
             (r.respondent_id, r.item_id): r
             for r in Response.objects.filter(respondent_id__in=touched)
@@ -173,7 +226,41 @@ def scores_import(
         bulk_create_with_history(new, Response, batch_size=500)
         if changed:
             bulk_update_with_history(changed, Response, ANSWER_FIELDS, batch_size=500)
-    return ImportSummary(respondents=len(touched), created_respondents=created, responses=len(rows))
+        submitted, drafts = _mark_submitted(
+            people={respondents[row.respondent.lower()] for row in rows},
+            asked={respondents[n.lower()].pk for n in mark_submitted if n.lower() in respondents},
+            items=len(items),
+            now=now,
+        )
+    return ImportSummary(
+        respondents=len(touched),
+        created_respondents=created,
+        responses=len(rows),
+        submitted=submitted,
+        drafts=drafts,
+    )
+
+
+def _mark_submitted(
+    *, people: set[Respondent], asked: set[int], items: int, now
+) -> tuple[list[str], list[str]]:
+    """Mark as submitted those who answered every item or whom the lead named; (names marked,
+    names left as drafts); ``asked`` holds the respondents the lead named. Someone already
+    submitted is neither."""
+    answered = dict(
+        Response.objects.filter(respondent__in=people, current__isnull=False)
+        .values("respondent_id")
+        .annotate(n=Count("item_id"))
+        .values_list("respondent_id", "n")
+        .order_by()
+    )
+    waiting = sorted((p for p in people if not p.is_submitted), key=lambda p: p.name.lower())
+    marked = [p for p in waiting if answered.get(p.pk, 0) >= items or p.pk in asked]
+    # A save per person, not an update(): the history records who submitted and when.
+    for person in marked:
+        person.submitted_at = now
+        person.save(update_fields=["submitted_at"])
+    return [p.name for p in marked], [p.name for p in waiting if p not in marked]
 
 
 def _refuse_people_named_twice(rows: list, respondents: dict[str, Respondent]) -> None:

@@ -78,8 +78,8 @@ def member_invite(*, membership: Membership, base_url: str) -> None:
     body = (
         f"Hello {display_name(user)},\n\nYou have been added to {place} as "
         f"{membership.get_role_display().lower()} in the integration maturity "
-        f"self-assessment.\n\nSet your password here:\n{link}\n\nThen sign in with "
-        f"this e-mail address ({user.email}).\n"
+        f"self-assessment.\n\nSet your password here:\n{link}\n\nYou are then signed in. "
+        f"Later, sign in with this e-mail address ({user.email}).\n"
     )
     subject = f"You have been added to {place} — set your password"
     if not send_to_person(subject=subject, body=body, to=user.email):

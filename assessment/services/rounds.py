@@ -18,7 +18,7 @@ from assessment.models import (
     RoundStatus,
     Sharing,
 )
-from assessment.services.places import display_name
+from assessment.services.places import display_name, participants_default
 from assessment.signals import round_closed, round_reopened
 from frameworks.models import FrameworkVersion
 
@@ -95,6 +95,9 @@ def assessment_share(*, assessment: Assessment, sharing: str) -> Assessment:
     return assessment
 
 
+# The code of a refusal to reopen a closed round without a reason: the page asks again.
+REASON_NEEDED = "reason-needed"
+
 PREVIOUS_STATUS = {
     RoundStatus.CONSENSUS: RoundStatus.OPEN,
     RoundStatus.CLOSED: RoundStatus.CONSENSUS,
@@ -123,7 +126,8 @@ def assessment_step_back(
         reopening = current.status == RoundStatus.CLOSED
         if reopening and not reason and not user.is_staff:
             raise ValidationError(
-                "Say why the round is being reopened: the reason is kept in its history."
+                "Say why the round is being reopened: the reason is kept in its history.",
+                code=REASON_NEEDED,
             )
         current.status, current.status_reason = back, reason
         if reopening:
@@ -142,13 +146,55 @@ class ParticipantsChanged:
     removed: list[str]  # names
 
 
+# How "Deadline and people" names a respondent from a workshop sheet among its choices (members
+# are named by their user's pk, so the two never collide).
+IMPORTED_KEY = "imported-{pk}"
+
+
+@dataclass(frozen=True)
+class RoundPeople:
+    """Who "Deadline and people" offers: the place's members who may score (and anyone already
+    taking part), the names imported from workshop sheets, and the choices ticked now."""
+
+    members: list
+    imported: list[Respondent]
+    taking_part: list[str]  # choice keys: a user's pk, or IMPORTED_KEY for an imported name
+
+    @property
+    def imported_choices(self) -> list[tuple[str, str]]:
+        return [
+            (IMPORTED_KEY.format(pk=r.pk), f"{r.name} (from a workshop sheet)")
+            for r in self.imported
+        ]
+
+
+def round_people(assessment: Assessment) -> RoundPeople:
+    """The people of an open round as "Deadline and people" lists them (3 queries)."""
+    members = participants_default(assessment.place)
+    respondents = list(assessment.respondents.select_related("user").order_by("name"))
+    offered = {user.pk for user in members}
+    # Someone taking part who no longer scores in the place (say, now a board viewer) is listed
+    # too, so that saving the page does not remove them unseen.
+    members += [r.user for r in respondents if r.user_id and r.user_id not in offered]
+    imported = [r for r in respondents if r.user_id is None]
+    taking_part = [str(r.user_id) for r in respondents if r.user_id] + [
+        IMPORTED_KEY.format(pk=r.pk) for r in imported
+    ]
+    return RoundPeople(members=members, imported=imported, taking_part=taking_part)
+
+
 def assessment_edit(
-    *, assessment: Assessment, deadline: date | None, participants: list
+    *,
+    assessment: Assessment,
+    deadline: date | None,
+    participants: list,
+    imported: list[Respondent] | None = None,
 ) -> ParticipantsChanged:
     """Change an open round's deadline and who takes part.
 
-    Someone removed loses their respondent record and answers from the round's counts; the
-    history keeps both. People who joined by themselves or from a workshop sheet are kept.
+    ``participants`` are the members (users) who take part; ``imported``, the names from
+    workshop sheets kept (None keeps them all). Someone removed loses their respondent record
+    and answers from the round's counts; the history keeps both.
     """
     with transaction.atomic():
         current = Assessment.objects.lock(assessment.pk)
@@ -161,6 +207,9 @@ def assessment_edit(
         wanted = {person.pk: person for person in participants}
         listed = {r.user_id: r for r in current.respondents.filter(user__isnull=False)}
         gone = [r for user_id, r in listed.items() if user_id not in wanted]
+        if imported is not None:
+            kept = {r.pk for r in imported}
+            gone += list(current.respondents.filter(user__isnull=True).exclude(pk__in=kept))
         for respondent in gone:
             respondent.delete()  # its answers go too; the history records both
         added = bulk_create_with_history(
@@ -229,13 +278,12 @@ def round_remind(*, assessment: Assessment, base_url: str, user=None) -> Reminde
                 f"Everyone was reminded on {local:%-d %B at %H:%M}; "
                 f"you can remind them again a day later."
             )
-        waiting = list(
-            current.respondents.filter(
-                submitted_at__isnull=True, user__isnull=False
-            ).select_related("user")
+        not_submitted = list(
+            current.respondents.filter(submitted_at__isnull=True).select_related("user")
         )
+        waiting = [r for r in not_submitted if r.user_id is not None]
         if not waiting:
-            raise ValidationError("Everyone taking part has submitted: nobody needs reminding.")
+            raise ValidationError(_nobody_to_remind(current, not_submitted))
         outcome = _mail_people(
             current,
             waiting,
@@ -253,8 +301,21 @@ def round_remind(*, assessment: Assessment, base_url: str, user=None) -> Reminde
     return Reminded(reminder=reminder, failed=outcome.failed)
 
 
+def _nobody_to_remind(assessment: Assessment, not_submitted: list[Respondent]) -> str:
+    if not_submitted:
+        names = ", ".join(r.name for r in not_submitted)
+        return (
+            f"Nobody can be reminded: {names} came from a workshop sheet and "
+            f"{'has' if len(not_submitted) == 1 else 'have'} no e-mail address here."
+        )
+    if not assessment.respondents.exists():
+        return "Nobody is taking part in this round: nobody needs reminding."
+    return "Everyone taking part has submitted: nobody needs reminding."
+
+
 def _mail_people(assessment, respondents, base_url, *, subject, opening) -> MailOutcome:
-    link = base_url + reverse("assessment-respond", args=[assessment.pk])
+    # The first item still to answer, one at a time: most open it on a phone.
+    link = base_url + reverse("assessment-respond", args=[assessment.pk]) + "?item=next"
     due = (
         f"Please submit by {assessment.deadline:%-d %B %Y}."
         if assessment.deadline
@@ -263,9 +324,15 @@ def _mail_people(assessment, respondents, base_url, *, subject, opening) -> Mail
     sent, failed = [], []
     for respondent in respondents:
         body = (
-            f"Hello {respondent.name},\n\n{opening.capitalize()}.\n\n"
+            f"Hello {respondent.name},\n\n{_sentence(opening)}.\n\n"
             f"Score it here:\n{link}\n\n{due}\n"
         )
         ok = send_to_person(subject=subject, body=body, to=respondent.user.email)
         (sent if ok else failed).append(respondent.name)
     return MailOutcome(sent=sent, failed=failed)
+
+
+def _sentence(text: str) -> str:
+    """The text with its first letter a capital and every name as written (str.capitalize()
+    would lower-case "Riverside Borough" and "2027 Q1")."""
+    return text[:1].upper() + text[1:]

@@ -83,8 +83,10 @@ def responses_save(
     from elsewhere since, and this form would change any of them, ResponsesConflict carries the
     stored answers and nothing is written. Returns how many items changed. An incomplete
     submission is still saved as a draft, then refused with a ValidationError naming what is
-    left to do.
+    left to do. A context factor (Place) takes no target: one given for it is stored as none
+    (the scoring form refuses it with an error; a workshop sheet's is dropped).
     """
+    answers = {item: _without_context_target(item, answer) for item, answer in answers.items()}
     with transaction.atomic():
         Assessment.objects.lock(respondent.assessment_id).require_status(
             RoundStatus.OPEN,
@@ -126,6 +128,12 @@ def responses_save(
             f"every item first. {len(missing)} still to do, starting with {missing[0]}."
         )
     return len(differing)
+
+
+def _without_context_target(item: Item, answer: Answer) -> Answer:
+    if item.is_context and answer.target is not None:
+        return Answer(answer.current, None, answer.evidence, answer.confidence)
+    return answer
 
 
 def _write_changed(

@@ -17,7 +17,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment import plan as plans
-from assessment.action_forms import ActionForm, NextRoundForm, action_initial
+from assessment.action_forms import (
+    ActionForm,
+    NextRoundForm,
+    action_initial,
+    expected_field_name,
+)
+from assessment.disclosure import get_assessment_for_reader
 from assessment.exports import csv_bytes, plan_xlsx
 from assessment.models import Action, Assessment, Membership
 from assessment.permissions import get_assessment_for_user, reader_from_outside
@@ -29,7 +35,7 @@ from assessment.services.actions import (
     action_update,
     assessment_next,
 )
-from assessment.views.common import LEADS
+from assessment.views.common import LEADS, withheld, withheld_json
 from frameworks.selectors import latest_published_versions
 
 
@@ -58,7 +64,9 @@ def _form(
 @login_required
 @require_GET
 def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, role = get_assessment_for_user(request.user, pk)
+    assessment, role, disclosure = get_assessment_for_reader(request.user, pk)
+    if not disclosure.team_figures:  # the plan ranks the team's gaps
+        return withheld(request, assessment, disclosure, what="the improvement plan")
     plan = plans.plan_get(assessment, reader=reader_from_outside(request.user, role))
     context = {
         "assessment": assessment,
@@ -73,16 +81,18 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    assessment, _, disclosure = get_assessment_for_reader(request.user, pk, roles=LEADS)
+    if not disclosure.team_figures:  # the form states the team's gap on the chosen item
+        return withheld(request, assessment, disclosure, what="a new action")
     summaries = assessment_summaries(assessment)
     # ?item=<key> comes from a gap's link; a key the round lacks is ignored.
     chosen = next((s for s in summaries if s.item.key == request.GET.get("item")), None)
-    good = plans.next_level(chosen) if chosen else None
+    # A context factor (Place) describes circumstances: no level is "good" or expected of it.
+    good = plans.next_level(chosen) if chosen and not chosen.item.is_context else None
     initial = {"items": [chosen.item.key]} if chosen else {}
     if good:
-        initial["expected_level"] = good.level.value
-    shown = [chosen.item] if chosen else None
-    form = _form(request, assessment, summaries, initial=initial, shown=shown)
+        initial[expected_field_name(chosen.item)] = good.level.value
+    form = _form(request, assessment, summaries, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             values = form.action_values()
@@ -112,8 +122,7 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
         assessment=assessment,
     )
     summaries = assessment_summaries(assessment)
-    shown = list(action.items.all())
-    form = _form(request, assessment, summaries, initial=action_initial(action), shown=shown)
+    form = _form(request, assessment, summaries, initial=action_initial(action))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,8 +169,10 @@ def _download(
 
 @login_required
 @require_GET
-def actions_csv(request: HttpRequest, pk: int) -> FileResponse:
-    assessment, role = get_assessment_for_user(request.user, pk)
+def actions_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, role, disclosure = get_assessment_for_reader(request.user, pk)
+    if not disclosure.team_figures:
+        return withheld(request, assessment, disclosure, what="the improvement plan")
     plan = plans.plan_get(assessment, reader=reader_from_outside(request.user, role))
     rows = plans.export_rows(plan)
     content = csv_bytes(plans.EXPORT_HEADER, rows)
@@ -173,8 +184,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 @require_GET
-def actions_xlsx(request: HttpRequest, pk: int) -> FileResponse:
-    assessment, role = get_assessment_for_user(request.user, pk)
+def actions_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, role, disclosure = get_assessment_for_reader(request.user, pk)
+    if not disclosure.team_figures:
+        return withheld(request, assessment, disclosure, what="the improvement plan")
     plan = plans.plan_get(assessment, reader=reader_from_outside(request.user, role))
     return _download(plan_xlsx(plan), assessment, "xlsx", XLSX)
 
@@ -182,7 +195,9 @@ def actions_xlsx(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_GET
 def actions_api(request: HttpRequest, pk: int) -> JsonResponse:
-    assessment, role = get_assessment_for_user(request.user, pk)
+    assessment, role, disclosure = get_assessment_for_reader(request.user, pk)
+    if not disclosure.team_figures:
+        return withheld_json(disclosure)
     plan = plans.plan_get(assessment, reader=reader_from_outside(request.user, role))
     return JsonResponse(plans.plan_document(plan))
 
@@ -202,7 +217,9 @@ def assessment_next_round(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             _say_what_was_carried(request, started, assessment)
-            return redirect("assessment-actions", pk=started.assessment.pk)
+            # The round's page, not its plan: a lead taking part sees the plan's gaps only
+            # once they have given their own answers.
+            return redirect("assessment-detail", pk=started.assessment.pk)
     versions = latest_published_versions()
     context = {
         "assessment": assessment,

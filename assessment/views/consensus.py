@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessment import facilitation, services
 from assessment.agreement import suggestion
 from assessment.consensus_forms import ConsensusForm, FacilitatorViewForm
-from assessment.permissions import get_assessment_for_user
+from assessment.disclosure import get_assessment_for_reader
 from assessment.statistics import SPLIT_RULE
-from assessment.views.common import LEADS
+from assessment.views.common import withheld
 
 # The anchor "save and next" lands on: the next item's heading, one Tab before its first field.
 ITEM_ANCHOR = "item-heading"
@@ -22,7 +22,9 @@ ITEM_ANCHOR = "item-heading"
 @login_required
 @require_GET
 def consensus_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    assessment, disclosure = _get_consensus_for_reader(request, pk)
+    if not disclosure.consensus_pages:
+        return withheld(request, assessment, disclosure, what="the facilitator view")
     view = facilitation.facilitator_view(assessment)
     query = FacilitatorViewForm(request.GET)
     context = {
@@ -30,6 +32,8 @@ def consensus_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "view": view,
         "query": query,
         "split_rule": SPLIT_RULE,
+        "disclosure": disclosure,
+        "can_record": disclosure.can_record,
         **query.options(),
     }
     status = 200 if query.is_valid() else 400
@@ -39,7 +43,11 @@ def consensus_overview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consensus_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    assessment, disclosure = _get_consensus_for_reader(request, pk)
+    if not disclosure.consensus_pages:
+        return withheld(request, assessment, disclosure, what="the facilitator view")
+    if request.method == "POST" and not disclosure.can_record:
+        raise PermissionDenied
     view = facilitation.facilitator_view(assessment)
     facilitated = view.get(item_pk)
     if facilitated is None:
@@ -67,17 +75,32 @@ def consensus_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         "next_item": view.after(item_pk),
         "position": view.position(item_pk),
         "total": len(view.items),
+        "disclosure": disclosure,
+        "can_record": disclosure.can_record,
+        "people": view.people,
+        "told_apart": view.told_apart,
+        "projector": _projector(request),
     }
     status = 409 if conflict else 400 if form.errors else 200
     return render(request, "assessment/consensus_item.html", context, status=status)
 
 
+def _get_consensus_for_reader(request: HttpRequest, pk: int):
+    """The round and what the reader may see of it: the place's members may read the consensus
+    pages once scoring has ended (leads record there, and may prepare there before); an analyst
+    never, since they show each answer's evidence."""
+    assessment, _, disclosure = get_assessment_for_reader(request.user, pk)
+    if disclosure.team_figures and not disclosure.consensus_pages:
+        raise PermissionDenied
+    return assessment, disclosure
+
+
 def _form(request: HttpRequest, facilitated, *, revision: int | None = None) -> ConsensusForm:
     summary, record = facilitated.summary, facilitated.consensus
-    suggestions = {
-        "current": suggestion(r.current for r in summary.responses),
-        "target": suggestion(r.target for r in summary.responses),
-    }
+    takes_target = not summary.item.is_context
+    suggestions = {"current": suggestion(r.current for r in summary.responses)}
+    if takes_target:
+        suggestions["target"] = suggestion(r.target for r in summary.responses)
     data = None
     if request.method == "POST":
         data = request.POST.copy()
@@ -86,8 +109,19 @@ def _form(request: HttpRequest, facilitated, *, revision: int | None = None) -> 
     # Only a recorded position fills the levels in: the median is a suggestion, not a default.
     initial = {"revision": record.revision if record else 0}
     if record:
-        initial.update(current=record.current, target=record.target, rationale=record.rationale)
-    return ConsensusForm(data, levels=summary.levels, initial=initial, suggestions=suggestions)
+        initial.update(
+            current=record.current,
+            target=record.target,
+            rationale=record.rationale,
+            minority_view=record.minority_view,
+        )
+    return ConsensusForm(
+        data,
+        levels=summary.levels,
+        initial=initial,
+        suggestions=suggestions,
+        takes_target=takes_target,
+    )
 
 
 def _record(assessment, facilitated, data: dict, user) -> None:
@@ -95,8 +129,9 @@ def _record(assessment, facilitated, data: dict, user) -> None:
         assessment=assessment,
         item=facilitated.item,
         current=data["current"],
-        target=data["target"],
+        target=data.get("target"),  # none for a context factor: its form asks no target
         rationale=data["rationale"],
+        minority_view=data["minority_view"],
         user=user,
         revision=data["revision"],
     )
@@ -104,11 +139,18 @@ def _record(assessment, facilitated, data: dict, user) -> None:
 
 def _after_save(request: HttpRequest, assessment, view, item_pk: int) -> str:
     """ "Save and next" opens the next item (split ones come first), at its heading; otherwise,
-    and after the last item, the overview at the item just saved."""
+    and after the last item, the overview at the item just saved. Either keeps the projector
+    layout the page was in."""
     following = view.after(item_pk)
+    query = "?projector=1" if _projector(request) else ""
     if request.POST.get("then") == "next" and following is not None:
         url = reverse("assessment-consensus-item", args=[assessment.pk, following.item.pk])
-        return f"{url}#{ITEM_ANCHOR}"
+        return f"{url}{query}#{ITEM_ANCHOR}"
     if request.POST.get("then") == "next":
         messages.info(request, "That was the last item; the overview shows any still to agree.")
-    return reverse("assessment-consensus", args=[assessment.pk]) + f"#item-{item_pk}"
+    return reverse("assessment-consensus", args=[assessment.pk]) + f"{query}#item-{item_pk}"
+
+
+def _projector(request: HttpRequest) -> bool:
+    """Whether the page is in the projector layout (?projector=1, kept from page to page)."""
+    return FacilitatorViewForm(request.GET).options()["projector"]

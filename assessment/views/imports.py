@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment import selectors, services
 from assessment.forms import ImportConfirmForm, ScoresUploadForm
+from assessment.import_forms import ImportGoAheadForm
 from assessment.imports import (
     ScoresFileError,
     check_rows,
@@ -43,8 +44,7 @@ def assessment_import(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.errors
         else:
             token = services.upload_stash(assessment=assessment, name=upload.name, content=content)
-            confirm = ImportConfirmForm(initial={"token": token})
-            return _preview(request, assessment, rows, confirm, upload.name)
+            return _preview(request, assessment, rows, upload.name, initial={"token": token})
     status = 400 if request.method == "POST" else 200
     context = {"assessment": assessment, "form": form, "errors": errors}
     return render(request, "assessment/assessment_import.html", context, status=status)
@@ -54,8 +54,9 @@ def _versions(assessment):
     return list(assessment.framework_versions.prefetch_related("levels", "items"))
 
 
-def _preview(request, assessment, rows, confirm, filename: str, status: int = 200):
+def _preview(request, assessment, rows, filename: str, *, initial=None, data=None, status=200):
     preview = services.import_preview(assessment=assessment, rows=rows)
+    confirm = ImportGoAheadForm(data, initial=initial, incomplete=preview.incomplete)
     context = {
         "assessment": assessment,
         "preview": preview,
@@ -76,10 +77,17 @@ def _import_confirmed(request: HttpRequest, assessment) -> HttpResponse:
         )
         # Checked again: the round, or the frameworks' levels, may have changed meanwhile.
         rows = check_rows(read_table(stored, content), _versions(assessment))
+        preview = services.import_preview(assessment=assessment, rows=rows)
+        go_ahead = ImportGoAheadForm(request.POST, incomplete=preview.incomplete)
+        if not go_ahead.is_valid():
+            # Someone ticked has submitted (or was removed) since the preview: show it again.
+            messages.error(request, "The round changed since this preview: check it again.")
+            return _preview(request, assessment, rows, "The file", data=request.POST, status=409)
         summary = services.scores_import(
             assessment=assessment,
             rows=rows,
-            add_respondents=confirm.cleaned_data["add_respondents"],
+            add_respondents=go_ahead.cleaned_data["add_respondents"],
+            mark_submitted=go_ahead.cleaned_data["mark_submitted"],
         )
     except ScoresFileError as exc:
         messages.error(request, f"Nothing was imported: {plural(len(exc.errors), 'problem')}.")

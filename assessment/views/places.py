@@ -3,23 +3,45 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessment import selectors, services
 from assessment.forms import (
     MemberAddForm,
 )
-from assessment.models import Membership, Role
+from assessment.models import Membership, Respondent, Role
 from assessment.permissions import get_place_for_user
 from assessment.views.common import LEADS, base_url
 
 
 @login_required
-def home(request):
-    places = selectors.places_for_user(request.user)
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    places = list(selectors.places_for_user(request.user))
+    _mark_my_answers(request.user, places)
     return render(request, "assessment/home.html", {"nav": "home", "places": places})
+
+
+def _mark_my_answers(user, places: list) -> None:
+    """Give each open round the person takes part in their own progress (``mine``), and each
+    place the list of them (``to_score``): a respondent needs their own figure, not only the
+    team's. Taking part: listed in the round, or a respondent of the place, who may join an
+    open round on first visit. One query, however many rounds."""
+    answers = Respondent.objects.filter(user=user).annotate(
+        answered=Count("responses", filter=Q(responses__current__isnull=False), distinct=True),
+        items=Count("assessment__framework_versions__items", distinct=True),
+    )
+    mine = {respondent.assessment_id: respondent for respondent in answers}
+    for place in places:
+        scores = any(m.role == Role.RESPONDENT for m in place.mine)
+        place.to_score = []
+        for assessment in place.assessments.all():
+            assessment.mine = mine.get(assessment.pk)
+            if assessment.is_open and (assessment.mine or scores):
+                place.to_score.append(assessment)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment import selectors, services
+from assessment.disclosure import get_assessment_for_reader
 from assessment.forms import (
     AdvanceForm,
     AssessmentOpenForm,
@@ -16,8 +17,10 @@ from assessment.forms import (
     StepBackForm,
 )
 from assessment.history import round_history
+from assessment.models import SMALLEST_ANONYMOUS_GROUP
 from assessment.permissions import get_assessment_for_user, get_place_for_user
-from assessment.views.common import LEADS, base_url
+from assessment.services.rounds import REASON_NEEDED, round_people
+from assessment.views.common import LEADS, base_url, withheld, withheld_json
 
 
 @login_required
@@ -42,9 +45,21 @@ def assessment_open(request, code):
         else:
             invited = services.round_invite(assessment=assessment, base_url=base_url(request))
             messages.success(request, f"Round {assessment.period} is open for scoring.")
+            _warn_if_few(request, assessment)
             _say_mailed(request, invited, "invited")
             return redirect("assessment-detail", pk=assessment.pk)
     return render(request, "assessment/assessment_open.html", {"place": place, "form": form})
+
+
+def _warn_if_few(request: HttpRequest, assessment) -> None:
+    taking_part = assessment.respondents.count()
+    if not assessment.show_names and taking_part < SMALLEST_ANONYMOUS_GROUP:
+        messages.warning(
+            request,
+            f"Only {taking_part} {'person is' if taking_part == 1 else 'people are'} taking part: "
+            f"with fewer than {SMALLEST_ANONYMOUS_GROUP}, answers shown without names can still be "
+            f"told apart. Add people under Deadline and people, or tell them before they score.",
+        )
 
 
 @login_required
@@ -115,13 +130,18 @@ def _move(request, pk: int, form_class, template: str, move, *, done: str) -> Ht
             raise ValidationError("Reload the round's page and try again.")
         move(assessment, form.cleaned_data)
     except ValidationError as exc:
+        if getattr(exc, "code", None) == REASON_NEEDED:
+            # Refused for what the form left out: ask again on the same page, keeping the rest.
+            return _confirm(request, assessment, form, template, problems=exc.messages)
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, done.format(assessment.get_status_display()))
     return redirect("assessment-detail", pk=assessment.pk)
 
 
-def _confirm(request, assessment, form, template: str) -> HttpResponse:
+def _confirm(
+    request, assessment, form, template: str, *, problems: list[str] | None = None
+) -> HttpResponse:
     shown = form.cleaned_data["status"]
     if shown != assessment.status:
         messages.error(
@@ -130,13 +150,14 @@ def _confirm(request, assessment, form, template: str) -> HttpResponse:
             f"Nothing was changed.",
         )
         return redirect("assessment-detail", pk=assessment.pk)
-    confirm = type(form)(initial={"status": shown, "confirm": True})
+    confirm = type(form)(initial={**form.cleaned_data, "status": shown, "confirm": True})
     context = {
         "assessment": assessment,
         "form": confirm,
+        "problems": problems or [],
         "left": selectors.advance_leaves_behind(assessment),
     }
-    return render(request, template, context)
+    return render(request, template, context, status=400 if problems else 200)
 
 
 @login_required
@@ -145,10 +166,11 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not assessment.is_open:
         messages.error(request, "Only a round open for scoring can change who takes part.")
         return redirect("assessment-detail", pk=assessment.pk)
-    taking_part = [str(pk) for pk in assessment.respondents.values_list("user_id", flat=True)]
-    initial = {"deadline": assessment.deadline, "participants": taking_part}
-    members = services.participants_default(assessment.place)
-    form = RoundEditForm(request.POST or None, members=members, initial=initial)
+    people = round_people(assessment)
+    initial = {"deadline": assessment.deadline, "participants": people.taking_part}
+    form = RoundEditForm(
+        request.POST or None, members=people.members, imported=people.imported, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.assessment_edit(assessment=assessment, **form.cleaned_data)
@@ -220,14 +242,20 @@ def assessment_share(request, pk):
 
 
 @login_required
+@require_GET
 def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
-    context = {"assessment": assessment, "changes": round_history(assessment)}
+    assessment, _, disclosure = get_assessment_for_reader(request.user, pk, roles=LEADS)
+    if not disclosure.team_figures:  # the history of answers holds their values
+        return withheld(request, assessment, disclosure, what="the history of changes")
+    context = {"assessment": assessment, "changes": round_history(assessment, reader=request.user)}
     return render(request, "assessment/assessment_history.html", context)
 
 
 @login_required
-def assessment_api(request, pk):
-    assessment, _ = get_assessment_for_user(request.user, pk)
+@require_GET
+def assessment_api(request: HttpRequest, pk: int) -> JsonResponse:
+    assessment, _, disclosure = get_assessment_for_reader(request.user, pk)
+    if not disclosure.team_figures:
+        return withheld_json(disclosure)
     summaries = selectors.assessment_summaries(assessment)
     return JsonResponse(selectors.assessment_document(assessment, summaries))

@@ -3,14 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors, services
-from assessment.forms import ResponseForm
-from assessment.models import Assessment, Respondent
+from assessment.forms import ResponseForm, level_summary
+from assessment.models import Respondent
 from assessment.permissions import get_assessment_for_user
 from assessment.views.common import SCORERS
 from frameworks.models import Item
@@ -19,46 +18,122 @@ from frameworks.models import Item
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def assessment_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scoring page: every item on one page, or (``?item=<n>``) one item at a time, as a
+    phone needs, ending on a review (``?review=1``) with the submit button. ``?item=next``
+    goes to the first item still unanswered."""
     assessment, _ = get_assessment_for_user(request.user, pk, roles=SCORERS)
     items = selectors.assessment_items(assessment)
     respondent = Respondent.objects.filter(assessment=assessment, user=request.user).first()
     saved = selectors.responses_by_item(respondent)
+    step = _step(request, items, saved)
+    if isinstance(step, HttpResponse):
+        return step
+    shown = items if step is None else [] if step == REVIEW else [items[step - 1]]
     revision = respondent.revision if respondent else 0
-    form = ResponseForm(request.POST or None, items=items, responses=saved, revision=revision)
-    conflict, status = None, 200
+    form = ResponseForm(request.POST or None, items=shown, responses=saved, revision=revision)
+    conflict = None
     if request.method == "POST" and not assessment.is_open:
         messages.error(request, services.SCORING_ENDED)
         return redirect("assessment-detail", pk=assessment.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            return _save(request, assessment, respondent, form, items)
+            return _save(request, assessment, respondent, form, items, step)
         except services.ResponsesConflict as exc:
             # Show what was saved elsewhere beside this tab's answers; saving again replaces it.
-            conflict, status = exc, 409
+            conflict = exc
             data = request.POST.copy()
             data["revision"] = exc.respondent.revision
-            form = ResponseForm(data, items=items, responses=saved, revision=revision)
+            form = ResponseForm(data, items=shown, responses=saved, revision=revision)
+    return _page(request, assessment, respondent, items, saved, form, step, conflict)
+
+
+def _page(request, assessment, respondent, items, saved, form, step, conflict) -> HttpResponse:
+    """The whole form, one item's step or the review, with the answers saved so far."""
     previous = selectors.previous_round(assessment)
+    answered = sum(1 for r in saved.values() if r.current is not None)
+    following = _first_unanswered(items, saved)
     context = {
         "assessment": assessment,
         "form": form,
         "respondent": respondent,
         "rows": _rows(form, saved, selectors.agreed_levels(previous)),
-        "answered": sum(1 for r in saved.values() if r.current is not None),
-        "next_unanswered": _first_unanswered(items, saved),
+        "answered": answered,
+        "next_unanswered": following,
         "total": len(items),
         "previous_round": previous,
         "conflict": conflict,
         "editable": assessment.is_open and not (respondent and respondent.submitted_at),
+        "steps": _jump_list(items, saved),
+        "here": request.get_full_path(),
     }
-    return render(request, "assessment/assessment_respond.html", context, status=status)
+    if step is None:
+        context["saved_note"] = _saved_note(request, items, answered, following)
+        template = "assessment/assessment_respond.html"
+    elif step == REVIEW:
+        template = "assessment/assessment_respond_review.html"
+    else:
+        row = context["rows"][0]
+        # The item's summary can run to a paragraph: its first sentence leads, the rest folds.
+        row["summary_gist"] = level_summary(row["item"].summary, length=160)
+        context.update(position=step, row=row)
+        template = "assessment/assessment_respond_step.html"
+    return render(request, template, context, status=409 if conflict else 200)
 
 
-def _save(request, assessment, respondent, form, items) -> HttpResponse:
+REVIEW = "review"
+
+
+def _step(request: HttpRequest, items: list[Item], saved: dict) -> int | str | None:
+    """Which step the address asks for: an item's position (from 1), the review, or None for
+    the whole form; the first unanswered item is a redirect to its step, a step out of range
+    a 404."""
+    if "review" in request.GET:
+        return REVIEW
+    wanted = request.GET.get("item")
+    if wanted is None:
+        return None
+    if wanted == "next":
+        following = _first_unanswered(items, saved)
+        if following is None:
+            return redirect(_step_url(request, REVIEW))
+        return redirect(_step_url(request, items.index(following) + 1))
+    if not wanted.isdecimal() or not 1 <= int(wanted) <= len(items):
+        raise Http404("No such item in this round.")
+    return int(wanted)
+
+
+def _step_url(request: HttpRequest, step: int | str | None) -> str:
+    url = request.path
+    if step == REVIEW:
+        return f"{url}?review=1"
+    return f"{url}?item={step}" if step else url
+
+
+def _jump_list(items: list[Item], saved: dict) -> list[dict]:
+    """Every item's step with its saved levels by name, for the jump list and the review."""
+    steps = []
+    for position, item in enumerate(items, start=1):
+        response = saved.get(item.pk)
+        names = {level.value: f"{level.value} {level.label}" for level in item.level_labels()}
+        current = getattr(response, "current", None)
+        target = getattr(response, "target", None)
+        steps.append(
+            {
+                "item": item,
+                "position": position,
+                "answered": current is not None,
+                "current": names.get(current),
+                "target": None if item.is_context else names.get(target),
+            }
+        )
+    return steps
+
+
+def _save(request, assessment, respondent, form, items, step) -> HttpResponse:
     """Save the answers; a ValidationError (an incomplete submission, scoring ended) is shown as
     a message, a ResponsesConflict goes back to the caller to draw the page again."""
     # A per-item "save" button names its item: a draft save that returns there.
-    save_at = request.POST.get("save_at")
+    save_at = request.POST.get("save_at") if step is None else None
     submit = save_at is None and request.POST.get("action") == "submit"
     try:
         respondent = respondent or services.respondent_for_user(
@@ -75,27 +150,52 @@ def _save(request, assessment, respondent, form, items) -> HttpResponse:
         assessment.refresh_from_db(fields=["status"])  # it may have moved on meanwhile
         if not assessment.is_open:
             return redirect("assessment-detail", pk=assessment.pk)
-        return redirect("assessment-respond", pk=assessment.pk)
+        return redirect(_step_url(request, step))
     if submit:
         messages.success(request, "Thank you: your answers are submitted.")
         return redirect("assessment-detail", pk=assessment.pk)
-    answered = set(
-        respondent.responses.filter(current__isnull=False).values_list("item_id", flat=True)
-    )
+    if step is not None:
+        return _after_step(request, respondent, items, step)
+    item = {str(item.pk): item for item in items}.get(save_at or "")
+    if item:
+        # The note is drawn beside the item the page returns to, where the person is looking;
+        # a message would sit at the top of a long page, off-screen.
+        return redirect(f"{_step_url(request, None)}?saved={item.pk}#item-{item.pk}")
+    answered = _answered(respondent)
     following = next((item for item in items if item.pk not in answered), None)
+    messages.success(request, _draft_saved(len(answered), len(items), following))
+    return redirect(_step_url(request, None))
+
+
+def _after_step(request, respondent, items: list[Item], step) -> HttpResponse:
+    """Saved from one item's step: on to the next (or back), the last step leading to review."""
+    answered = _answered(respondent)
+    messages.success(request, f"Draft saved: {len(answered)} of {len(items)} answered.")
+    if step == REVIEW:
+        return redirect(_step_url(request, REVIEW))
+    if request.POST.get("step") == "previous":
+        return redirect(_step_url(request, max(step - 1, 1)))
+    return redirect(_step_url(request, step + 1 if step < len(items) else REVIEW))
+
+
+def _answered(respondent: Respondent) -> set[int]:
+    return set(respondent.responses.filter(current__isnull=False).values_list("item_id", flat=True))
+
+
+def _draft_saved(count: int, total: int, following: Item | None) -> str:
     if following:
         after = f"Next unanswered: {following.title}."
     else:
         after = "Every item has an answer: submit them when you are ready."
-    messages.success(request, f"Draft saved: {len(answered)} of {len(items)} answered. {after}")
-    return redirect(_return_to(assessment, items, save_at))
+    return f"Draft saved: {count} of {total} answered. {after}"
 
 
-def _return_to(assessment: Assessment, items: list[Item], save_at: str | None) -> str:
-    """The page again, at the item whose button was pressed; at the top for anything else."""
-    url = reverse("assessment-respond", args=[assessment.pk])
-    item = {str(item.pk): item for item in items}.get(save_at or "")
-    return f"{url}#item-{item.pk}" if item else url
+def _saved_note(request, items: list[Item], answered: int, following: Item | None) -> dict | None:
+    """After "Save and stay here": the note drawn at the top of the item saved."""
+    item = {str(item.pk): item for item in items}.get(request.GET.get("saved", ""))
+    if item is None:
+        return None
+    return {"item": item, "text": _draft_saved(answered, len(items), following)}
 
 
 def _first_unanswered(items: list[Item], saved: dict) -> Item | None:

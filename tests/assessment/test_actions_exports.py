@@ -25,7 +25,8 @@ HOSTILE = ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3", "@SUM(A1)", "\tx
 @pytest.fixture
 def planned(open_round, lead, respondent):
     """A round with a gap everywhere, and two actions: one overdue, one with hostile text."""
-    score(respondent_of(open_round, respondent))
+    for person in (lead, respondent):  # both submitted: everyone may read the plan
+        score(respondent_of(open_round, person))
     items = items_by_key(open_round)
     member = Membership.objects.get(user=respondent)
     action_create(
@@ -36,7 +37,7 @@ def planned(open_round, lead, respondent):
         owner_member=member,
         due=TODAY - timedelta(days=5),
         status=ActionStatus.IN_PROGRESS,
-        expected_level=3,
+        expected_levels={"information-management": 3, "lesson-12": 2},
     )
     action_create(
         assessment=open_round,
@@ -47,7 +48,8 @@ def planned(open_round, lead, respondent):
         items=[items["workforce"]],
         status=ActionStatus.DONE,
     )
-    return open_round
+    # Scoring has ended: the board reads the plan too.
+    return assessment_advance(assessment=open_round)
 
 
 def _url(name, round_):
@@ -86,7 +88,10 @@ def test_it_downloads_the_plan_as_csv(client, viewer, planned):
         "yes",
     )
     assert late["item_keys"] == "information-management; lesson-12"
-    assert (late["due"], late["expected_level"]) == (str(TODAY - timedelta(days=5)), "3")
+    assert (late["due"], late["expected_level"]) == (
+        str(TODAY - timedelta(days=5)),
+        "information-management: 3; lesson-12: 2",
+    )
     assert (hostile["title"], hostile["description"], hostile["owner"]) == (
         "'" + HOSTILE[0],
         "'" + HOSTILE[1],
@@ -120,7 +125,10 @@ def test_it_gives_the_plan_as_json(client, viewer, planned):
     assert document["counts"] == {"total": 2, "done": 1, "open": 1, "overdue": 1, "dropped": 0}
     late = next(a for a in document["actions"] if a["status"] == "in-progress")
     assert late["overdue"] is True and late["owner_member"] == "Tom Hughes"
-    assert [i["key"] for i in late["items"]] == ["information-management", "lesson-12"]
+    assert [(i["key"], i["expected_level"]) for i in late["items"]] == [
+        ("information-management", 3),
+        ("lesson-12", 2),
+    ]
     gaps = {gap["key"]: gap for gap in document["gaps"]}
     assert gaps["care-model"]["no_action_yet"] is True
     assert gaps["workforce"]["no_action_yet"] is False
@@ -209,7 +217,6 @@ def test_it_keeps_numbers_and_dates_as_numbers_and_blanks_empty(client, viewer, 
     late = actions["Sign the data-sharing agreement"]
     header = [cell.value for cell in workbook["Actions"][1]]
     late = dict(zip(header, late, strict=True))
-    assert late["expected_level"].value == 3 and late["expected_level"].data_type == "n"
     assert late["action_id"].data_type == "n"
     assert late["due"].is_date and late["due"].value.date() == TODAY - timedelta(days=5)
     assert late["carried_from_period"].value is None  # started in this round: blank
@@ -222,7 +229,7 @@ def test_it_names_the_round_and_its_level_scales_on_the_about_sheet(planned):
     about = _about(workbook)
     facts = {row[0]: row[1] for row in about if row[0] and len(row) > 1}
     assert about[0][0] == "Improvement plan: Riverside Borough, 2026 Q4"
-    assert facts["Round"] == "2026 Q4 (open for scoring)"
+    assert facts["Round"] == "2026 Q4 (consensus)"
     assert "Exported" in facts
     scale = about[about.index(("Framework", "Level", "What it means")) + 1 :]
     assert {name for name, *_ in scale} == {

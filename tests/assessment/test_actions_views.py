@@ -56,8 +56,10 @@ def _fill(form, **values):
 
 
 @pytest.fixture
-def scored_round(open_round, respondent):
-    score(respondent_of(open_round, respondent), levels={"impact": (3, 3)})
+def scored_round(open_round, lead, respondent):
+    """Both have submitted alike, so the lead, taking part, sees the team's gaps."""
+    for person in (lead, respondent):
+        score(respondent_of(open_round, person), levels={"impact": (3, 3)})
     return open_round
 
 
@@ -83,6 +85,7 @@ def _add(round_, user, keys=("workforce",), **values):
 
 @pytest.mark.parametrize("who", ["lead", "respondent", "viewer"])
 def test_it_shows_the_plan_to_everyone_in_the_place(django_app, request, scored_round, lead, who):
+    assessment_advance(assessment=scored_round)  # a board viewer reads it once scoring ends
     _add(scored_round, lead)
     page = django_app.get(_plan(scored_round), user=request.getfixturevalue(who))
     assert "Joint induction for the neighbourhood teams" in page
@@ -180,10 +183,11 @@ def test_it_draws_the_plan_in_the_same_queries_however_many_actions(
         _add(following, lead, ["impact"], title=f"New {n}", due=TODAY - timedelta(days=n))
     score(respondent_of(following, respondent))
     client.force_login(lead)
-    # session, user, round with place, my role; the pinned versions (their items are read once
-    # a process), submitted answers, consensus; actions (with owner and the round carried
-    # from), their items, the items they were carried with; the round before, the rounds after
-    with django_assert_num_queries(12):
+    # session, user, round with place, my role, whether I take part (the round is open); the
+    # pinned versions (their items are read once a process), submitted answers, consensus;
+    # actions (with owner and the round carried from), their items, the items they were carried
+    # with; the round before, the rounds after
+    with django_assert_num_queries(13):
         response = client.get(_plan(following))
     assert response.text.count("Tom Hughes") == actions * 2  # under workforce and a lesson
     assert response.text.count("Carried over from 2025 Q4") == actions * 2
@@ -205,7 +209,7 @@ def test_it_adds_an_action_through_the_page_s_own_form(django_app, lead, respond
         due="2027-03-31",
         status="in-progress",
         items=["workforce", "lesson-05"],
-        expected_level="3",
+        **{"expected_workforce": "3", "expected_lesson-05": "2"},
     )
     plan = form.submit(user=lead).follow()
     action = Action.objects.get()
@@ -215,10 +219,10 @@ def test_it_adds_an_action_through_the_page_s_own_form(django_app, lead, respond
         "Jo Lee, Riverside Council",
         member,
     )
-    assert (action.due, action.status, action.expected_level) == (
+    assert (action.due, action.status, action.expected_levels) == (
         date(2027, 3, 31),
         ActionStatus.IN_PROGRESS,
-        3,
+        {"workforce": 3, "lesson-05": 2},
     )
     assert sorted(i.key for i in action.items.all()) == ["lesson-05", "workforce"]
     assert action.created_by == lead
@@ -229,7 +233,7 @@ def test_it_pre_selects_an_item_and_shows_what_good_looks_like(django_app, lead,
     form = _own_form(page)
     ticked = [box._value for box in form.fields["items"] if box.checked]
     assert ticked == ["workforce"]
-    assert form["expected_level"].value == "3"  # the level above where it stands
+    assert form["expected_workforce"].value == "3"  # the level above where it stands
     good = page.html.find(id="what-good").find_parent("section").text
     assert "Workforce: what good looks like" in good
     assert "Level 3 Well developed" in good
@@ -327,9 +331,9 @@ def test_it_refuses_a_date_it_cannot_read_and_does_not_echo_it(django_app, lead,
 def test_it_refuses_a_level_off_the_scale_of_a_linked_item(django_app, lead, scored_round):
     # Level 4 is on the matrix's scale, not on the lessons' (0 to 3).
     form = _post_new(django_app, lead, scored_round, items=["impact", "lesson-05"])
-    form["expected_level"].force_value("4")
+    form["expected_lesson-05"].force_value("4")
     response = form.submit(user=lead)
-    assert "Level 4 is not on the scale of" in response
+    assert "Select a valid choice. 4 is not one of the available choices." in response
     assert not Action.objects.exists()
 
 

@@ -4,9 +4,11 @@ import pytest
 
 from assessment.agreement import (
     NOT_RECORDED,
+    POOLED,
     agreement,
     by_sector,
     following,
+    pooled,
     quartiles,
     split_first,
     suggestion,
@@ -105,3 +107,28 @@ def test_it_finds_the_item_that_follows():
     assert following(order, "D") == "a"
     assert following(order, "a") is None
     assert following(order, "z") is None
+
+
+def test_it_pools_sectors_shared_by_fewer_than_three_answers():
+    sectors = ["nhs-provider"] * 3 + ["local-authority"] + ["voluntary"] * 2
+    assert pooled(sectors, at_least=3) == ["nhs-provider"] * 3 + [POOLED] * 3
+
+
+def test_it_pools_a_sector_it_could_show_when_the_pool_alone_would_be_too_small():
+    # One answer pooled alone would be read off the totals less the sectors shown.
+    sectors = ["nhs-provider"] * 4 + ["local-authority"] * 3 + ["voluntary"]
+    assert pooled(sectors, at_least=3) == ["nhs-provider"] * 4 + [POOLED] * 4
+
+
+def test_it_pools_every_sector_when_none_can_be_shown():
+    assert pooled(["nhs-provider", "", "nhs-provider"], at_least=3) == [POOLED] * 3
+
+
+def test_it_lists_pooled_answers_last_as_other_sectors_or_all_sectors():
+    answers = [(POOLED, 1), ("nhs-provider", 2), (POOLED, 3), ("", 2)]
+    assert [(g.label, g.count) for g in by_sector(answers, SECTORS)] == [
+        ("NHS provider", 1),
+        (NOT_RECORDED, 1),
+        ("Other sectors (pooled)", 2),
+    ]
+    assert [g.label for g in by_sector([(POOLED, 1)], SECTORS)] == ["All sectors (pooled)"]

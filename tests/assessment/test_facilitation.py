@@ -40,10 +40,20 @@ def test_it_finds_the_item_that_comes_next_in_the_workshop(at_consensus):
     assert (view.position(first.item.pk), view.position(last.item.pk)) == (1, 25)
 
 
-def test_it_groups_each_level_s_dots_by_sector_without_names(at_consensus):
+def test_it_groups_each_level_s_dots_by_sector_by_name(at_consensus):
+    Assessment.objects.filter(pk=at_consensus.pk).update(show_names=True)
+    at_consensus.refresh_from_db()
     leadership = facilitator_view(at_consensus).items[0]
-    dots = {row.level.value: [(d.name, d.sector) for d in row.dots] for row in leadership.levels}
-    assert dots == {1: [("", "local-authority")], 2: [], 3: [("", "nhs-provider"), ("", "")], 4: []}
+    dots = {row.level.value: [d.sector for d in row.dots] for row in leadership.levels}
+    assert dots == {1: ["local-authority"], 2: [], 3: ["nhs-provider", ""], 4: []}
+
+
+def test_it_pools_the_sectors_of_fewer_than_three_answers_without_names(at_consensus):
+    # One person from each of the council, an NHS trust and no sector: none can be shown.
+    leadership = facilitator_view(at_consensus).items[0]
+    dots = {row.level.value: [(d.name, d.mark) for d in row.dots] for row in leadership.levels}
+    assert dots == {1: [("", "+")], 2: [], 3: [("", "+"), ("", "+")], 4: []}
+    assert [(s.label, s.count) for s in leadership.sectors] == [("All sectors (pooled)", 3)]
 
 
 def test_it_names_the_dots_when_the_round_shows_names(at_consensus):
@@ -54,6 +64,8 @@ def test_it_names_the_dots_when_the_round_shows_names(at_consensus):
 
 
 def test_it_reads_the_answers_by_sector(at_consensus):
+    Assessment.objects.filter(pk=at_consensus.pk).update(show_names=True)
+    at_consensus.refresh_from_db()
     leadership = facilitator_view(at_consensus).items[0]
     assert [(s.label, s.count, s.median) for s in leadership.sectors] == [
         ("NHS provider", 1, 3),
@@ -105,3 +117,29 @@ def test_it_reads_the_view_in_the_same_queries_however_many_answered(
         view = facilitator_view(at_consensus)
         counts = [i.current.count for i in view.items]
     assert counts == [3 + more] * 25
+
+
+def test_it_shows_a_sector_of_three_answers_and_pools_the_rest(at_consensus, place, make_person):
+    # Three more from NHS trusts, and one more from a sheet: four NHS answers can be shown; the
+    # council's one and the two without a sector are pooled together.
+    people = [Respondent(assessment=at_consensus, name="From a sheet")]
+    for n in range(3):
+        person = make_person(f"nhs{n}@riverside.example.org", "NHS", f"Person {n}")
+        Membership.objects.create(
+            user=person, place=place, role="respondent", sector=Sector.NHS_PROVIDER
+        )
+        people.append(Respondent(assessment=at_consensus, name=f"NHS {n}", user=person))
+    for person in people:
+        person.submitted_at = timezone.now()
+    leadership = items_by_key(at_consensus)["leadership"]
+    Respondent.objects.bulk_create(people)
+    Response.objects.bulk_create(
+        Response(respondent=p, item=leadership, current=2, target=3) for p in people
+    )
+    found = facilitator_view(at_consensus).get(leadership.pk)
+    assert [(s.label, s.count) for s in found.sectors] == [
+        ("NHS provider", 4),
+        ("Other sectors (pooled)", 3),
+    ]
+    marks = [[d.mark for d in row.dots] for row in found.levels]
+    assert marks == [["+"], ["N", "N", "N", "+"], ["N", "+"], []]

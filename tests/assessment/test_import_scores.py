@@ -84,8 +84,18 @@ def test_it_imports_into_an_existing_round_of_an_existing_place(scores_file, ope
     assert f"assessment {open_round.pk}" in out
     assert Assessment.objects.count() == 1
     grace = Respondent.objects.get(assessment=open_round, name="Grace Okafor")
-    assert grace.imported and grace.is_submitted
+    assert grace.imported and not grace.is_submitted  # 2 of 25 items: a draft
     assert grace.responses.get(item__key="impact").evidence == "Admissions fell 6%."
+    assert "not marked as submitted, as their answers leave items out: Dan Reilly, " in out
+
+
+def test_it_marks_everyone_in_the_file_as_submitted_when_told_to(scores_file, open_round):
+    _import(
+        scores_file, "--place", "riverside", "--period", "2026 Q4", "--add-respondents",
+        "--mark-submitted",
+    )  # fmt: skip
+    imported = Respondent.objects.filter(assessment=open_round, imported=True)
+    assert [r.is_submitted for r in imported] == [True, True]
 
 
 def test_it_opens_a_new_round_in_an_existing_place(scores_file, open_round):
@@ -110,7 +120,7 @@ def test_it_refuses_the_whole_file_listing_each_bad_line_and_saves_nothing(tmp_p
     path = tmp_path / "bad.csv"
     path.write_text(BAD, encoding="utf-8")
     err = StringIO()
-    with pytest.raises(CommandError, match=r"3 problems; nothing was imported"):
+    with pytest.raises(CommandError, match=r"4 problems; nothing was imported"):
         call_command(
             "import_scores", str(path), "--place", "eastvale", "--period", "2026 Q4",
             "--place-name", "Eastvale", stdout=StringIO(), stderr=err,
@@ -119,6 +129,8 @@ def test_it_refuses_the_whole_file_listing_each_bad_line_and_saves_nothing(tmp_p
     assert lines == [
         f"{path}: line 3: unknown item 'no-such-item' in lga-maturity-matrix",
         f"{path}: line 4: the respondent is missing",
+        f"{path}: line 4: Place is a context factor: it describes the place's circumstances and "
+        "takes no target (leave the target blank)",
         f"{path}: line 5: current level 4 is off the scale 0–3",
     ]
     assert not Place.objects.exists()

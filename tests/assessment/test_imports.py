@@ -61,7 +61,7 @@ def test_it_gives_the_line_number_and_reason_for_a_bad_line(versions, line, reas
 def test_it_lists_every_problem_in_the_file_at_once(versions):
     problems = errors(
         HEADER + "Grace,lga-maturity-matrix,impact,9,3,\n"
-        "Grace,lga-maturity-matrix,place,2,3,\n"
+        "Grace,lga-maturity-matrix,place,2,,\n"
         ",lga-maturity-matrix,nope,2,3,\n",
         versions,
     )
@@ -69,6 +69,17 @@ def test_it_lists_every_problem_in_the_file_at_once(versions):
         "line 2: current level 9 is off the scale 1–4",
         "line 4: the respondent is missing",
         "line 4: unknown item 'nope' in lga-maturity-matrix",
+    ]
+
+
+def test_it_refuses_a_target_on_a_context_factor_by_line(versions):
+    problems = errors(
+        HEADER + "Grace,lga-maturity-matrix,impact,2,3,\nGrace,lga-maturity-matrix,place,2,3,\n",
+        versions,
+    )
+    assert problems == [
+        "line 3: Place is a context factor: it describes the place's circumstances and takes "
+        "no target (leave the target blank)"
     ]
 
 
@@ -156,14 +167,25 @@ def test_it_writes_a_row_per_respondent_and_item_with_the_item_title(template):
     assert rows[25][2] == "lesson-16"
 
 
-def test_it_offers_each_framework_s_levels_as_drop_downs(template):
+def test_it_offers_each_item_its_own_levels_as_drop_downs(template):
     workbook, _ = template
     validations = {v.formula1: v.sqref for v in workbook["Scores"].data_validations.dataValidation}
     matrix = validations['"1 Emerging,2 Developed,3 Well developed,4 Extensive development"']
     lessons = validations['"0 Not yet addressed,1 Starting,2 Established,3 Embedded"']
-    assert "E2:F10" in matrix and "E27:F35" in matrix and "E11:F11" not in matrix
-    assert "E11:F26" in lessons and "E36:F51" in lessons and "E10:F10" not in lessons
+    place = validations['"1 Highly complex,2 Complex,3 Fairly simple,4 Simple"']
+    # Row 2 is Impact, row 3 Place (a context factor: its own names, and no target).
+    assert "E2" in matrix and "F2" in matrix and "E4:E10" in matrix and "E11" not in matrix
+    assert "E11:E26" in lessons and "F36:F51" in lessons and "E10" not in lessons
+    assert "E3" in place and "E28" in place and "F3" not in place
     assert "H2:H51" in validations['"low,medium,high"']
+
+
+def test_it_refuses_a_target_for_a_context_factor_in_the_template(template):
+    workbook, _ = template
+    sheet = workbook["Scores"]
+    [no_target] = [v for v in sheet.data_validations.dataValidation if v.type == "textLength"]
+    assert "F3" in no_target.sqref and "F28" in no_target.sqref and "F2" not in no_target.sqref
+    assert sheet["C3"].value == "place"
 
 
 def test_it_describes_every_level_of_every_item_on_a_second_sheet(template):
@@ -181,7 +203,8 @@ def test_it_reads_back_a_filled_in_template(template, versions):
     for row in sheet.iter_rows(min_row=2):
         lessons = row[1].value == "kingsfund-16-lessons"
         row[4].value = "1 Starting" if lessons else "2 Developed"  # current, as the drop-down
-        row[5].value = "3 Embedded" if lessons else "4 Extensive development"
+        if row[2].value != "place":  # a context factor takes no target
+            row[5].value = "3 Embedded" if lessons else "4 Extensive development"
     sheet["G2"] = "Admissions fell 6%."
     sheet["H2"] = "high"
     buffer = io.BytesIO()
@@ -197,7 +220,11 @@ def test_it_reads_back_a_filled_in_template(template, versions):
     )
     assert (first.evidence, first.confidence) == ("Admissions fell 6%.", "high")
     levels = {(r.framework, r.current, r.target) for r in rows}
-    assert levels == {("lga-maturity-matrix", 2, 4), ("kingsfund-16-lessons", 1, 3)}
+    assert levels == {
+        ("lga-maturity-matrix", 2, 4),
+        ("lga-maturity-matrix", 2, None),
+        ("kingsfund-16-lessons", 1, 3),
+    }
 
 
 def test_it_passes_over_template_rows_nobody_filled_in(versions):

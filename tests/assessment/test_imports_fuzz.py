@@ -62,6 +62,7 @@ class Item:
     framework: str
     key: str
     labels: tuple  # (level value, label), in order
+    is_context: bool = False  # a context factor (Place) takes no target
 
 
 @dataclass
@@ -73,7 +74,12 @@ class Row:
 
 def _catalogue(versions) -> tuple[Item, ...]:
     return tuple(
-        Item(v.framework.slug, item.key, tuple((lv.value, lv.label) for lv in v.levels.all()))
+        Item(
+            v.framework.slug,
+            item.key,
+            tuple((lv.value, lv.label) for lv in v.levels.all()),
+            item.is_context,
+        )
         for v in versions
         for item in v.items.all()
     )
@@ -123,7 +129,10 @@ def _strategies(catalogue: tuple[Item, ...], xlsx: bool) -> SimpleNamespace:
     items = st.sampled_from(catalogue)
     levels = {item: _written_level(item, xlsx) for item in catalogue}
     no_target = st.just((None, ""))
-    targets = {item: st.one_of(no_target, levels[item]) for item in catalogue}
+    targets = {
+        item: no_target if item.is_context else st.one_of(no_target, levels[item])
+        for item in catalogue
+    }
     evidence = st.one_of(
         st.text(text_characters, max_size=60),
         st.integers(4_990, 5_000).map(lambda n: "é" * n),  # up to the limit

@@ -386,33 +386,43 @@ def _template(open_round, items, names):
     return load_workbook(io.BytesIO(content))
 
 
-def _covered_rows(validation, first_column, last_column):
-    """The rows a drop-down covers, each from `first_column` to `last_column` (numbers)."""
+def _covered_rows(validation, column):
+    """The rows a drop-down covers in one column (a number)."""
     rows = set()
     for cells in validation.sqref.ranges:
-        assert (cells.min_col, cells.max_col) == (first_column, last_column)
-        rows.update(range(cells.min_row, cells.max_row + 1))
+        if cells.min_col == column:
+            assert cells.max_col == column
+            rows.update(range(cells.min_row, cells.max_row + 1))
     return rows
 
 
 def test_it_covers_every_row_of_a_long_template_with_a_range_per_person(open_round, items):
     names = [f"Person {n:03}" for n in range(imports.TEMPLATE_MAX_NAMES)]
     sheet = _template(open_round, items, names)["Scores"]
-    framework_rows = {}
-    for number, (framework,) in enumerate(
-        sheet.iter_rows(min_row=2, min_col=2, max_col=2, values_only=True), start=2
+    rows_of = {}
+    for number, (framework, key) in enumerate(
+        sheet.iter_rows(min_row=2, min_col=2, max_col=3, values_only=True), start=2
     ):
-        framework_rows.setdefault(framework, set()).add(number)
-    assert sum(map(len, framework_rows.values())) == len(names) * len(items)
+        kind = "place" if key == "place" else framework
+        rows_of.setdefault(kind, set()).add(number)
+    assert sum(map(len, rows_of.values())) == len(names) * len(items)
     validations = {v.formula1: v for v in sheet.data_validations.dataValidation}
     matrix = validations['"1 Emerging,2 Developed,3 Well developed,4 Extensive development"']
     lessons = validations['"0 Not yet addressed,1 Starting,2 Established,3 Embedded"']
+    place = validations['"1 Highly complex,2 Complex,3 Fairly simple,4 Simple"']
+    [no_target] = [v for v in sheet.data_validations.dataValidation if v.type == "textLength"]
     confidence = validations['"low,medium,high"']
-    assert _covered_rows(matrix, 5, 6) == framework_rows["lga-maturity-matrix"]
-    assert _covered_rows(lessons, 5, 6) == framework_rows["kingsfund-16-lessons"]
-    assert _covered_rows(confidence, 8, 8) == set(range(2, 2 + len(names) * len(items)))
-    # One range per person's run of a framework's items, not one per row.
-    assert len(matrix.sqref.ranges) == len(lessons.sqref.ranges) == len(names)
+    current, target = 5, 6
+    assert _covered_rows(matrix, current) == _covered_rows(matrix, target)
+    assert _covered_rows(matrix, current) == rows_of["lga-maturity-matrix"]
+    assert _covered_rows(lessons, target) == rows_of["kingsfund-16-lessons"]
+    assert _covered_rows(place, current) == rows_of["place"] == _covered_rows(no_target, target)
+    assert _covered_rows(place, target) == set()
+    assert _covered_rows(confidence, 8) == set(range(2, 2 + len(names) * len(items)))
+    # One range per person's run of items with the same levels, not one per row: Impact, then
+    # Place apart, then the other factors; the lessons in one run.
+    assert len(matrix.sqref.ranges) == 4 * len(names)
+    assert len(lessons.sqref.ranges) == 2 * len(names)
     assert len(confidence.sqref.ranges) == 1
 
 

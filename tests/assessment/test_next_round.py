@@ -96,7 +96,7 @@ def test_it_starts_the_next_round_from_the_form_and_carries_open_actions(
     form["deadline"] = "2026-06-30"
     plan = form.submit(user=lead).follow()
     following = Assessment.objects.get(period="2026 Q2")
-    assert plan.request.path == reverse("assessment-actions", args=[following.pk])
+    assert plan.request.path == reverse("assessment-detail", args=[following.pk])
     assert "Round 2026 Q2 is open for scoring. 2 open actions carried over from 2025 Q4." in plan
     assert (following.previous, following.status, following.place) == (
         closed_round,
@@ -169,13 +169,16 @@ def test_it_says_which_items_the_new_versions_no_longer_have(
     assert "Not in the new versions, so left off: Workforce (workforce)." in page
     form = _own_form(page)
     form["period"] = "2026 Q2"
-    plan = form.submit(user=lead).follow()
+    for box in form.fields["participants"]:  # the lead prepares, not taking part
+        box.checked = box._value != str(lead.pk)
+    started = form.submit(user=lead).follow()
     assert (
         "“A planned action” was linked to Workforce (workforce), which the new framework "
-        "versions do not have: it keeps its other items." in plan
+        "versions do not have: it keeps its other items." in started
     )
     carried = Action.objects.get(assessment__period="2026 Q2", title="A planned action")
     assert [i.key for i in carried.items.all()] == ["lesson-07"]
+    plan = django_app.get(reverse("assessment-actions", args=[carried.assessment_id]), user=lead)
     row = plan.html.find("a", string="A planned action").find_parent("tr")
     assert "also aimed at Workforce, which this round's framework versions do not have" in row.text
 

@@ -18,6 +18,7 @@ from assessment.models import (
     RoundStatus,
     Sharing,
 )
+from assessment.services import assessment_advance
 from assessment.services.actions import action_create
 from tests.assessment.scoring import items_by_key
 
@@ -207,7 +208,10 @@ def test_it_forbids_a_board_viewer_to_score(client, viewer, route, open_round, n
         "assessment-actions-api",
     ],
 )
-def test_it_lets_a_board_viewer_read_the_place_and_its_rounds(client, viewer, route, name):
+def test_it_lets_a_board_viewer_read_the_place_and_its_rounds(
+    client, viewer, route, open_round, name
+):
+    assessment_advance(assessment=open_round)  # a board viewer sees team figures from here on
     client.force_login(viewer)
     url, _ = route(name)
     assert client.get(url).status_code == 200

@@ -142,7 +142,7 @@ def test_it_tells_whether_completed_actions_moved_their_items(place, lead, respo
             assessment=first,
             item=items[key],
             current=2,
-            target=3,
+            target=None if items[key].is_context else 3,
             rationale="Agreed.",
             user=lead,
             revision=0,

@@ -18,3 +18,8 @@ def test_it_sees_no_gap_at_or_above_target_or_without_answers():
     assert item_gap(agreed_current=None, agreed_target=None, currents=[3], targets=[2]) is None
     assert item_gap(agreed_current=None, agreed_target=None, currents=[2], targets=[None]) is None
     assert item_gap(agreed_current=None, agreed_target=None, currents=[], targets=[]) is None
+
+
+def test_it_sees_no_gap_where_the_agreed_position_takes_no_target():
+    # A context factor's agreed position has no target: the answers' targets do not stand in.
+    assert item_gap(agreed_current=2, agreed_target=None, currents=[1, 2], targets=[4, 4]) is None

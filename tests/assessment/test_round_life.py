@@ -114,12 +114,14 @@ def test_it_needs_a_lead_s_reason_to_reopen_a_closed_round(
     open_round.save()
     page = django_app.get(_detail(open_round), user=lead)
     asking = _form_to(page, "step-back").submit(user=lead)
-    refused = _form_to(asking, "step-back").submit(user=lead).follow()
+    # Refused on the same page, with the reason's box marked and the form ready to try again.
+    refused = _form_to(asking, "step-back").submit(user=lead, status=400)
     assert "Say why the round is being reopened" in refused
+    assert refused.html.find("textarea", attrs={"name": "reason"})["aria-invalid"] == "true"
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.CLOSED
 
-    form = _form_to(_form_to(page, "step-back").submit(user=lead), "step-back")
+    form = _form_to(refused, "step-back")
     form["reason"] = "The council's evidence on pooled budgets arrived late."
     form.submit(user=lead).follow()
     open_round.refresh_from_db()

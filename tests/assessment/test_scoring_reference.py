@@ -25,7 +25,7 @@ def _closed_round(place, lead, versions, period, agreed: dict[str, int]):
             assessment=round_,
             item=items[key],
             current=level,
-            target=4,
+            target=None if items[key].is_context else 4,
             rationale="Agreed.",
             user=lead,
             revision=0,

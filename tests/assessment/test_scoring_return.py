@@ -38,9 +38,12 @@ def test_it_saves_from_an_items_own_button_and_comes_back_to_that_item(
     form[f"i{workforce.pk}_current"] = "2"
     saved = form.submit("save_at", value=str(workforce.pk), user=respondent)
     assert saved.status_code == 302
-    assert saved.location == f"{url}#item-{workforce.pk}"
+    assert saved.location == f"{url}?saved={workforce.pk}#item-{workforce.pk}"
     page = saved.follow()
-    assert "Draft saved: 1 of 25 answered. Next unanswered: Impact." in page
+    # Said where the page lands, at the top of the item saved: not at the top of a long page.
+    note = page.html.select_one(f"#item-{workforce.pk} [role=status]")
+    assert note.text == "Draft saved: 1 of 25 answered. Next unanswered: Impact."
+    assert page.html.select_one(".messages") is None
     assert Response.objects.get(respondent__user=respondent, item=workforce).current == 2
     assert not respondent_of(open_round, respondent).is_submitted
 
@@ -65,7 +68,7 @@ def test_it_treats_an_items_button_as_a_draft_save_even_beside_submit(
     impact = items["impact"]
     fields = [*form.submit_fields("save_at", submit_value=str(impact.pk)), ("action", "submit")]
     saved = django_app.post(url, params=fields, user=respondent)
-    assert saved.location == f"{url}#item-{impact.pk}"
+    assert saved.location == f"{url}?saved={impact.pk}#item-{impact.pk}"
     assert not respondent_of(open_round, respondent).is_submitted
     assert "Every item has an answer: submit them when you are ready." in saved.follow()
 
@@ -198,7 +201,7 @@ def test_it_keeps_the_stale_tab_conflict_for_an_items_button(
     assert "saved current 3" in clash.html.select_one("#conflict").text
     assert Response.objects.get(respondent__user=respondent, item=impact).current == 3
     again = _score_form(clash).submit("save_at", value=str(impact.pk), user=respondent)
-    assert again.location == f"{url}#item-{impact.pk}"
+    assert again.location == f"{url}?saved={impact.pk}#item-{impact.pk}"
     assert Response.objects.get(respondent__user=respondent, item=impact).current == 1
 
 

@@ -141,3 +141,32 @@ def test_it_shows_riverside_s_members_a_distribution_with_anonymous_places_in_it
     anonymous = Assessment.objects.filter(status="closed", sharing="anonymous")
     assert anonymous.values("place").distinct().count() >= 2
     assert len(comparison.distribution["impact"]) == impact
+
+
+def test_it_dates_every_round_whose_scoring_has_ended_before_today():
+    from datetime import date
+
+    _seed()
+    ended = Assessment.objects.exclude(status=RoundStatus.OPEN).exclude(deadline=None)
+    assert ended.exists()
+    assert not ended.filter(deadline__gte=date.today()).exists()
+    open_round = Assessment.objects.get(place__code="riverside", status=RoundStatus.OPEN)
+    assert open_round.deadline > date.today()
+
+
+def test_it_leaves_the_demo_respondent_a_round_to_score():
+    _seed()
+    asha = Respondent.objects.get(
+        assessment__place__code="riverside",
+        assessment__status=RoundStatus.OPEN,
+        user__email="asha.patel@riverside.example.org",
+    )
+    assert not asha.is_submitted and not asha.responses.exists()
+
+
+def test_it_records_a_minority_view_and_no_target_for_place():
+    _seed()
+    assert Consensus.objects.exclude(minority_view="").exists()
+    place = Consensus.objects.filter(item__key="place")
+    assert place.exists() and not place.exclude(target=None).exists()
+    assert not Response.objects.filter(item__is_context=True).exclude(target=None).exists()

@@ -318,11 +318,17 @@ Dan Reilly,lga-maturity-matrix,impact,3,4,
 """
 
 
-def test_it_imports_workshop_rows_as_submitted_answers_of_new_respondents(open_round):
+def test_it_imports_workshop_rows_as_answers_of_new_respondents(open_round):
     summary = services.scores_import(
-        assessment=open_round, rows=_rows(open_round, WORKSHOP), add_respondents=True
+        assessment=open_round,
+        rows=_rows(open_round, WORKSHOP),
+        add_respondents=True,
+        mark_submitted=["grace okafor"],
     )
-    assert str(summary) == "3 scores from 2 respondents (2 new)"
+    assert str(summary) == (
+        "3 scores from 2 respondents (2 new); not marked as submitted, as their answers "
+        "leave items out: Dan Reilly"
+    )
     grace = Respondent.objects.get(assessment=open_round, name="Grace Okafor")
     assert grace.imported and grace.is_submitted
     assert sorted(grace.responses.values_list("item__key", "current", "target")) == [
@@ -339,7 +345,9 @@ def test_it_imports_into_the_existing_respondent_matched_by_name_or_email(open_r
         f"{respondent.email},kingsfund-16-lessons,lesson-01,1\n"
         "dana reilly,lga-maturity-matrix,impact,3\n",
     )
-    summary = services.scores_import(assessment=open_round, rows=rows)
+    summary = services.scores_import(
+        assessment=open_round, rows=rows, mark_submitted=[respondent.email]
+    )
     assert summary.created_respondents == 0
     me = respondent_of(open_round, respondent)
     assert me.responses.count() == 2 and me.is_submitted

@@ -22,7 +22,8 @@ def scored_round(open_round, lead, respondent):
     grace = named_respondent(open_round, "Grace Okafor")
     score(grace, levels={"impact": (4, 4), "lesson-01": (1, 2)})
     score(named_respondent(open_round, "Dan Reilly"), only=["impact"], current=3, submit=False)
-    return open_round
+    # Scoring has ended: the board viewer now sees the team's figures.
+    return assessment_advance(assessment=open_round)
 
 
 def _item(document, key):
@@ -38,7 +39,7 @@ def test_it_describes_the_round_and_its_pinned_frameworks(client, viewer, scored
         "id": scored_round.pk,
         "place": {"code": "riverside", "name": "Riverside Borough"},
         "period": "2026 Q4",
-        "status": "open",
+        "status": "consensus",
         "frameworks": [
             {"slug": "lga-maturity-matrix", "version": versions[0].version},
             {"slug": "kingsfund-16-lessons", "version": versions[1].version},
@@ -75,6 +76,7 @@ def test_it_gives_the_spread_of_the_submitted_answers_per_item(client, viewer, s
 
 
 def test_it_gives_nothing_for_an_item_nobody_has_submitted(client, lead, open_round):
+    assessment_advance(assessment=open_round)
     client.force_login(lead)
     impact = _item(client.get(_api(open_round)).json(), "impact")
     assert impact["responses"] == 0
@@ -83,18 +85,26 @@ def test_it_gives_nothing_for_an_item_nobody_has_submitted(client, lead, open_ro
 
 
 def test_it_gives_the_agreed_position_once_recorded(client, lead, scored_round):
-    assessment_advance(assessment=scored_round)
+    impact = items_by_key(scored_round)["impact"]
     consensus_record(
-        assessment=scored_round, item=items_by_key(scored_round)["impact"], current=2, target=4,
-        rationale="The pilot has not yet scaled.", user=lead, revision=0,
-    )  # fmt: skip
+        assessment=scored_round,
+        item=impact,
+        current=2,
+        target=4,
+        rationale="The pilot has not yet scaled.",
+        minority_view="Some held that the pilot already counts as level 3.",
+        user=lead,
+        revision=0,
+    )
     client.force_login(lead)
     document = client.get(_api(scored_round)).json()
     assert document["status"] == "consensus"
     assert _item(document, "impact")["consensus"] == {
-        "current": 2, "target": 4, "rationale": "The pilot has not yet scaled.",
-    }  # fmt: skip
-    assert _item(document, "place")["consensus"] is None
+        "current": 2,
+        "target": 4,
+        "rationale": "The pilot has not yet scaled.",
+        "minority_view": "Some held that the pilot already counts as level 3.",
+    }
 
 
 def test_it_answers_staff_for_any_place(client, staff, scored_round):
@@ -113,6 +123,7 @@ def test_it_answers_in_the_same_queries_however_many_answered(
 ):
     for n in range(respondents):
         score(named_respondent(open_round, f"Respondent {n}"))
+    assessment_advance(assessment=open_round)
     client.force_login(lead)
     assessment_items(open_round)  # as the process's first page of this round reads them
     # session, user, round with place, my role, the pinned versions (their items are read once
@@ -120,3 +131,15 @@ def test_it_answers_in_the_same_queries_however_many_answered(
     with django_assert_num_queries(7):
         document = client.get(_api(open_round)).json()
     assert _item(document, "impact")["responses"] == respondents
+
+
+def test_it_withholds_the_team_s_figures_from_someone_who_has_not_submitted(
+    client, respondent, open_round
+):
+    score(named_respondent(open_round, "Grace Okafor"))
+    client.force_login(respondent)
+    response = client.get(_api(open_round))
+    assert response.status_code == 403
+    assert response.json() == {
+        "error": "The team's answers are shown once you have submitted your own."
+    }

@@ -1,10 +1,13 @@
 """Signing in by e-mail, signing out, and setting a password from an e-mailed link."""
 
+import html
 import re
 
 import pytest
 from django.core import mail
 
+from assessment.models import Membership
+from assessment.services import assessment_open
 from tests.assessment.forms_helper import page_form
 from tests.conftest import PASSWORD
 
@@ -64,7 +67,9 @@ def test_it_emails_a_link_that_sets_a_new_password(client, respondent):
     assert "Check your e-mail" in sent.text
     assert mail.outbox[0].to == [respondent.email]
     done = _set_password_from(client, mail.outbox[0], "a-brand-new-passphrase")
-    assert done["Location"] == "/accounts/reset/done/"
+    assert done["Location"] == "/"  # signed in: no round is waiting for their answers
+    assert "Your password is set and you are signed in." in client.get("/").text
+    client.logout()
     assert _sign_in(client, respondent.email, "a-brand-new-passphrase")["Location"] == "/"
 
 
@@ -92,3 +97,51 @@ def test_it_sends_a_fresh_link_to_someone_added_who_never_set_a_password(client,
         _sign_in(client, "grace.okafor@riverside.example.org", "a-brand-new-passphrase")["Location"]
         == "/"
     )
+
+
+def test_it_takes_someone_invited_from_setting_a_password_straight_to_scoring(
+    client, lead, place, versions
+):
+    client.force_login(lead)
+    page = client.get(f"/places/{place.code}/")
+    form = page_form(page, f"/places/{place.code}/members/").fill(
+        email="grace.okafor@riverside.example.org", name="Grace Okafor", role="respondent"
+    )
+    client.post(f"/places/{place.code}/members/", form.data())
+    grace = Membership.objects.get(place=place, user__email="grace.okafor@riverside.example.org")
+    round_ = assessment_open(
+        place=place, period="2027 Q1", versions=versions, participants=[grace.user], user=lead
+    )
+    client.logout()
+    [invitation] = [m for m in mail.outbox if "set your password" in m.subject]
+    done = _set_password_from(client, invitation, "a-brand-new-passphrase")
+    assert done["Location"] == f"/assessments/{round_.pk}/respond/?item=next"
+    step = client.get(done["Location"], follow=True)
+    assert step.redirect_chain == [(f"/assessments/{round_.pk}/respond/?item=1", 302)]
+    assert "Your password is set and you are signed in." in step.text
+
+
+def test_it_returns_to_the_page_asked_for_after_setting_a_password(client, respondent, open_round):
+    # Someone invited to score who has no password yet opens the round's link, is asked to sign
+    # in, and asks for a link from there: the link brings them back to the scoring page.
+    wanted = f"/assessments/{open_round.pk}/respond/"
+    login = client.get(client.get(wanted)["Location"]).text
+    asked = html.unescape(re.search(r'href="(/accounts/password_reset/[^"]*)"', login).group(1))
+    form = page_form(client.get(asked)).fill(email=respondent.email)
+    client.post(asked, form.data())
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    assert link.endswith(f"?next={wanted}")
+    landing = client.get(link, follow=True)
+    form = page_form(landing).fill(
+        new_password1="a-new-passphrase", new_password2="a-new-passphrase"
+    )
+    done = client.post(landing.wsgi_request.path, form.data())
+    assert done["Location"] == wanted
+    assert client.get(wanted).status_code == 200  # signed in
+
+
+def test_it_ignores_a_next_address_on_another_site(client, respondent):
+    client.post("/accounts/password_reset/?next=https://evil.example/", {"email": respondent.email})
+    assert "evil" not in mail.outbox[0].body
+    done = _set_password_from(client, mail.outbox[0], "a-brand-new-passphrase")
+    assert done["Location"] == "/"

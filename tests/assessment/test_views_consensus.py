@@ -4,6 +4,7 @@ the agreed position item after item."""
 import pytest
 from django.utils import timezone
 
+from assessment import services
 from assessment.models import Assessment, Consensus, Membership, Respondent, Response, Sector
 from assessment.services import assessment_advance, consensus_record
 from frameworks.models import Item
@@ -22,6 +23,14 @@ def scored_round(open_round, lead, respondent):
     score(named_respondent(open_round, "Grace Okafor"), levels={"impact": (4, 4)})
     score(named_respondent(open_round, "Dan Reilly"), only=["impact"], current=3, submit=False)
     return assessment_advance(assessment=open_round)
+
+
+@pytest.fixture
+def prepared_round(place, lead, respondent, versions):
+    """Open for scoring, led by Priya, who does not take part: she may prepare the workshop."""
+    return services.assessment_open(
+        place=place, period="2026 Q4", versions=versions, participants=[respondent], user=lead
+    )
 
 
 @pytest.fixture
@@ -103,12 +112,12 @@ def test_it_reads_out_the_agreement_figures_of_each_item(django_app, lead, score
         "Median": "2",
         "Interquartile range": "1.5 from 1.5 to 3",
         "Within one level of the median": "2 of 3 67%",
-        "Split": "Yes answers 1 to 4",
+        "Split": "Yes answers from 1 to 4: two or more levels apart",
         "Target median": "3",
     }
     place = items_by_key(scored_round)["place"]
     assert _figures(_card(page, place))["Within one level of the median"] == "3 of 3 100%"
-    assert _figures(_card(page, place))["Split"] == "No"
+    assert _figures(_card(page, place))["Split"] == "No every answer 2"
     assert "0 of 25 recorded. 1 split." in page.text
     assert "two or more levels apart" in page.html.select_one(".consensus-key").text
 
@@ -164,7 +173,9 @@ def test_it_names_each_dot_when_the_round_shows_names(django_app, lead, scored_r
 def test_it_shows_where_disagreement_comes_from_by_sector(
     django_app, lead, respondent, place, scored_round, impact
 ):
-    # Priya (the lead) is from the council, Tom from an NHS trust; Grace scored on a sheet.
+    # Priya (the lead) is from the council, Tom from an NHS trust; Grace scored on a sheet. By
+    # name, sectors of one person reveal nothing more.
+    Assessment.objects.filter(pk=scored_round.pk).update(show_names=True)
     _set_sector(lead, place, Sector.LOCAL_AUTHORITY)
     _set_sector(respondent, place, Sector.NHS_PROVIDER)
     page = django_app.get(_overview(scored_round), user=lead)
@@ -174,7 +185,7 @@ def test_it_shows_where_disagreement_comes_from_by_sector(
         ["Local authority", "1", "1", "1"],
         ["Not recorded", "1", "4", "4"],
     ]
-    assert _dots(card)["1 Emerging"] == ["Local authority;"]
+    assert _dots(card)["1 Emerging"] == ["Priya Shah , Local authority;"]
     assert [dot.text for dot in card.select("li .dot")] == ["L", "N", "–"]
 
 
@@ -222,8 +233,8 @@ def test_it_keeps_the_split_filter_in_the_projector_layout(django_app, lead, sco
     assert page.click(description="All items").request.query_string == "projector=1"
 
 
-def test_it_tells_the_lead_while_scoring_is_still_open(django_app, lead, open_round):
-    page = django_app.get(_overview(open_round), user=lead)
+def test_it_tells_the_lead_while_scoring_is_still_open(django_app, lead, prepared_round):
+    page = django_app.get(_overview(prepared_round), user=lead)
     assert "Scoring is still open" in page.text
 
 
@@ -267,9 +278,9 @@ def test_it_shows_every_answer_without_names_unless_the_round_shows_names(
     client.force_login(lead)
     html = client.get(_item(scored_round, impact)).text
     assert "Answers (without names)" in html
-    assert "<strong>Respondent 1</strong>: now 4, target 4" in html
+    assert "Now 4, target 4" in html
     assert "Grace Okafor" not in html and "Tom Hughes" not in html
-    assert "Dan Reilly" not in html and "Respondent 4" not in html
+    assert "Dan Reilly" not in html and "Respondent" not in html
 
 
 def test_it_shows_every_answer_by_name_when_the_round_shows_names(
@@ -298,6 +309,7 @@ def test_it_shows_the_median_range_and_how_many_chose_each_level(
 def test_it_shows_an_item_s_answers_by_sector(
     django_app, lead, respondent, place, scored_round, impact
 ):
+    Assessment.objects.filter(pk=scored_round.pk).update(show_names=True)
     _set_sector(lead, place, Sector.COMMISSIONER)
     page = django_app.get(_item(scored_round, impact), user=lead)
     rows = page.html.select("table.sectors tbody tr")
@@ -387,7 +399,9 @@ def test_it_walks_every_item_with_save_and_next(django_app, lead, scored_round, 
     while page.request.path != _overview(scored_round):
         visited.append(next(page.html.select_one("h1#item-heading").stripped_strings))
         form = page.forms["consensus-form"]
-        form["current"], form["target"], form["rationale"] = "2", "3", "Agreed."
+        form["current"], form["rationale"] = "2", "Agreed."
+        if "target" in form.fields:  # Place, a context factor, takes no target
+            form["target"] = "3"
         buttons = [b.text for b in page.html.select('#consensus-form button[type="submit"]')]
         button = "next" if "Save and next" in buttons else "overview"
         page = form.submit("then", value=button).follow()
@@ -509,13 +523,13 @@ def test_it_replaces_the_other_position_when_saved_again_after_a_conflict(
     )
 
 
-def test_it_records_nothing_while_scoring_is_open(client, lead, open_round):
-    impact = items_by_key(open_round)["impact"]
+def test_it_records_nothing_while_scoring_is_open(client, lead, prepared_round):
+    impact = items_by_key(prepared_round)["impact"]
     client.force_login(lead)
-    page = client.get(_item(open_round, impact))
+    page = client.get(_item(prepared_round, impact))
     assert "Scoring is still open; consensus is recorded once the round moves on." in page.text
     body = {"current": "2", "target": "3", "rationale": "Early.", "revision": "0"}
-    response = client.post(_item(open_round, impact), body)
+    response = client.post(_item(prepared_round, impact), body)
     assert "Consensus can be recorded only while the round is at consensus." in response.text
     assert not Consensus.objects.exists()
 
@@ -557,14 +571,32 @@ def test_it_answers_405_to_other_methods_on_an_item(client, lead, scored_round, 
 
 
 @pytest.mark.parametrize("who", ["respondent", "viewer"])
-def test_it_forbids_anyone_but_the_lead(client, request, scored_round, impact, who):
-    client.force_login(request.getfixturevalue(who))
-    assert client.get(_overview(scored_round)).status_code == 403
-    assert client.get(_overview(scored_round, "?projector=1")).status_code == 403
-    assert client.get(_item(scored_round, impact)).status_code == 403
-    body = {"current": "2", "target": "3", "rationale": "Mine.", "revision": "0", "then": "next"}
+def test_it_lets_the_team_read_the_consensus_pages_but_record_nothing(
+    django_app, client, request, lead, scored_round, impact, who
+):
+    consensus_record(
+        assessment=scored_round,
+        item=impact,
+        current=2,
+        target=3,
+        rationale="The pilot has not scaled.",
+        minority_view="Some of us see level 1: the pilot is one ward.",
+        user=lead,
+        revision=0,
+    )
+    reader = request.getfixturevalue(who)
+    overview = django_app.get(_overview(scored_round), user=reader)
+    links = [a.get_text(" ", strip=True) for a in overview.html.select(".record-link")]
+    assert not [text for text in links if text.startswith(("Record", "Review"))]
+    assert "The pilot has not scaled." in _card(overview, impact).text
+    page = django_app.get(_item(scored_round, impact), user=reader)
+    assert "consensus-form" not in page.forms
+    assert page.html.select_one(".agreed").text == "Agreed current 2, target 3."
+    assert "the pilot is one ward" in page.html.select_one(".minority-view").text
+    client.force_login(reader)
+    body = {"current": "4", "target": "4", "rationale": "Mine.", "revision": "1", "then": "next"}
     assert client.post(_item(scored_round, impact), body).status_code == 403
-    assert not Consensus.objects.exists()
+    assert Consensus.objects.get(item=impact).current == 2
 
 
 def test_it_answers_404_to_an_outsider(client, outsider, scored_round, impact):
@@ -585,3 +617,126 @@ def test_it_draws_an_item_in_the_same_queries_however_many_answered(
     with django_assert_num_queries(8):
         response = client.get(_item(scored_round, impact))
     assert response.text.count('<li class="border-bottom py-2">') == 3 + extra_respondents
+
+
+# Without names, inside the team
+
+
+def test_it_pools_sectors_of_fewer_than_three_answers_in_a_round_without_names(
+    django_app, lead, respondent, place, scored_round, impact
+):
+    # One answer each from the council, an NHS trust and a sheet: any sector shown would be
+    # one person's answer.
+    _set_sector(lead, place, Sector.LOCAL_AUTHORITY)
+    _set_sector(respondent, place, Sector.NHS_PROVIDER)
+    page = django_app.get(_overview(scored_round), user=lead)
+    card = _card(page, impact)
+    assert _sectors(card) == [["All sectors (pooled)", "3", "2", "1–4"]]
+    assert [dot.text for dot in card.select("li .dot")] == ["+", "+", "+"]
+    assert "Local authority" not in card.text and "NHS provider" not in card.text
+
+
+def test_it_lists_answers_without_names_by_what_they_say_not_by_person(
+    django_app, lead, scored_round, impact
+):
+    # By name the list would start with Grace (4) on every item, whatever she said.
+    page = django_app.get(_item(scored_round, impact), user=lead)
+    answers = [li.get_text(" ", strip=True) for li in page.html.select("li.border-bottom")]
+    assert [text.split(" Evidence")[0] for text in answers] == [
+        "Now 1, target 2",
+        "Now 2, target 3",
+        "Now 4, target 4",
+    ]
+
+
+@pytest.fixture
+def round_of_two(open_round, lead, respondent):
+    """At consensus, with only Priya's and Tom's answers."""
+    score(respondent_of(open_round, lead))
+    score(respondent_of(open_round, respondent))
+    return assessment_advance(assessment=open_round)
+
+
+def test_it_warns_that_fewer_than_three_people_s_answers_can_be_told_apart(
+    django_app, lead, round_of_two
+):
+    impact = items_by_key(round_of_two)["impact"]
+    for url in (_overview(round_of_two), _item(round_of_two, impact)):
+        warning = django_app.get(url, user=lead).html.select_one(".few-respondents")
+        assert warning.get_text(" ", strip=True).startswith(
+            "Answers can be told apart. Two people answered: with fewer than three,"
+        )
+
+
+def test_it_does_not_warn_with_three_answers_or_with_names(django_app, lead, scored_round):
+    assert not django_app.get(_overview(scored_round), user=lead).html.select(".few-respondents")
+    Assessment.objects.filter(pk=scored_round.pk).update(show_names=True)
+    Response.objects.filter(respondent__name="Grace Okafor").delete()
+    assert not django_app.get(_overview(scored_round), user=lead).html.select(".few-respondents")
+
+
+# The agreed position's reasons, and context factors
+
+
+def test_it_records_a_minority_view_and_shows_it_with_the_rationale(
+    django_app, lead, scored_round, impact
+):
+    page = django_app.get(_item(scored_round, impact), user=lead)
+    minority = page.html.select_one('label[for="id_minority_view"]')
+    assert minority.get_text(strip=True) == "Minority view (optional)"
+    assert "Who held it is not recorded." in page.html.select_one("#id_minority_view_helptext").text
+    form = page.forms["consensus-form"]
+    form["current"], form["target"], form["rationale"] = "2", "3", "One pilot, not yet scaled."
+    form["minority_view"] = "  Some would say 1: the pilot covers one ward.  "
+    overview = form.submit("then", value="overview").follow()
+    record = Consensus.objects.get(item=impact)
+    assert record.minority_view == "Some would say 1: the pilot covers one ward."
+    card = _card(overview, impact)
+    assert card.select_one(".rationale").get_text(" ", strip=True) == (
+        "Why: One pilot, not yet scaled."
+    )
+    assert card.select_one(".minority-view").get_text(" ", strip=True) == (
+        "Minority view: Some would say 1: the pilot covers one ward."
+    )
+
+
+def test_it_asks_no_target_for_a_context_factor(django_app, lead, scored_round):
+    place = items_by_key(scored_round)["place"]
+    form = django_app.get(_item(scored_round, place), user=lead).forms["consensus-form"]
+    assert "target" not in form.fields
+    form["current"], form["rationale"] = "2", "Two footprints, one council."
+    overview = form.submit("then", value="overview").follow()
+    assert Consensus.objects.get(item=place).target is None
+    assert _card(overview, place).select_one(".agreed").get_text(" ", strip=True) == (
+        "Agreed now 2"
+    )
+
+
+# The projector layout
+
+
+def test_it_keeps_the_projector_layout_from_the_overview_through_save_and_next(
+    django_app, lead, scored_round, impact, workshop_order
+):
+    projected = django_app.get(_overview(scored_round, "?projector=1"), user=lead)
+    page = projected.click(href=f"/consensus/{impact.pk}/")
+    assert page.request.query_string == "projector=1"
+    assert page.html.select('link[href$="css/projector.css"]')
+    assert page.html.select_one(".facilitator.projector")
+    form = page.forms["consensus-form"]
+    form["current"], form["target"], form["rationale"] = "2", "3", "Talked through."
+    saved = form.submit("then", value="next")
+    second = workshop_order[1]
+    assert saved.location == f"{_item(scored_round, second)}?projector=1#item-heading"
+    following = saved.follow().forms["consensus-form"]
+    following["current"], following["rationale"] = "2", "Agreed."  # Place: no target
+    back = following.submit("then", value="overview")
+    assert back.location == f"{_overview(scored_round)}?projector=1#item-{second.pk}"
+
+
+def test_it_keeps_an_item_at_normal_size_outside_the_projector_layout(
+    django_app, lead, scored_round, impact
+):
+    page = django_app.get(_item(scored_round, impact), user=lead)
+    assert not page.html.select('link[href$="css/projector.css"]')
+    assert page.click(description="Projector layout").request.query_string == "projector=1"

@@ -1,4 +1,5 @@
-"""The history of a round, for its lead: who changed what, from what to what, by name."""
+"""The history of a round, for its lead: who changed what, from what to what. An answer's
+changes name who made them only to that person."""
 
 from datetime import date, timedelta
 
@@ -6,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from assessment.history import VALUES_NOT_SHOWN, round_history
 from assessment.imports import check_rows, read_table
 from assessment.models import Assessment, RoundStatus
 from assessment.services import (
@@ -19,6 +21,16 @@ from assessment.services import (
 from tests.assessment.scoring import items_by_key, respondent_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def led_round(place, lead, respondent, versions):
+    """Open for scoring, with Tom taking part; Priya leads it without taking part."""
+    from assessment.services import assessment_open
+
+    return assessment_open(
+        place=place, period="2026 Q4", versions=versions, participants=[respondent], user=lead
+    )
 
 
 def _rows(django_app, lead, assessment):
@@ -36,19 +48,36 @@ def _save_impact(django_app, user, assessment, level):
     form.submit("action", value="save", user=user)
 
 
-def test_it_shows_each_change_to_an_answer_by_name_from_old_to_new(
+def test_it_shows_the_lead_that_an_answer_changed_but_not_whose_or_to_what_without_names(
+    django_app, respondent, lead, led_round
+):
+    _save_impact(django_app, respondent, led_round, "1")
+    _save_impact(django_app, respondent, led_round, "3")
+    answers = [r for r in _rows(django_app, lead, led_round) if "answer on Impact" in r[2]]
+    assert [r[1:] for r in answers] == [
+        ["Not shown", "An answer on Impact changed", VALUES_NOT_SHOWN],
+        ["Not shown", "An answer on Impact added", VALUES_NOT_SHOWN],
+    ]
+
+
+def test_it_shows_a_person_their_own_answer_s_changes_by_name(
     django_app, respondent, lead, open_round
 ):
     _save_impact(django_app, respondent, open_round, "1")
     _save_impact(django_app, respondent, open_round, "3")
-    answers = [r for r in _rows(django_app, lead, open_round) if "answer on Impact" in r[2]]
-    assert [r[1:] for r in answers] == [
-        ["Tom Hughes", "Tom Hughes’s answer on Impact changed", "Current: 1 → 3"],
-        ["Tom Hughes", "Tom Hughes’s answer on Impact added", "Current: 1"],
+    mine = round_history(open_round, reader=respondent)
+    assert [(c.who, c.subject, c.action, c.fields) for c in mine if "Impact" in c.subject] == [
+        ("Tom Hughes", "Your answer on Impact", "changed", [("Current", "1", "3")]),
+        ("Tom Hughes", "Your answer on Impact", "added", [("Current", "", "1")]),
     ]
+    theirs = round_history(open_round, reader=lead)
+    assert "Tom Hughes" not in {c.who for c in theirs if "Impact" in c.subject}
 
 
 def test_it_shows_evidence_and_rationale_changes_in_full(lead, respondent, open_round, django_app):
+    # A round with names: the values of an answer's change are shown, but not whose it was.
+    Assessment.objects.filter(pk=open_round.pk).update(show_names=True)
+    open_round.refresh_from_db()
     me = respondent_of(open_round, respondent)
     impact = items_by_key(open_round)["impact"]
     responses_save(respondent=me, answers={impact: Answer(2, 3, "Board papers, March.")})
@@ -69,17 +98,20 @@ def test_it_shows_evidence_and_rationale_changes_in_full(lead, respondent, open_
         current=3,
         target=3,
         rationale="Second view.",
+        minority_view="Two of us would say 2.",
         user=lead,
         revision=1,
     )
-    changes = [" | ".join(r[2:]) for r in _rows(django_app, lead, open_round)]
+    rows = _rows(django_app, lead, open_round)
+    changes = [" | ".join(r[2:]) for r in rows]
     assert (
-        "Tom Hughes’s answer on Impact changed | Evidence: Board papers, March. → "
-        "Board papers, June." in changes
+        "An answer on Impact changed | Evidence: Board papers, March. → Board papers, June."
+        in changes
     )
+    assert not [r for r in rows if "Tom Hughes" in " ".join(r) and "takes part" not in r[2]]
     assert (
         "Agreed position on Impact changed | Current: 2 → 3 Rationale: First view. → "
-        "Second view." in changes
+        "Second view. Minority view: — → Two of us would say 2." in changes
     )
 
 
@@ -94,28 +126,24 @@ def test_it_shows_status_deadline_and_participant_changes(django_app, lead, resp
     assert "Tom Hughes takes part added | Name: Tom Hughes" in changes
 
 
-def test_it_marks_imported_answers_as_saved_by_an_import(django_app, lead, open_round):
+def test_it_marks_imported_answers_as_saved_by_an_import(django_app, lead, led_round):
     csv = b"respondent,framework,item,current\nGrace Okafor,lga-maturity-matrix,impact,2\n"
-    rows = check_rows(read_table("s.csv", csv), list(open_round.framework_versions.all()))
-    scores_import(assessment=open_round, rows=rows, add_respondents=True)
-    answers = [r for r in _rows(django_app, lead, open_round) if "answer on Impact" in r[2]]
-    assert answers[0][1:] == [
-        "Import or system",
-        "Grace Okafor’s answer on Impact added",
-        "Current: 2",
-    ]
+    rows = check_rows(read_table("s.csv", csv), list(led_round.framework_versions.all()))
+    scores_import(assessment=led_round, rows=rows, add_respondents=True)
+    answers = [r for r in _rows(django_app, lead, led_round) if "answer on Impact" in r[2]]
+    assert answers[0][1:] == ["Import or system", "An answer on Impact added", VALUES_NOT_SHOWN]
 
 
 def test_it_reads_the_history_in_the_same_queries_however_long(
-    django_app, lead, respondent, open_round, django_assert_num_queries
+    django_app, lead, respondent, led_round, django_assert_num_queries
 ):
     for level in "1234":
-        _save_impact(django_app, respondent, open_round, level)
-    url = reverse("assessment-history", args=[open_round.pk])
+        _save_impact(django_app, respondent, led_round, level)
+    url = reverse("assessment-history", args=[led_round.pk])
     django_app.get(url, user=lead)
-    # session, user, round with place, my role; then the round's, participants', current
-    # respondents', answers' and agreed positions' history
-    with django_assert_num_queries(9):
+    # session, user, round with place, my role, whether I take part (the round is open); then
+    # the round's, participants', current respondents', answers' and agreed positions' history
+    with django_assert_num_queries(10):
         django_app.get(url)
 
 

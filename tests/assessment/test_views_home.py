@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from assessment.models import Membership, Place, Respondent, Role
-from assessment.services import assessment_open
+from assessment.services import assessment_advance, assessment_open
 from tests.assessment.scoring import respondent_of, score
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,49 @@ def test_it_lists_in_the_same_queries_however_many_places_and_rounds(
     _rounds_in_more_places(lead, versions, places=places, rounds=rounds, respondents=respondents)
     client.force_login(lead)
     # session, user, my places, their rounds with submitted/invited counts (prefetched),
-    # my memberships in them (prefetched)
-    with django_assert_num_queries(5):
+    # my memberships in them (prefetched), my own answers in every round with their counts
+    with django_assert_num_queries(6):
         response = client.get(HOME_URL)
     assert response.text.count('<tr><th scope="row">') == 1 + places * rounds
+
+
+def _to_score(response, place):
+    return response.html.select(f"section[aria-labelledby=place-{place.code}] .to-score")
+
+
+def test_it_shows_a_respondent_their_own_answers_and_one_way_to_score(
+    django_app, respondent, open_round, place
+):
+    page = django_app.get(HOME_URL, user=respondent)
+    [mine] = _to_score(page, place)
+    assert "Your answers: not started" in " ".join(mine.text.split())
+    buttons = mine.select("a.btn")
+    assert [" ".join(b.text.split()) for b in buttons] == ["Score now: Riverside Borough, 2026 Q4"]
+    assert buttons[0]["href"] == f"/assessments/{open_round.pk}/respond/?item=next"
+    assert "Continue scoring" not in page
+
+
+def test_it_counts_a_respondents_own_answers_on_home(django_app, respondent, open_round, place):
+    score(respondent_of(open_round, respondent), only=["impact", "place"], submit=False)
+    [mine] = _to_score(django_app.get(HOME_URL, user=respondent), place)
+    assert "Your answers: 2 of 25 answered" in " ".join(mine.text.split())
+
+
+def test_it_says_submitted_without_a_button_once_answers_are_in(
+    django_app, respondent, open_round, place
+):
+    score(respondent_of(open_round, respondent))
+    [mine] = _to_score(django_app.get(HOME_URL, user=respondent), place)
+    assert "Your answers: submitted" in " ".join(mine.text.split())
+    assert mine.select("a.btn") == []
+
+
+def test_it_asks_no_one_to_score_a_round_whose_scoring_has_ended(
+    django_app, respondent, open_round, place
+):
+    assessment_advance(assessment=open_round)
+    assert _to_score(django_app.get(HOME_URL, user=respondent), place) == []
+
+
+def test_it_asks_a_board_viewer_to_score_nothing(django_app, viewer, open_round, place):
+    assert _to_score(django_app.get(HOME_URL, user=viewer), place) == []

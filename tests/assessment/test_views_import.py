@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from assessment.models import Respondent, Response
 from assessment.services import assessment_advance
 from tests.assessment.forms_helper import page_form
-from tests.assessment.scoring import respondent_of, score
+from tests.assessment.scoring import items_by_key, respondent_of, score
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +41,14 @@ def _upload(client, urls, name, content):
     return client.post(urls["import"], data, follow=True)
 
 
-def _confirm(client, urls, preview, *, add_respondents=False):
-    """Press "Import these scores" on the preview, ticking "add the new names" if asked."""
+def _confirm(client, urls, preview, *, add_respondents=False, mark_submitted=()):
+    """Press "Import these scores" on the preview, ticking "add the new names" if asked, and
+    "mark as submitted" beside the names given."""
     form = page_form(preview, urls["import"])
     if add_respondents:
         form.fill(add_respondents="on")
+    if mark_submitted:
+        form.fill(mark_submitted=[name.lower() for name in mark_submitted])
     return client.post(urls["import"], form.data(), follow=True)
 
 
@@ -71,7 +74,8 @@ def test_it_downloads_a_template_with_a_row_per_respondent_and_item(client, lead
     sheet = load_workbook(io.BytesIO(response.getvalue()))["Scores"]
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Priya Shah"] * 25 + ["Tom Hughes"] * 25
-    assert len(sheet.data_validations.dataValidation) == 3
+    # The matrix's levels, Place's own, the lessons', no target for Place, and confidence.
+    assert len(sheet.data_validations.dataValidation) == 5
 
 
 def test_it_offers_placeholder_names_when_nobody_is_taking_part_yet(client, lead, urls, open_round):
@@ -92,8 +96,8 @@ def test_it_shows_what_an_import_would_do_before_saving_anything(client, lead, u
         for row in preview.text.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
     ]
     assert people == [
-        ["Dan Reilly", "<strong>New</strong>", "1", "0"],
-        ["Grace Okafor", "<strong>New</strong>", "2", "0"],
+        ["Dan Reilly", "<strong>New</strong>", "1", "0", "1 of 25", "Only if ticked below"],
+        ["Grace Okafor", "<strong>New</strong>", "2", "0", "2 of 25", "Only if ticked below"],
     ]
     assert "Grace Okafor is not taking part in this round" in preview.text
 
@@ -124,10 +128,11 @@ def test_it_replaces_an_existing_respondent_s_answers_and_says_so(
     sheet = b"respondent,framework,item,current\nTom Hughes,lga-maturity-matrix,impact,4\n"
     preview = _upload(client, urls, "workshop.csv", sheet)
     assert re.search(
-        r"<th scope=\"row\">Tom Hughes</th><td>Yes</td><td>0</td><td>1</td>", preview.text
+        r"<th scope=\"row\">Tom Hughes</th>\s*<td>Yes</td>\s*<td>0</td>\s*<td>1</td>",
+        preview.text,
     )
     done = _confirm(client, urls, preview)
-    assert "Imported 1 score from 1 respondent (0 new)." in done.text
+    assert "Imported 1 score from 1 respondent (0 new); not marked as submitted" in done.text
     assert Response.objects.get(respondent__user=respondent, item__key="impact").current == 4
 
 
@@ -142,13 +147,18 @@ def test_it_says_when_a_previewed_upload_has_expired(client, lead, urls, open_ro
 def test_it_imports_a_csv_and_says_what_it_imported(client, lead, urls, open_round):
     client.force_login(lead)
     response = _confirm(
-        client, urls, _upload(client, urls, "workshop.csv", SCORES), add_respondents=True
+        client,
+        urls,
+        _upload(client, urls, "workshop.csv", SCORES),
+        add_respondents=True,
+        mark_submitted=["Grace Okafor"],
     )
     assert response.redirect_chain == [(urls["detail"], 302)]
-    assert "Imported 3 scores from 2 respondents (2 new)." in response.text
+    assert "Imported 3 scores from 2 respondents (2 new)" in response.text
     assert "Grace Okafor" in response.text and "workshop</span>" in response.text
     grace = Respondent.objects.get(assessment=open_round, name="Grace Okafor")
-    assert grace.is_submitted
+    dan = Respondent.objects.get(assessment=open_round, name="Dan Reilly")
+    assert grace.is_submitted and not dan.is_submitted
     assert grace.responses.get(item__key="lesson-01").current == 1
 
 
@@ -172,10 +182,12 @@ def test_it_refuses_the_whole_file_and_lists_each_bad_line(client, lead, urls, o
     client.force_login(lead)
     response = _upload(client, urls, "workshop.csv", BAD)
     assert response.status_code == 400
-    assert "The file was not imported: 3 problems" in response.text
+    assert "The file was not imported: 4 problems" in response.text
     for message in (
         "line 3: unknown item &#x27;no-such-item&#x27; in lga-maturity-matrix",
         "line 4: the respondent is missing",
+        "line 4: Place is a context factor: it describes the place&#x27;s circumstances and "
+        "takes no target (leave the target blank)",
         "line 5: current level 4 is off the scale 0–3",
     ):
         assert f"<li>{message}</li>" in response.text
@@ -227,3 +239,27 @@ def test_it_forbids_anyone_but_the_lead(client, request, urls, who):
     upload = SimpleUploadedFile("workshop.csv", SCORES)
     assert client.post(urls["import"], {"file": upload}).status_code == 403
     assert not _imported().exists()
+
+
+def test_it_marks_submitted_only_those_who_answer_every_item(client, lead, urls, open_round):
+    """A whole sheet is a submission; 2 of 25 answers is a draft."""
+    whole = "".join(
+        f"Ruth Denby,{i.version.framework.slug},{i.key},2\n"
+        for i in items_by_key(open_round).values()
+    )
+    partial = "Sam Ahmed,lga-maturity-matrix,impact,2\nSam Ahmed,lga-maturity-matrix,care-model,3\n"
+    sheet = f"respondent,framework,item,current\n{whole}{partial}".encode()
+    client.force_login(lead)
+    _confirm(client, urls, _upload(client, urls, "workshop.csv", sheet), add_respondents=True)
+    ruth = Respondent.objects.get(assessment=open_round, name="Ruth Denby")
+    sam = Respondent.objects.get(assessment=open_round, name="Sam Ahmed")
+    assert (ruth.is_submitted, sam.is_submitted) == (True, False)
+
+
+def test_it_marks_a_person_submitted_when_the_lead_ticks_them(client, lead, urls, open_round):
+    sheet = b"respondent,framework,item,current\nSam Ahmed,lga-maturity-matrix,impact,2\n"
+    client.force_login(lead)
+    preview = _upload(client, urls, "workshop.csv", sheet)
+    assert "Sam Ahmed (1 of 25 items)" in preview.text
+    _confirm(client, urls, preview, add_respondents=True, mark_submitted=["Sam Ahmed"])
+    assert Respondent.objects.get(assessment=open_round, name="Sam Ahmed").is_submitted

@@ -57,6 +57,23 @@ def test_it_opens_a_round_from_the_form(client, lead, respondent, versions):
     assert [r.user for r in assessment.respondents.all()] == [respondent]
 
 
+def test_it_warns_when_too_few_take_part_for_answers_without_names(client, lead, respondent):
+    client.force_login(lead)
+    form = page_form(client.get(OPEN_URL)).fill(period="2026 Q4", participants=[respondent.pk])
+    response = client.post(OPEN_URL, form.data(), follow=True)
+    assert "Only 1 person is taking part" in response.text
+    assert "answers shown without names can still be told apart" in response.text
+
+
+def test_it_does_not_warn_when_answers_are_shown_by_name(client, lead, respondent):
+    client.force_login(lead)
+    form = page_form(client.get(OPEN_URL)).fill(
+        period="2026 Q4", show_names="on", participants=[respondent.pk]
+    )
+    response = client.post(OPEN_URL, form.data(), follow=True)
+    assert "can still be told apart" not in response.text
+
+
 def test_it_refuses_a_period_the_place_has_already_used(client, lead, open_round):
     client.force_login(lead)
     form = page_form(client.get(OPEN_URL)).fill(period="2026 Q4")
@@ -116,7 +133,9 @@ def test_it_shows_a_respondent_their_progress_and_the_way_to_score(client, respo
     client.force_login(respondent)
     response = client.get(_detail(open_round.pk))
     assert "1 of 25 answered." in response.text
-    assert f'href="/assessments/{open_round.pk}/respond/">Continue scoring' in response.text
+    assert (
+        f'href="/assessments/{open_round.pk}/respond/?item=next">Continue scoring' in response.text
+    )
 
 
 def test_it_invites_a_member_who_was_not_listed_to_start_scoring(
@@ -126,8 +145,27 @@ def test_it_invites_a_member_who_was_not_listed_to_start_scoring(
     Membership.objects.create(user=newcomer, place=place, role="respondent")
     client.force_login(newcomer)
     response = client.get(_detail(open_round.pk))
-    assert "You have not started yet." in response.text
-    assert f'href="/assessments/{open_round.pk}/respond/">Start scoring' in response.text
+    assert "Not started." in response.text
+    assert f'href="/assessments/{open_round.pk}/respond/?item=next">Start scoring' in response.text
+
+
+def test_it_says_start_not_continue_to_someone_listed_with_no_answers(
+    client, respondent, open_round
+):
+    client.force_login(respondent)
+    text = client.get(_detail(open_round.pk)).text
+    assert "Not started." in text
+    assert "Start scoring</a>" in text and "Continue scoring" not in text
+
+
+def test_it_says_did_not_submit_once_scoring_has_ended(client, respondent, open_round):
+    score(respondent_of(open_round, respondent), only=["impact"], submit=False)
+    assessment_advance(assessment=open_round)
+    client.force_login(respondent)
+    text = client.get(_detail(open_round.pk)).text
+    assert "Did not submit. Scoring has ended for this round." in " ".join(text.split())
+    assert "<td>1 of 25</td><td>Did not submit</td>" in text
+    assert "Not yet" not in text and "Start scoring" not in text
 
 
 def test_it_answers_404_for_a_round_that_does_not_exist(client, lead, open_round):

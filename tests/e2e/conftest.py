@@ -22,7 +22,7 @@ CHROMIUM_ARGS = [
 ]
 DEMO_PASSWORD = "integration-demo"
 LEAD = "priya.shah@riverside.example.org"
-# Asha has already submitted in the demo's open round; Dan has not started, so he can score it.
+# Neither Asha nor Dan has started the demo's open round, so Dan can score it.
 RESPONDENT = "dan.reilly@riverside.example.org"
 ANALYST = "analyst@example.org"
 TIMEOUT_MS = 15_000

@@ -61,7 +61,16 @@ def test_it_fits_a_lead_s_pages_on_a_phone(page, demo):
 def test_it_fits_the_scoring_form_and_compare_page_on_a_phone(page, demo):
     page.set_viewport_size(PHONE)
     sign_in(page, RESPONDENT)
-    wide = _too_wide(page, [("scoring form", _round_url(page, "Riverside Borough", "2026 Q4"))])
+    scoring = _round_url(page, "Riverside Borough", "2026 Q4") + "respond/"
+    wide = _too_wide(
+        page,
+        [
+            ("scoring form", scoring),
+            ("scoring step", scoring + "?item=1"),
+            ("scoring step of a context factor", scoring + "?item=2"),
+            ("review of answers", scoring + "?review=1"),
+        ],
+    )
     page.context.clear_cookies()
     sign_in(page, ANALYST)
     wide += _too_wide(page, [("compare page", "/compare/")])

@@ -13,13 +13,14 @@ def media(settings, tmp_path):
 @pytest.fixture
 def make_round(place, lead, respondent, versions):
     """A round in which the lead, the respondent and `others` people without accounts have
-    all submitted their answers (see tests/reports/rounds.py)."""
+    all submitted their answers (see tests/reports/rounds.py); `scoring_ended` moves it to
+    consensus, from when the board viewer, too, reads the team's figures."""
     from assessment.models import Respondent
-    from assessment.services import assessment_open
+    from assessment.services import assessment_advance, assessment_open
 
     from .rounds import LEAD_ANSWERS, RESPONDENT_ANSWERS, answer, respondent_of
 
-    def make(*, others=0, period="2026 Q4"):
+    def make(*, others=0, period="2026 Q4", scoring_ended=False):
         assessment = assessment_open(
             place=place, period=period, versions=versions, participants=[lead, respondent]
         )
@@ -27,6 +28,8 @@ def make_round(place, lead, respondent, versions):
         answer(respondent_of(assessment, respondent), RESPONDENT_ANSWERS)
         for number in range(1, others + 1):
             answer(Respondent.objects.create(assessment=assessment, name=f"Workshop {number}"))
+        if scoring_ended:
+            assessment_advance(assessment=assessment)
         return assessment
 
     return make
@@ -34,8 +37,14 @@ def make_round(place, lead, respondent, versions):
 
 @pytest.fixture
 def scored_round(make_round):
-    """The lead and the respondent have both submitted."""
+    """The lead and the respondent have both submitted; scoring is still open."""
     return make_round()
+
+
+@pytest.fixture
+def ended_round(make_round):
+    """As scored_round, with scoring ended: every member of the place reads the report."""
+    return make_round(scoring_ended=True)
 
 
 @pytest.fixture

@@ -148,6 +148,13 @@ def test_it_shows_a_context_factor_but_never_ranks_it():
     assert place not in gaps.strengths
 
 
+def test_it_gives_a_context_factor_no_target_and_no_gap_whatever_was_answered():
+    place = factor("place", currents=(1, 2), targets=(4, 4), context=True)
+    agreed = factor("place", currents=(1, 2), targets=(4, 4), agreed=(2, None), context=True)
+    assert (place.current, place.target, place.gap) == (1.5, None, None)
+    assert (agreed.current, agreed.target, agreed.gap) == (2, None, None)
+
+
 def test_it_counts_factors_at_or_above_target_as_strengths():
     at = factor("governance", currents=(3,), targets=(3,))
     above = factor("leadership", currents=(4,), targets=(3,))

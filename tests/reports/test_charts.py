@@ -3,6 +3,7 @@
 import html
 import json
 import re
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -69,6 +70,25 @@ def test_it_plots_each_factors_position_and_target_on_the_radar():
     # Each line closes on its first point to draw the polygon.
     assert list(by_name["Now (agreed, or median)"].r[:9]) == [f.current for f in factors]
     assert list(by_name["Target"].r[:9]) == [4] * 9
+
+
+def test_it_breaks_the_target_line_at_a_factor_without_a_target():
+    # Place is context: no target, so the dashed line must not cross its spoke as if it had one.
+    factors = nine_factors()
+    factors[1] = item_result(replace(factors[1].scores, is_context=True))
+    target = traces(factor_radar(factors))["Target"]
+    assert target.r[1] is None
+    assert target.connectgaps is False
+
+
+def test_it_gives_the_radar_most_of_a_phone_s_width():
+    # A 390 px screen leaves the chart a column of about 366 px; plotly.js lays the phone's
+    # layout over the figure's own there (static/js/charts.js).
+    narrow = factor_radar(nine_factors()).layout.meta["narrow"]
+    margin = narrow["margin"]
+    assert 366 - margin["l"] - margin["r"] >= 0.6 * 366
+    assert narrow["polar"]["domain"] == {"x": [0, 1], "y": [0, 1]}
+    assert narrow["height"] - margin["t"] - margin["b"] <= 366 - margin["l"] - margin["r"] + 20
 
 
 def test_it_tells_now_from_target_without_colour():

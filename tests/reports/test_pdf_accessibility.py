@@ -24,9 +24,9 @@ def fetch(client, url, query=None) -> PdfReader:
 
 
 @pytest.fixture
-def report(client, viewer, scored_round, media):
+def report(client, viewer, ended_round, media):
     client.force_login(viewer)
-    return fetch(client, reverse("reports-pdf", args=[scored_round.pk]))
+    return fetch(client, reverse("reports-pdf", args=[ended_round.pk]))
 
 
 @pytest.fixture

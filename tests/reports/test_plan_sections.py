@@ -142,7 +142,8 @@ def test_it_groups_the_plan_by_factor_then_lesson_with_owner_due_and_status(
         ["Commissioning and payment — now 2 Developed, target 3 Well developed (team's median)"]
     )
     assert factors[at + 1] == [
-        "Pool the community equipment budget Expected to reach level 3. Carried over from 2025 Q4.",
+        "Pool the community equipment budget Expected to reach level 3 Well developed. "
+        "Carried over from 2025 Q4.",
         "Finance leads of the council and the ICB",
         due,
         "In progress Overdue",

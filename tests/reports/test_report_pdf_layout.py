@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessment.services import assessment_open
+from assessment.services import assessment_advance, assessment_open
 from reports import pdf
 from reports.selectors import report_build
 
@@ -148,6 +148,7 @@ def test_it_gives_a_round_with_no_answers_a_short_pdf_that_says_so_once(empty_ro
 def test_it_shows_a_round_with_no_answers_as_nothing_to_report_instead_of_empty_charts(
     django_app, viewer, empty_round
 ):
+    assessment_advance(assessment=empty_round)  # scoring ended with nobody's answers
     page = django_app.get(reverse("reports-page", args=[empty_round.pk]), user=viewer)
     text = " ".join(page.html.get_text().split())
     assert "Nothing to report yet 0 of 2 respondents have submitted" in text

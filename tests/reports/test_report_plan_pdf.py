@@ -93,12 +93,13 @@ def test_it_prints_the_plan_by_factor_with_owners_due_dates_and_overdue_marked(p
     due = (TODAY - timedelta(days=10)).strftime("%-d %b %Y")
     assert "Commissioning and payment — now 2 Developed, target 3 Well developed" in plan
     assert (
-        "Pool the community equipment budget Expected to reach level 3. Carried over from "
-        f"2025 Q4. Finance leads of the council and the ICB {due} In progress Overdue"
+        "Pool the community equipment budget Expected to reach level 3 Well developed. "
+        "Carried over from 2025 Q4. Finance leads of the council and the ICB "
+        f"{due} In progress Overdue"
     ) in plan
     in_90_days = (TODAY + timedelta(days=90)).strftime("%-d %b %Y")
     assert (
-        "Joint induction for the neighbourhood teams Expected to reach level 3. "
+        "Joint induction for the neighbourhood teams Expected to reach level 3 Well developed. "
         f"Tom Hughes {in_90_days} Planned"
     ) in plan
     # The gaps nobody owns, listed as such.

@@ -25,45 +25,46 @@ def report_url(assessment, name="reports-page"):
 
 
 @pytest.mark.parametrize("member", ["lead", "respondent", "viewer"])
-def test_it_shows_the_report_to_every_member_of_the_place(client, request, scored_round, member):
+def test_it_shows_the_report_to_every_member_of_the_place(client, request, ended_round, member):
     client.force_login(request.getfixturevalue(member))
-    response = client.get(report_url(scored_round))
+    response = client.get(report_url(ended_round))
     assert response.status_code == 200
     assert "Riverside Borough, 2026 Q4: report" in response.text
 
 
-def test_it_shows_each_factors_position_target_gap_and_range(django_app, viewer, scored_round):
-    page = django_app.get(report_url(scored_round), user=viewer)
+def test_it_shows_each_factors_position_target_gap_and_range(django_app, viewer, ended_round):
+    page = django_app.get(report_url(ended_round), user=viewer)
     # Factor, now, target, gap, range of answers, basis: medians of the lead's and respondent's.
     assert row(page, "Impact") == ["Impact", "1.5", "3.5", "2", "1–2", "median of 2"]
-    assert row(page, "Place (context)")[1:4] == ["2", "4", "2"]
+    assert row(page, "Place (context)")[1:4] == ["2", "—", "—"]  # context: no target, no gap
     assert row(page, "Care model Split")[1:5] == ["2", "4", "2", "1–3"]
     assert row(page, "Governance")[1:4] == ["3.5", "3", "-0.5"]
 
 
 def test_it_shows_the_agreed_position_once_consensus_is_recorded(
-    django_app, lead, viewer, scored_round
+    django_app, lead, viewer, ended_round
 ):
-    assessment_advance(assessment=scored_round)
-    record_consensus(scored_round, lead, "impact", current=3, target=4)
-    page = django_app.get(report_url(scored_round), user=viewer)
+    record_consensus(ended_round, lead, "impact", current=3, target=4)
+    page = django_app.get(report_url(ended_round), user=viewer)
     # The answers still give the range; the agreed position replaces their median.
     assert row(page, "Impact") == ["Impact", "3", "4", "1", "1–2", "agreed"]
 
 
-def test_it_keeps_evidence_anonymous_unless_the_round_shows_names(client, viewer, scored_round):
+def test_it_keeps_evidence_anonymous_unless_the_round_shows_names(client, viewer, ended_round):
     client.force_login(viewer)
-    html = client.get(report_url(scored_round)).text
-    assert '<span class="who">Respondent 1:</span> Seen in the board papers. (impact)' in html
+    html = client.get(report_url(ended_round)).text
+    # Without names an excerpt has no label at all: none that a reader could follow across items.
+    assert "<li>Seen in the board papers. (impact)</li>" in html
+    assert "Respondent 1" not in html
     assert "Tom Hughes" not in html and "Priya Shah" not in html
-    scored_round.show_names = True
-    scored_round.save()
-    assert '<span class="who">Tom Hughes:</span>' in client.get(report_url(scored_round)).text
+    ended_round.show_names = True
+    ended_round.save()
+    assert '<span class="who">Tom Hughes:</span>' in client.get(report_url(ended_round)).text
 
 
-def test_it_ranks_the_gaps_and_names_the_strengths(client, viewer, scored_round):
+def test_it_ranks_the_gaps_and_names_the_strengths(client, viewer, ended_round):
     client.force_login(viewer)
-    text = client.get(report_url(scored_round)).text
+    text = client.get(report_url(ended_round)).text
     # Impact and Care model share the largest gap; Impact stands lower so it comes first.
     assert "1. Impact: gap 2" in text
     assert "2. Care model: gap 2" in text
@@ -71,8 +72,8 @@ def test_it_ranks_the_gaps_and_names_the_strengths(client, viewer, scored_round)
     assert "<strong>Place</strong> describes the place's circumstances" in text
 
 
-def test_it_embeds_the_figures_as_json_for_plotly(django_app, viewer, scored_round):
-    page = django_app.get(report_url(scored_round), user=viewer)
+def test_it_embeds_the_figures_as_json_for_plotly(django_app, viewer, ended_round):
+    page = django_app.get(report_url(ended_round), user=viewer)
     radar = figure(page, "radar-data")
     now = next(t for t in radar["data"] if t["name"] == "Now (agreed, or median)")
     assert now["r"][:4] == [1.5, 2, 2, 2]  # Impact, Place, Focus on individuals, Care model
@@ -81,9 +82,9 @@ def test_it_embeds_the_figures_as_json_for_plotly(django_app, viewer, scored_rou
 
 
 def test_it_loads_plotly_from_its_own_static_files_with_no_inline_script(
-    django_app, viewer, scored_round
+    django_app, viewer, ended_round
 ):
-    page = django_app.get(report_url(scored_round), user=viewer)
+    page = django_app.get(report_url(ended_round), user=viewer)
     scripts = page.html.find_all("script")
     sources = [script["src"] for script in scripts if script.has_attr("src")]
     assert sources == [
@@ -108,7 +109,7 @@ def test_it_serves_the_plotly_the_page_asks_for(client):
 def test_it_builds_the_page_in_the_same_queries_however_many_responded(
     client, viewer, make_round, others, django_assert_num_queries
 ):
-    assessment = make_round(others=others)  # 3 and then 12 respondents
+    assessment = make_round(others=others, scoring_ended=True)  # 3 and then 12 respondents
     client.force_login(viewer)
     # session, user, round with its place, the viewer's membership; then the report: the
     # pinned versions (their items are read once a process), the submitted responses,
@@ -148,10 +149,10 @@ def test_it_sends_someone_signed_out_to_sign_in(client, scored_round, name):
 
 
 def test_it_gives_the_print_html_with_both_charts_for_the_browser_to_draw(
-    client, viewer, scored_round
+    client, viewer, ended_round
 ):
     client.force_login(viewer)
-    response = client.get(report_url(scored_round, "reports-print"))
+    response = client.get(report_url(ended_round, "reports-print"))
     html = response.text
     assert response.status_code == 200
     assert html.count('role="figure" aria-label=') == 2
@@ -161,11 +162,11 @@ def test_it_gives_the_print_html_with_both_charts_for_the_browser_to_draw(
 
 
 def test_it_gives_the_print_version_even_where_no_chart_browser_runs(
-    client, viewer, scored_round, monkeypatch
+    client, viewer, ended_round, monkeypatch
 ):
     monkeypatch.setenv("BROWSER_PATH", "/nowhere/chromium")
     client.force_login(viewer)
-    response = client.get(report_url(scored_round, "reports-print"))
+    response = client.get(report_url(ended_round, "reports-print"))
     assert response.status_code == 200
     assert 'data-chart="lessons-data"' in response.text
     assert "The PDF could not be made" not in response.text
@@ -180,9 +181,9 @@ def fetch_pdf(client, assessment):
     return response, PdfReader(io.BytesIO(b"".join(response.streaming_content)))
 
 
-def test_it_serves_the_report_as_a_pdf_whose_words_are_text(client, viewer, scored_round, media):
+def test_it_serves_the_report_as_a_pdf_whose_words_are_text(client, viewer, ended_round, media):
     client.force_login(viewer)
-    response, pdf = fetch_pdf(client, scored_round)
+    response, pdf = fetch_pdf(client, ended_round)
     assert response["Content-Type"] == "application/pdf"
     assert download(response) == ("inline", "riverside-borough-2026-q4-integration-maturity.pdf")
     pages = [page.extract_text() for page in pdf.pages]
@@ -194,9 +195,9 @@ def test_it_serves_the_report_as_a_pdf_whose_words_are_text(client, viewer, scor
     assert all(title in text for title in FACTOR_TITLES)
 
 
-def test_it_draws_the_charts_as_vectors_with_real_text(client, viewer, scored_round, media):
+def test_it_draws_the_charts_as_vectors_with_real_text(client, viewer, ended_round, media):
     client.force_login(viewer)
-    _, pdf = fetch_pdf(client, scored_round)
+    _, pdf = fetch_pdf(client, ended_round)
     [radar_page] = [p.extract_text() for p in pdf.pages if "The nine factors\n" in p.extract_text()]
     # The legend and the radar's own labels, wrapped as drawn (the table has them on one line).
     assert "Range of answers Now (agreed, or median) Target" in radar_page
@@ -214,9 +215,9 @@ def _section(page, key: str) -> str:
     return " ".join(found.get_text().split())
 
 
-def test_it_names_the_levels_of_place_as_matrix_1_1_does(django_app, viewer, scored_round):
+def test_it_names_the_levels_of_place_as_matrix_1_1_does(django_app, viewer, ended_round):
     # Both answered Place 2: on matrix 1.1 that is "Complex", a circumstance, not progress.
-    page = django_app.get(report_url(scored_round), user=viewer)
+    page = django_app.get(report_url(ended_round), user=viewer)
     place = _section(page, "place")
     assert "Where it stands: 2 Complex" in place
     assert "The next level: 3 Fairly simple" in place
@@ -241,7 +242,7 @@ def round_on_1_0(place, lead, respondent):
     )
     answer(respondent_of(assessment, lead), LEAD_ANSWERS)
     answer(respondent_of(assessment, respondent))
-    return assessment
+    return assessment_advance(assessment=assessment)
 
 
 def test_it_never_links_a_lesson_to_the_context_factor_place(django_app, viewer, round_on_1_0):

@@ -29,8 +29,16 @@ class Command(BaseCommand):
             "refused, with the closest existing name suggested). A round the import creates "
             "takes every name as new.",
         )
+        parser.add_argument(
+            "--mark-submitted",
+            action="store_true",
+            help="Mark everyone in the file as having submitted (otherwise only those whose "
+            "answers cover every item of the round are).",
+        )
 
-    def handle(self, *args, file, place, period, place_name, add_respondents, **options):
+    def handle(
+        self, *args, file, place, period, place_name, add_respondents, mark_submitted, **options
+    ):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
         found = Place.objects.filter(code=place).first()
@@ -53,7 +61,10 @@ class Command(BaseCommand):
                     )
                     add_respondents = True  # a new round: everyone in the sheet is new
                 summary = scores_import(
-                    assessment=assessment, rows=rows, add_respondents=add_respondents
+                    assessment=assessment,
+                    rows=rows,
+                    add_respondents=add_respondents,
+                    mark_submitted={row.respondent for row in rows} if mark_submitted else (),
                 )
         except ScoresFileError as exc:
             for error in exc.errors:
