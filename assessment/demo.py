@@ -345,7 +345,7 @@ def _round(
                 current=_clamp(profile[item.key], item),
                 target=_target(item, profile[item.key] + 1),
                 recorded_by=lead,
-                rationale="Agreed at the workshop after discussing the evidence.",
+                rationale=_reason(item, _clamp(profile[item.key], item), responses),
             )
             for item in agreed
         ]
@@ -354,6 +354,20 @@ def _round(
             positions, Consensus, default_user=lead, default_date=when + timedelta(days=21)
         )
     return assessment, len(responses)
+
+
+def _reason(item, level: int, responses: list[Response]) -> str:
+    """A demo rationale that reads like a workshop's: how the answers fell, and why this level."""
+    answers = [r.current for r in responses if r.item_id == item.pk and r.current is not None]
+    names = {lv.value: f"{lv.value} {lv.label}" for lv in item.level_labels()}
+    at = sum(1 for value in answers if value == level)
+    spread = f"{at} of {len(answers)} answers put it at {names.get(level, level)}"
+    if item.is_context:
+        return f"{spread}. The team agreed this describes the place's circumstances as they are."
+    return (
+        f"{spread}. The evidence the team could point to (signed agreements, figures with a "
+        f"baseline) matched that level; what the next level asks for is not yet in place."
+    )
 
 
 def _minority_view(positions: list[Consensus], responses: list[Response]) -> None:

@@ -195,9 +195,13 @@ def test_it_keeps_the_round_page_and_home_to_progress_while_open(client, readers
 def test_it_tells_a_lead_who_does_not_take_part_that_they_see_answers_to_prepare(
     client, readers, round_
 ):
+    for name in ("Dan Reilly", "Sam Ahmed"):  # enough answers that none can be told apart
+        crowd = Respondent.objects.create(assessment=round_, name=name)
+        answers = {item: Answer(2, 3) for item in items_by_key(round_).values()}
+        responses_save(respondent=crowd, answers=answers, submit=True)
     client.force_login(readers["lead not taking part"])
-    page = client.get(reverse("assessment-consensus", args=[round_.pk])).content.decode()
-    assert "You are not taking part in this round" in page
+    for page in ("assessment-consensus", "assessment-consensus-item"):
+        assert "You are not taking part in this round" in client.get(_url(page, round_)).text
     client.force_login(readers["staff"])
     page = client.get(reverse("assessment-consensus", args=[round_.pk])).content.decode()
     assert "You are not taking part in this round" not in page
