@@ -14,8 +14,10 @@ may see inside one is decided here, and every surface asks `disclosure_for`.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from assessment.models import Assessment, Respondent, Role
-from assessment.permissions import ANALYST, get_assessment_for_user
+from assessment.permissions import ANALYST, get_assessment_for_user, role_in_place
 
 
 class Waiting:
@@ -83,3 +85,18 @@ def get_assessment_for_reader(user, pk: int, *, roles: tuple[str, ...] | None = 
     permissions.get_assessment_for_user decides)."""
     assessment, role = get_assessment_for_user(user, pk, roles=roles)
     return assessment, role, disclosure_for(assessment, user, role)
+
+
+def refuse_late_scorers(assessment: Assessment, people: list) -> None:
+    """Refuse to let anyone in `people` (users not yet taking part) join an open round whose
+    answers they may already have seen: a lead (or staff) who does not take part sees them while
+    preparing, so once anyone has submitted, their answers would not be their own judgement."""
+    if not assessment.respondents.filter(submitted_at__isnull=False).exists():
+        return
+    seen = [person for person in people if role_in_place(person, assessment.place) == Role.LEAD]
+    if seen:
+        names = ", ".join(person.get_full_name() or person.email for person in seen)
+        raise ValidationError(
+            f"{names} cannot take part now: not taking part, a lead sees the team's answers as "
+            f"they come in, and someone has already submitted. Nothing was changed."
+        )

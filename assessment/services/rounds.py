@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from assessment.disclosure import refuse_late_scorers
 from assessment.mail import send_to_person
 from assessment.models import (
     Assessment,
@@ -206,6 +207,7 @@ def assessment_edit(
             current.save(update_fields=["deadline", "updated_at"])
         wanted = {person.pk: person for person in participants}
         listed = {r.user_id: r for r in current.respondents.filter(user__isnull=False)}
+        refuse_late_scorers(current, [p for pk, p in wanted.items() if pk not in listed])
         gone = [r for user_id, r in listed.items() if user_id not in wanted]
         if imported is not None:
             kept = {r.pk for r in imported}

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history import utils as history
 
+from assessment.disclosure import refuse_late_scorers
 from assessment.models import (
     Assessment,
     Respondent,
@@ -45,6 +46,7 @@ def respondent_for_user(*, assessment: Assessment, user) -> Respondent:
         respondent = Respondent.objects.filter(assessment=assessment, user=user).first()
         if respondent:
             return respondent
+        refuse_late_scorers(assessment, [user])
         name = display_name(user)
         if Respondent.objects.filter(assessment=assessment, name=name).exists():
             name = f"{name} ({user.email or user.pk})"

@@ -97,7 +97,10 @@ def _step(request: HttpRequest, items: list[Item], saved: dict) -> int | str | N
         if following is None:
             return redirect(_step_url(request, REVIEW))
         return redirect(_step_url(request, items.index(following) + 1))
-    if not wanted.isdecimal() or not 1 <= int(wanted) <= len(items):
+    # ASCII digits, and few of them: int() of thousands of digits is refused, not a 404.
+    if not (wanted.isascii() and wanted.isdigit() and len(wanted) <= 4):
+        raise Http404("No such item in this round.")
+    if not 1 <= int(wanted) <= len(items):
         raise Http404("No such item in this round.")
     return int(wanted)
 

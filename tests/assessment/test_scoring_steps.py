@@ -110,7 +110,7 @@ def test_it_goes_to_the_first_unanswered_item(django_app, respondent, open_round
     assert django_app.get(f"{url}?item=next", user=respondent).location == f"{url}?review=1"
 
 
-@pytest.mark.parametrize("step", ["0", "26", "-1", "abc", "1.5", ""])
+@pytest.mark.parametrize("step", ["0", "26", "-1", "abc", "1.5", "", "9" * 4301])
 def test_it_answers_404_for_a_step_the_round_does_not_have(django_app, respondent, url, step):
     django_app.get(f"{url}?item={step}", user=respondent, status=404)
 

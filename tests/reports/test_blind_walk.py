@@ -8,10 +8,17 @@ not take part prepares from them; once scoring ends every member sees them.
 """
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessment.models import Membership, Respondent, Role
-from assessment.services import Answer, assessment_advance, assessment_open, responses_save
+from assessment.services import (
+    Answer,
+    assessment_advance,
+    assessment_edit,
+    assessment_open,
+    responses_save,
+)
 from tests.assessment.scoring import items_by_key, respondent_of, score
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +212,22 @@ def test_it_tells_a_lead_who_does_not_take_part_that_they_see_answers_to_prepare
     client.force_login(readers["staff"])
     page = client.get(reverse("assessment-consensus", args=[round_.pk])).content.decode()
     assert "You are not taking part in this round" not in page
+
+
+def test_it_lets_no_lead_who_has_seen_the_answers_join_the_scoring(client, readers, round_):
+    facilitator = readers["lead not taking part"]
+    client.force_login(facilitator)
+    impact = items_by_key(round_)["impact"]
+    url = reverse("assessment-respond", args=[round_.pk]) + "?item=1"
+    response = client.post(url, {f"i{impact.pk}_current": "3", "revision": "0"}, follow=True)
+    assert "cannot take part now" in response.text
+    assert not round_.respondents.filter(user=facilitator).exists()
+
+
+def test_it_lets_no_lead_step_out_to_look_and_back_in_to_score(client, lead, respondent, round_):
+    assessment_edit(assessment=round_, deadline=None, participants=[respondent])
+    client.force_login(lead)
+    assert client.get(reverse("reports-page", args=[round_.pk])).status_code == 200  # preparing
+    with pytest.raises(ValidationError, match="cannot take part now"):
+        assessment_edit(assessment=round_, deadline=None, participants=[respondent, lead])
+    assert not round_.respondents.filter(user=lead).exists()
