@@ -231,3 +231,13 @@ def test_it_lets_no_lead_step_out_to_look_and_back_in_to_score(client, lead, res
     with pytest.raises(ValidationError, match="cannot take part now"):
         assessment_edit(assessment=round_, deadline=None, participants=[respondent, lead])
     assert not round_.respondents.filter(user=lead).exists()
+
+
+def test_it_never_puts_an_open_round_in_a_comparison_or_its_exports(client, readers, round_):
+    chosen = f"?assessment={round_.pk}"
+    for user in readers.values():
+        client.force_login(user)
+        page = client.get(reverse("reports-compare") + chosen).text
+        assert MARKER not in page and "distribution-data" not in page
+        rows = _body(client.get(reverse("reports-export-csv") + chosen)).decode().splitlines()
+        assert len(rows) == 1  # the header alone: scoring has not ended, so nothing to compare
