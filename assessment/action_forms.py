@@ -6,6 +6,7 @@ from django import forms
 
 from assessment.forms import IsoDateInput
 from assessment.models import EVIDENCE_MAX_LENGTH, Action, ActionStatus, Membership
+from assessment.text import PlainText
 from frameworks.models import Item
 
 TITLE_MAX_LENGTH = Action._meta.get_field("title").max_length
@@ -22,7 +23,9 @@ class ActionForm(forms.Form):
     the place's memberships. Each item but a context factor has its own "level expected"
     field, on that item's own scale and named as the item names its levels."""
 
-    title = forms.CharField(label="Action", max_length=TITLE_MAX_LENGTH)
+    title = forms.CharField(
+        label="Action", max_length=TITLE_MAX_LENGTH, validators=[PlainText("The action")]
+    )
     description = forms.CharField(
         label="What will be done",
         required=False,
@@ -36,6 +39,7 @@ class ActionForm(forms.Form):
         required=False,
         max_length=OWNER_MAX_LENGTH,
         help_text="A person and their organisation, e.g. “Jo Lee, Riverside Council”.",
+        validators=[PlainText("The owner")],
     )
     owner_member = forms.ModelChoiceField(
         label="Or a member of the place",
@@ -164,7 +168,10 @@ class NextRoundForm(forms.Form):
     scoring ends."""
 
     period = forms.CharField(
-        label="Period", max_length=40, help_text='How the new round will be known, e.g. "2027 Q2".'
+        label="Period",
+        max_length=40,
+        help_text='How the new round will be known, e.g. "2027 Q2".',
+        validators=[PlainText("The period")],
     )
     participants = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,

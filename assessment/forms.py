@@ -17,6 +17,7 @@ from assessment.models import (
 )
 from assessment.services import Answer
 from assessment.services.rounds import IMPORTED_KEY
+from assessment.text import PlainText
 from frameworks.models import FrameworkKind, FrameworkVersion, Level, VersionStatus
 
 
@@ -66,7 +67,9 @@ class SetPasswordLinkForm(PasswordResetForm):
 
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label="Email address")
-    name = forms.CharField(label="Full name", max_length=150)
+    name = forms.CharField(
+        label="Full name", max_length=150, validators=[PlainText("The full name")]
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.RESPONDENT)
     sector = forms.ChoiceField(
         choices=[("", "Not recorded"), *Sector.choices],
@@ -80,7 +83,10 @@ class MemberAddForm(forms.Form):
 
 class AssessmentOpenForm(forms.Form):
     period = forms.CharField(
-        label="Period", max_length=40, help_text='How the round will be known, e.g. "2026 Q4".'
+        label="Period",
+        max_length=40,
+        help_text='How the round will be known, e.g. "2026 Q4".',
+        validators=[PlainText("The period")],
     )
     matrix_version = forms.ModelChoiceField(
         queryset=FrameworkVersion.objects.none(), label="Maturity matrix version", empty_label=None

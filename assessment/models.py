@@ -237,7 +237,13 @@ class Respondent(models.Model):
     class Meta:
         ordering = ["assessment", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "name"], name="unique_respondent_name"),
+            # A member is one person however many share their name; a name from a workshop
+            # sheet is all that tells its person apart, so those stay unique in a round.
+            models.UniqueConstraint(
+                fields=["assessment", "name"],
+                condition=models.Q(user__isnull=True),
+                name="unique_respondent_name",
+            ),
             models.UniqueConstraint(
                 fields=["assessment", "user"],
                 condition=models.Q(user__isnull=False),

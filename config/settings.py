@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "config.middleware.GZipTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, the first to read a body: an upload too large, or from someone who
+    # may not use the page, is refused from its headers, before Django writes it to disk.
+    "config.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -129,10 +132,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five wrong passwords for one account from one address lock that pair out for 15 minutes.
+# Five wrong passwords for one account from one address lock that pair out for 15 minutes;
+# thirty from one address, whatever the accounts, lock the address out (one password tried
+# across many accounts). Thirty, not five, so that an office behind one address where a few
+# people mistype is not locked out together. Axes has one limit: the handler adds the second.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "config.throttle.AccountAndAddressHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Behind N reverse proxies, each appending the address it was reached from, the client is the
@@ -292,8 +300,14 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_on_one_line": {"()": "config.logs.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    # WeasyPrint warns about every SVG presentation style it reads as CSS; the charts are fine.
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        # A refused request (403, 400) is one line; a server error keeps its traceback.
+        "django.request": {"filters": ["refusals_on_one_line"]},
+        # WeasyPrint warns about every SVG presentation style it reads as CSS; the charts are fine.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+    },
 }

@@ -23,3 +23,5 @@ urlpatterns = [
     path("", include("assessment.urls")),
     path("", include("reports.urls")),
 ]
+
+handler400 = "config.views.bad_request"

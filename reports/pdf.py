@@ -17,8 +17,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.text import slugify
 
+from assessment.text import file_name_part
 from reports import chart_alt, charts, compare, plan_sections
 from reports.chart_export import figures_to_svg
 from reports.compare import Comparison
@@ -63,8 +63,8 @@ def _hash(content) -> str:
 
 def report_filename(report: Report) -> str:
     a = report.assessment
-    # Letters of any language stay (Ynys Môn); what a file name cannot hold goes.
-    words = (slugify(a.place.name, allow_unicode=True), slugify(a.period, allow_unicode=True))
+    # Letters of any language stay (Ynys Môn); what a file name cannot hold becomes a hyphen.
+    words = (file_name_part(a.place.name), file_name_part(a.period))
     return "-".join([*filter(None, words), "integration-maturity.pdf"])
 
 

@@ -1,10 +1,22 @@
 """What the reports app does when the assessment app announces something."""
 
+import logging
+
+from django.core.cache import cache
 from django.dispatch import receiver
+from django.tasks.backends.immediate import ImmediateBackend
+from django.tasks.signals import task_finished
 
 from assessment.models import Assessment
 from assessment.signals import round_closed, round_reopened
-from reports.services import round_results_store, round_results_withdraw
+from reports.services import (
+    ORPHAN_AGE,
+    pdf_orphans_sweep,
+    round_results_store,
+    round_results_withdraw,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(round_closed, sender=Assessment, dispatch_uid="reports-keep-closed-round-results")
@@ -16,3 +28,18 @@ def keep_closed_round_results(sender, *, assessment: Assessment, **kwargs) -> No
 @receiver(round_reopened, sender=Assessment, dispatch_uid="reports-withdraw-reopened-round")
 def withdraw_reopened_round(sender, *, assessment: Assessment, **kwargs) -> None:
     round_results_withdraw(assessment=assessment)
+
+
+@receiver(task_finished, dispatch_uid="reports-sweep-orphaned-pdfs")
+def sweep_orphaned_pdfs(sender, **kwargs) -> None:
+    """After a task it ran, a PDF worker sweeps stored PDFs nothing names, at most once an hour
+    among all workers. Not in a web process (the immediate backend): no reader waits on a
+    listing of storage. Nothing here may fail the task, as the worker announces it inside its
+    own error handling."""
+    if issubclass(sender, ImmediateBackend):
+        return
+    try:
+        if cache.add("reports-pdf-orphans-swept", True, timeout=ORPHAN_AGE.total_seconds()):
+            pdf_orphans_sweep()
+    except Exception as exc:
+        logger.warning("Stored PDFs nothing names were not swept (%s); next hour again", exc)

@@ -1,9 +1,14 @@
 """Writes of the reports app: a closed round's results for comparison, and rendered PDFs."""
 
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from assessment.models import Assessment, RoundStatus
 from assessment.selectors import assessment_summaries
@@ -11,6 +16,8 @@ from reports import pdf
 from reports.analysis import item_result
 from reports.models import PdfKind, PdfStatus, RenderedPdf, RoundItemResult
 from reports.selectors import scores_of
+
+logger = logging.getLogger(__name__)
 
 
 def round_results_store(*, assessment: Assessment) -> int:
@@ -50,7 +57,7 @@ def round_results_withdraw(*, assessment: Assessment) -> None:
     names = [name for name in rendered.values_list("name", flat=True) if name]
     rendered.delete()
     # Files go once the reopening has committed: a rolled-back reopen keeps them.
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    transaction.on_commit(lambda: _delete_stored(names))
 
 
 def round_results_backfill() -> int:
@@ -119,6 +126,49 @@ def _forget_older(row: RenderedPdf) -> None:
     RenderedPdf.objects.filter(pk__in=[pk for pk, _ in gone]).delete()
     # Files go now rather than on commit: were this transaction to roll back, a row left without
     # its file is simply rendered again when next asked for (pdf_render checks the file).
-    for _, name in gone:
-        if name:
+    _delete_stored(name for _, name in gone if name)
+
+
+def _delete_stored(names: Iterable[str]) -> None:
+    """Remove stored files whose rows are gone. Storage that refuses (read-only, a bucket
+    without delete rights) does not undo what the database recorded: the refusal is logged, and
+    pdf_orphans_sweep removes the file once storage works again."""
+    for name in names:
+        try:
             default_storage.delete(name)
+        except Exception as exc:  # a folder raises OSError; a bucket, its client's errors
+            logger.warning("Stored PDF %s could not be removed (%s); swept later", name, exc)
+
+
+# A stored PDF that no row names is swept once it is this old: a younger one may belong to a
+# render that has written its file and not yet committed its row.
+ORPHAN_AGE = timedelta(hours=1)
+PDF_FOLDER = "pdf"
+
+
+def pdf_orphans_sweep(*, older_than: timedelta = ORPHAN_AGE) -> int:
+    """Remove stored PDFs that no RenderedPdf row names and that are older than `older_than`;
+    returns how many. They are files whose removal storage refused (a reopened round's, an older
+    render's) or a render's that died between writing its file and recording it.
+
+    The one place the app lists a folder: everywhere else its rows say which files exist.
+    """
+    cutoff = timezone.now() - older_than
+    # Read before listing: a file recorded meanwhile is younger than the cutoff.
+    named = set(RenderedPdf.objects.exclude(name="").values_list("name", flat=True))
+    removed = 0
+    for name in _stored_files(PDF_FOLDER):
+        if name not in named and default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
+            removed += 1
+    return removed
+
+
+def _stored_files(folder: str) -> Iterator[str]:
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return  # nothing stored yet
+    yield from (f"{folder}/{name}" for name in files)
+    for inner in folders:
+        yield from _stored_files(f"{folder}/{inner}")

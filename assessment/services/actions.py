@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from assessment.models import (
     Action,
@@ -20,7 +20,7 @@ from assessment.models import (
     Membership,
     RoundStatus,
 )
-from assessment.services.rounds import assessment_open
+from assessment.services.rounds import PERIOD_TAKEN, assessment_open
 from frameworks.models import Item, ScaleLevel
 from frameworks.selectors import latest_published_versions
 
@@ -247,21 +247,17 @@ def assessment_next(
     started. A period the place has already used is refused (as a ValidationError on `period`).
     """
     period = " ".join(period.split())
-    try:
-        with transaction.atomic():
-            source = Assessment.objects.lock(assessment.pk)
-            source.require_status(
-                RoundStatus.CLOSED, refusal="Only a closed round can start the next round."
+    with transaction.atomic():
+        source = Assessment.objects.lock(assessment.pk)
+        source.require_status(
+            RoundStatus.CLOSED, refusal="Only a closed round can start the next round."
+        )
+        started = source.next_rounds.first()
+        if started is not None:
+            raise ValidationError(
+                f"The next round, {started.period}, has already been started from this one."
             )
-            started = source.next_rounds.first()
-            if started is not None:
-                raise ValidationError(
-                    f"The next round, {started.period}, has already been started from this one."
-                )
-            if Assessment.objects.filter(place_id=source.place_id, period=period).exists():
-                raise ValidationError(
-                    {"period": f"{source.place} already has a round called {period!r}."}
-                )
+        try:
             new = assessment_open(
                 place=source.place,
                 period=period,
@@ -271,12 +267,11 @@ def assessment_next(
                 show_names=show_names,
                 user=user,
             )
-            new.previous = source
-            new.save(update_fields=["previous", "updated_at"])
-            carried = actions_carry(source=source, target=new, user=user)
-    except IntegrityError:
-        # Another lead took the same period for the place at the same moment.
-        raise ValidationError(
-            {"period": f"{assessment.place} already has a round called {period!r}."}
-        ) from None
+        except ValidationError as refusal:
+            if refusal.code == PERIOD_TAKEN:
+                raise ValidationError({"period": refusal.messages}) from None
+            raise
+        new.previous = source
+        new.save(update_fields=["previous", "updated_at"])
+        carried = actions_carry(source=source, target=new, user=user)
     return NextRound(assessment=new, carried=carried)

@@ -1,12 +1,15 @@
 """Writes of workshop scores read from a spreadsheet."""
 
 import difflib
+import logging
 import re
 import secrets
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -76,6 +79,9 @@ class ImportPreview:
     people: list[PersonPreview]
     items: int
     unknown: list[LineError]  # names not in the round, with the closest one suggested
+    # Names two or more of the round's people share: nothing is imported until the sheet
+    # names each of them by e-mail address.
+    shared: list[LineError] = field(default_factory=list)
 
     @property
     def new_people(self) -> list[PersonPreview]:
@@ -88,25 +94,42 @@ class ImportPreview:
         return [p for p in self.people if not p.complete and not p.submitted]
 
 
-def _matched(assessment: Assessment, rows: list) -> dict[str, Respondent]:
-    """The round's respondents the sheet names, by lower-cased name or by e-mail address."""
-    respondents = {r.name.lower(): r for r in Respondent.objects.filter(assessment=assessment)}
-    by_email = {
-        (r.user.email or "").lower(): r
-        for r in Respondent.objects.filter(
-            assessment=assessment, user__isnull=False
-        ).select_related("user")
-    }
-    for name in dict.fromkeys(row.respondent.lower() for row in rows):
-        if name not in respondents and name in by_email:
+@dataclass(frozen=True)
+class _Matched:
+    respondents: dict[str, Respondent]  # by the lower-cased name or e-mail the sheet gives
+    # By lower-cased name, the first line of each name two of the round's people share.
+    shared: dict[str, LineError]
+
+
+def _matched(assessment: Assessment, rows: list) -> _Matched:
+    """The round's respondents the sheet names, by lower-cased name or by e-mail address.
+
+    Names need not be unique: a name that two of the round's people share matches neither
+    (a guess could put one person's scores under another's name) and is reported by line.
+    """
+    everyone = list(Respondent.objects.filter(assessment=assessment).select_related("user"))
+    named = Counter(r.name.lower() for r in everyone)
+    respondents = {r.name.lower(): r for r in everyone if named[r.name.lower()] == 1}
+    by_email = {r.user.email.lower(): r for r in everyone if r.user_id and r.user.email}
+    shared = {}
+    for row in rows:
+        name = row.respondent.lower()
+        if named[name] > 1 and name not in shared:
+            reason = (
+                f"{named[name]} people in this round are called {row.respondent}: "
+                f"name each by their e-mail address"
+            )
+            shared[name] = LineError(row.line, reason)
+        elif name not in respondents and name in by_email:
             respondents[name] = by_email[name]
-    return respondents
+    return _Matched(respondents=respondents, shared=shared)
 
 
-def _unknown_names(rows: list, respondents: dict[str, Respondent]) -> list[LineError]:
+def _unknown_names(rows: list, matched: _Matched) -> list[LineError]:
     """A line error for the first line of each name the round does not have."""
+    respondents = matched.respondents
     known = sorted({r.name for r in respondents.values()})
-    errors, seen = [], set()
+    errors, seen = [], set(matched.shared)
     for row in rows:
         key = row.respondent.lower()
         if key in respondents or key in seen:
@@ -122,7 +145,10 @@ def _unknown_names(rows: list, respondents: dict[str, Respondent]) -> list[LineE
 
 def import_preview(*, assessment: Assessment, rows: list) -> ImportPreview:
     """Who and what an import of these checked rows would add or replace (reads only)."""
-    respondents = _matched(assessment, rows)
+    matched = _matched(assessment, rows)
+    if matched.shared:
+        return ImportPreview(people=[], items=0, unknown=[], shared=list(matched.shared.values()))
+    respondents = matched.respondents
     answers = Response.objects.filter(respondent__in=list(respondents.values())).values_list(
         "respondent_id", "item__version__framework__slug", "item__key", "current"
     )
@@ -157,7 +183,7 @@ def import_preview(*, assessment: Assessment, rows: list) -> ImportPreview:
     return ImportPreview(
         people=sorted(people.values(), key=lambda p: (p.new, p.name.lower())),
         items=items,
-        unknown=_unknown_names(rows, respondents),
+        unknown=_unknown_names(rows, matched),
     )
 
 
@@ -194,9 +220,12 @@ def scores_import(
             RoundStatus.CONSENSUS,
             refusal="This round is closed; scores can no longer be imported.",
         )
-        respondents = _matched(assessment, rows)
-        if not add_respondents and (unknown := _unknown_names(rows, respondents)):
+        matched = _matched(assessment, rows)
+        if matched.shared:
+            raise ScoresFileError(list(matched.shared.values()))
+        if not add_respondents and (unknown := _unknown_names(rows, matched)):
             raise ScoresFileError(unknown)
+        respondents = matched.respondents
         _refuse_people_named_twice(rows, respondents)
         created, now = 0, timezone.now()
         for name in dict.fromkeys(row.respondent for row in rows):
@@ -285,45 +314,81 @@ def _refuse_people_named_twice(rows: list, respondents: dict[str, Respondent]) -
         raise ScoresFileError(errors)
 
 
+logger = logging.getLogger(__name__)
+
 # An upload waits here between its preview and the lead's go-ahead.
 STASH = "imports"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 STASH_KEPT = timedelta(days=1)
 
 
+# Storage failures are caught broadly: a folder raises OSError, a bucket its client's own errors.
+STORAGE_DOWN = (
+    "{what}: the site's file storage is not working. Nothing was imported; try again later, or "
+    "tell whoever runs this site."
+)
+
+
 def upload_stash(*, assessment: Assessment, name: str, content: bytes) -> str:
-    """Keep a checked upload until the lead confirms it; returns the token that finds it."""
+    """Keep a checked upload until the lead confirms it; returns the token that finds it.
+    ValidationError when storage cannot keep it (nothing else has been written)."""
     _stash_sweep()
     token = secrets.token_urlsafe(32)
     suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
-    default_storage.save(f"{STASH}/{assessment.pk}/{token}{suffix}", ContentFile(content))
+    try:
+        default_storage.save(f"{STASH}/{assessment.pk}/{token}{suffix}", ContentFile(content))
+    except Exception as exc:
+        logger.warning("An upload to round %s could not be kept (%s)", assessment.pk, exc)
+        what = "The file could not be kept while you check what it would import"
+        raise ValidationError(STORAGE_DOWN.format(what=what), code="storage") from exc
     return token
 
 
 def upload_unstash(*, assessment: Assessment, token: str) -> tuple[str, bytes]:
-    """The upload a preview kept, as (name, content); ValidationError when it is gone."""
+    """The upload a preview kept, as (name, content); ValidationError when it is gone, was
+    imported already, or storage cannot read it back."""
     if _TOKEN.match(token or ""):
         for suffix in (".xlsx", ".csv"):
             name = f"{STASH}/{assessment.pk}/{token}{suffix}"
-            if default_storage.exists(name):
-                with default_storage.open(name, "rb") as stored:
-                    return name, stored.read()
+            if cache.get(_imported_key(name)):
+                break
+            try:
+                if default_storage.exists(name):
+                    with default_storage.open(name, "rb") as stored:
+                        return name, stored.read()
+            except Exception as exc:
+                logger.warning("The kept upload %s could not be read (%s)", name, exc)
+                what = "The file kept for this preview could not be read back"
+                raise ValidationError(STORAGE_DOWN.format(what=what), code="storage") from exc
     raise ValidationError("That upload has expired or was already imported: upload the file again.")
 
 
 def upload_forget(*, name: str) -> None:
-    default_storage.delete(name)
+    """Remove an imported upload. Storage that refuses does not undo the import, which has
+    committed: the upload is remembered as imported, so its preview cannot import it twice, and
+    the sweep removes it after a day."""
+    try:
+        default_storage.delete(name)
+    except Exception as exc:
+        logger.warning("The imported upload %s could not be removed (%s)", name, exc)
+        cache.set(_imported_key(name), True, timeout=STASH_KEPT.total_seconds())
+
+
+def _imported_key(name: str) -> str:
+    return f"assessment-upload-imported:{name}"
 
 
 def _stash_sweep() -> None:
-    """Uploads previewed and never confirmed are kept for a day."""
+    """Uploads previewed and never confirmed are kept for a day. Storage that refuses to list
+    or remove them leaves them for the next upload's sweep: this one is not refused for it."""
     cutoff = timezone.now() - STASH_KEPT
     try:
-        rounds = default_storage.listdir(STASH)[0]
+        for folder in default_storage.listdir(STASH)[0]:
+            for name in default_storage.listdir(f"{STASH}/{folder}")[1]:
+                path = f"{STASH}/{folder}/{name}"
+                if default_storage.get_modified_time(path) < cutoff:
+                    default_storage.delete(path)
     except FileNotFoundError:
-        return
-    for folder in rounds:
-        for name in default_storage.listdir(f"{STASH}/{folder}")[1]:
-            path = f"{STASH}/{folder}/{name}"
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
+        return  # nothing kept yet, or another sweep removed it meanwhile
+    except Exception as exc:
+        logger.warning("Uploads kept over a day were not swept (%s)", exc)

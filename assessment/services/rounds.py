@@ -19,7 +19,7 @@ from assessment.models import (
     RoundStatus,
     Sharing,
 )
-from assessment.services.places import display_name, participants_default
+from assessment.services.places import participants_default, respondent_names
 from assessment.signals import round_closed, round_reopened
 from frameworks.models import FrameworkVersion
 
@@ -34,24 +34,40 @@ def assessment_open(
     show_names: bool = False,
     user=None,
 ) -> Assessment:
-    """Open a round pinned to the given framework versions, with a respondent per participant."""
+    """Open a round pinned to the given framework versions, with a respondent per participant.
+
+    A period the place has already used is refused with PERIOD_TAKEN, also when another lead
+    takes it at the same moment.
+    """
     if any(not v.is_published for v in versions):
         raise ValidationError("A round can only be scored against published framework versions.")
-    if Assessment.objects.filter(place=place, period=period).exists():
-        raise ValidationError(f"{place} already has a round called {period!r}.")
     with transaction.atomic():
+        # The place's row, locked: of two leads opening the same period at once, the second
+        # waits here and is then told that the place has that round.
+        Place.objects.select_for_update().get(pk=place.pk)
+        if Assessment.objects.filter(place=place, period=period).exists():
+            raise ValidationError(period_taken(place, period), code=PERIOD_TAKEN)
         assessment = Assessment.objects.create(
             place=place, period=period, deadline=deadline, show_names=show_names, created_by=user
         )
         assessment.framework_versions.set(versions)
+        names = respondent_names(participants)
         bulk_create_with_history(
             [
-                Respondent(assessment=assessment, user=person, name=display_name(person))
+                Respondent(assessment=assessment, user=person, name=names[person.pk])
                 for person in participants
             ],
             Respondent,
         )
     return assessment
+
+
+# The code of a refusal to open a round under a period its place has used.
+PERIOD_TAKEN = "period-taken"
+
+
+def period_taken(place: Place, period: str) -> str:
+    return f"{place} already has a round called {period!r}."
 
 
 def assessment_advance(*, assessment: Assessment, shown_status: str | None = None) -> Assessment:
@@ -214,23 +230,17 @@ def assessment_edit(
             gone += list(current.respondents.filter(user__isnull=True).exclude(pk__in=kept))
         for respondent in gone:
             respondent.delete()  # its answers go too; the history records both
+        joining = [person for pk, person in wanted.items() if pk not in listed]
+        names = respondent_names(joining, taken=current.respondents.values_list("name", flat=True))
         added = bulk_create_with_history(
             [
-                Respondent(assessment=current, user=person, name=_free_name(current, person))
-                for pk, person in wanted.items()
-                if pk not in listed
+                Respondent(assessment=current, user=person, name=names[person.pk])
+                for person in joining
             ],
             Respondent,
         )
     assessment.deadline = current.deadline
     return ParticipantsChanged(added=list(added), removed=[r.name for r in gone])
-
-
-def _free_name(assessment: Assessment, person) -> str:
-    name = display_name(person)
-    if assessment.respondents.filter(name=name).exists():
-        name = f"{name} ({person.email or person.pk})"
-    return name
 
 
 @dataclass(frozen=True)

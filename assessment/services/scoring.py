@@ -15,7 +15,7 @@ from assessment.models import (
     Response,
     RoundStatus,
 )
-from assessment.services.places import display_name
+from assessment.services.places import respondent_names
 from frameworks.models import Item
 
 ANSWER_FIELDS = ["current", "target", "evidence", "confidence", "updated_at"]
@@ -47,9 +47,8 @@ def respondent_for_user(*, assessment: Assessment, user) -> Respondent:
         if respondent:
             return respondent
         refuse_late_scorers(assessment, [user])
-        name = display_name(user)
-        if Respondent.objects.filter(assessment=assessment, name=name).exists():
-            name = f"{name} ({user.email or user.pk})"
+        taken = Respondent.objects.filter(assessment=assessment).values_list("name", flat=True)
+        name = respondent_names([user], taken=taken)[user.pk]
         return Respondent.objects.create(assessment=assessment, user=user, name=name)
 
 

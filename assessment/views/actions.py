@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment import plan as plans
@@ -35,6 +34,7 @@ from assessment.services.actions import (
     action_update,
     assessment_next,
 )
+from assessment.text import file_name_part
 from assessment.views.common import LEADS, withheld, withheld_json
 from frameworks.selectors import latest_published_versions
 
@@ -161,7 +161,8 @@ def _next_rounds(assessment: Assessment, outsider) -> list[Assessment]:
 def _download(
     content: bytes, assessment: Assessment, extension: str, content_type: str
 ) -> FileResponse:
-    name = f"{assessment.place.code}-{slugify(assessment.period)}-action-plan.{extension}"
+    # The whole period: "2026/27 Q1" gives 2026-27-q1.
+    name = f"{assessment.place.code}-{file_name_part(assessment.period)}-action-plan.{extension}"
     return FileResponse(
         io.BytesIO(content), as_attachment=True, filename=name, content_type=content_type
     )

@@ -20,32 +20,42 @@ from assessment.imports import (
     template_workbook,
 )
 from assessment.permissions import get_assessment_for_user
+from assessment.text import file_name_part
 from assessment.views.common import LEADS
+
+
+def assessment_for_import(request: HttpRequest, pk: int):
+    """The round whose scores this user may import (404/403 otherwise). Asked from the session
+    alone, so config.uploads asks it too, before an upload is read."""
+    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    return assessment
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload, see what it would do, then import: nothing is written before the go-ahead."""
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    assessment = assessment_for_import(request, pk)
     if request.method == "POST" and assessment.is_closed:
         messages.error(request, "This round is closed; scores can no longer be imported.")
         return redirect("assessment-detail", pk=assessment.pk)
     if "token" in request.POST:
         return _import_confirmed(request, assessment)
     form = ScoresUploadForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, status = [], 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
             rows = check_rows(read_table(upload.name, content), _versions(assessment))
+            token = services.upload_stash(assessment=assessment, name=upload.name, content=content)
         except ScoresFileError as exc:
             errors = exc.errors
+        except ValidationError as exc:  # storage could not keep the file until the go-ahead
+            messages.error(request, " ".join(exc.messages))
+            status = 503
         else:
-            token = services.upload_stash(assessment=assessment, name=upload.name, content=content)
             return _preview(request, assessment, rows, upload.name, initial={"token": token})
-    status = 400 if request.method == "POST" else 200
     context = {"assessment": assessment, "form": form, "errors": errors}
     return render(request, "assessment/assessment_import.html", context, status=status)
 
@@ -111,5 +121,5 @@ def assessment_import_template(request: HttpRequest, pk: int) -> HttpResponse:
     content = template_workbook(
         assessment=assessment, items=selectors.assessment_items(assessment), names=names
     )
-    filename = f"{assessment.place.code}-{assessment.period}-workshop-scores.xlsx".replace(" ", "-")
+    filename = f"{assessment.place.code}-{file_name_part(assessment.period)}-workshop-scores.xlsx"
     return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename)

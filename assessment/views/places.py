@@ -80,11 +80,10 @@ def member_add(request, code):
     return _place_page(request, place, Role.LEAD, form, status=400)
 
 
-def _say_invited(request: HttpRequest, membership: Membership, invited: bool | None) -> None:
+def _say_invited(request: HttpRequest, membership: Membership, invited: bool) -> None:
+    # The same words whether or not the address already had an account (somewhere else).
     email = membership.user.email
-    if invited is None:
-        messages.success(request, f"{email} added; they sign in with their existing password.")
-    elif invited:
+    if invited:
         messages.success(request, f"{email} added; they have been e-mailed a link.")
     else:
         messages.warning(

@@ -183,14 +183,16 @@ def test_it_names_the_workshop_template_safely_whatever_the_period(client, lead,
         place=place, period="Chwarter 4 🏴", versions=versions, participants=[lead]
     )
     client.force_login(lead)
-    for round_ in (hostile, welsh):
+    expected = {
+        hostile: "riverside-filename-utf-8-evil-html-x-workshop-scores.xlsx",
+        welsh: "riverside-chwarter-4-workshop-scores.xlsx",
+    }
+    for round_, name in expected.items():
         header = client.get(reverse("assessment-import-template", args=[round_.pk]))
         disposition = Message()
         disposition["Content-Disposition"] = header["Content-Disposition"]
         assert disposition.get_content_disposition() == "attachment"
-        name = disposition.get_filename()
-        assert name.endswith("-workshop-scores.xlsx"), name
-        assert round_.period.split()[0].strip('";') in name
+        assert disposition.get_filename() == name
 
 
 # --- e-mail ---------------------------------------------------------------------------------

@@ -58,15 +58,19 @@ def test_it_adds_a_new_person_and_emails_them_a_link_to_set_a_password(place):
     assert f"{BASE_URL}/accounts/reset/" in message.body
 
 
-def test_it_adds_someone_who_already_has_an_account_without_a_new_one_or_an_email(place, outsider):
+def test_it_adds_someone_who_already_has_an_account_and_emails_them(place, outsider):
     added = services.member_add(
         place=place,
-        email=outsider.email.upper(), name="Ian Walker", role=Role.VIEWER, base_url=BASE_URL,
-    )  # fmt: skip
+        email=outsider.email.upper(),
+        name="Ian Walker",
+        role=Role.VIEWER,
+        base_url=BASE_URL,
+    )
     assert added.membership.user == outsider
-    assert added.invited is None
     assert outsider.memberships.count() == 2
-    assert mail.outbox == []
+    # Told as anyone new is, so the lead cannot learn whether the address had an account.
+    assert added.invited is True
+    assert [m.to for m in mail.outbox] == [[outsider.email]]
 
 
 def test_it_refuses_to_add_a_member_twice(place, respondent):

@@ -5,10 +5,11 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessment.models import Respondent, Response
-from assessment.services import assessment_advance
+from assessment.services import assessment_advance, assessment_open
 from tests.assessment.forms_helper import page_form
 from tests.assessment.scoring import items_by_key, respondent_of, score
 
@@ -69,7 +70,7 @@ def test_it_downloads_a_template_with_a_row_per_respondent_and_item(client, lead
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert response["Content-Disposition"] == (
-        'attachment; filename="riverside-2026-Q4-workshop-scores.xlsx"'
+        'attachment; filename="riverside-2026-q4-workshop-scores.xlsx"'
     )
     sheet = load_workbook(io.BytesIO(response.getvalue()))["Scores"]
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
@@ -263,3 +264,12 @@ def test_it_marks_a_person_submitted_when_the_lead_ticks_them(client, lead, urls
     assert "Sam Ahmed (1 of 25 items)" in preview.text
     _confirm(client, urls, preview, add_respondents=True, mark_submitted=["Sam Ahmed"])
     assert Respondent.objects.get(assessment=open_round, name="Sam Ahmed").is_submitted
+
+
+def test_it_names_the_template_after_the_whole_period(client, lead, place, versions):
+    round_ = assessment_open(place=place, period="2026/27 Q1", versions=versions, participants=[])
+    client.force_login(lead)
+    response = client.get(reverse("assessment-import-template", args=[round_.pk]))
+    assert response["Content-Disposition"] == (
+        'attachment; filename="riverside-2026-27-q1-workshop-scores.xlsx"'
+    )

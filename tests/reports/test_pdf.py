@@ -212,8 +212,9 @@ def test_it_replaces_a_file_left_by_a_render_that_died(signed_in, scored_round, 
         ("2026 Q4 🚀", "riverside-borough-2026-q4-integration-maturity.pdf"),
         (
             "\";filename*=UTF-8''evil.html;x=\"",
-            "riverside-borough-filenameutf-8evilhtmlx-integration-maturity.pdf",
+            "riverside-borough-filename-utf-8-evil-html-x-integration-maturity.pdf",
         ),
+        ("2026/27 Q1", "riverside-borough-2026-27-q1-integration-maturity.pdf"),
     ],
 )
 def test_it_names_the_pdf_after_the_place_and_period_whatever_they_hold(

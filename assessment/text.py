@@ -1,0 +1,56 @@
+"""Text people type into names and titles: what it may not hold, and how it goes into a file name.
+
+A period, a name or an action's title is shown on pages, in e-mails, in reports and in the names
+of downloaded files. Control characters there end lines in a mail header, break a spreadsheet or
+a terminal, or hide text; bidirectional overrides and isolates make "2026 Q1" display as
+something else (the "Trojan Source" trick). Invalid UTF-8 reaches a form as U+FFFD, the
+replacement character, and is refused too: what was meant cannot be known.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+from django.utils.text import slugify
+
+# C0 controls, DEL and the C1 controls: none has a place in a one-line field.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Left-to-right and right-to-left marks, embeddings, overrides and isolates.
+DIRECTION = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNREADABLE = "\ufffd"
+
+
+@deconstructible  # so that a model field may use it too (the admin's forms then check it)
+class PlainText:
+    """A validator for a one-line field that refuses control and direction-changing characters
+    and unreadable text, naming the field in its message: ``PlainText("The period")``."""
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def __call__(self, value: str) -> None:
+        if CONTROL.search(value):
+            raise ValidationError(
+                f"{self.field} cannot contain control characters (such as tabs).",
+                code="control_character",
+            )
+        if DIRECTION.search(value):
+            raise ValidationError(
+                f"{self.field} cannot contain characters that change the direction of text.",
+                code="direction_character",
+            )
+        if UNREADABLE in value:
+            raise ValidationError(
+                f"{self.field} has characters that could not be read: type it again.",
+                code="unreadable",
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PlainText) and self.field == other.field
+
+
+def file_name_part(text: str) -> str:
+    """Text as part of a download's name, whole: letters of any language and digits stay, and
+    every run of anything else becomes one hyphen, so "2026/27 Q1" gives "2026-27-q1" (a slash
+    left in would make the browser save only what follows it)."""
+    return slugify(re.sub(r"[\W_]+", " ", text), allow_unicode=True)
