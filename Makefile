@@ -67,7 +67,7 @@ run: frameworks
 	@echo "Serving on http://$(HOST):$(PORT)/ (demo sign-ins are in README.md)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-# One PDF worker: renders the PDFs web processes queue when TASKS_BACKEND=database (the worker's
+# One worker: renders the PDFs and sends the e-mail web processes queue when TASKS_BACKEND=database (the worker's
 # default here). With `make run`, start it as `TASKS_BACKEND=database make run` to use it.
 worker: frameworks
 	TASKS_BACKEND=$${TASKS_BACKEND:-database} $(MANAGE) pdf_worker

@@ -17,6 +17,7 @@ from assessment.models import (
 )
 from assessment.services import Answer
 from assessment.services.rounds import IMPORTED_KEY
+from assessment.tasks import mail_password_link
 from assessment.text import PlainText
 from frameworks.models import FrameworkKind, FrameworkVersion, Level, VersionStatus
 
@@ -59,10 +60,29 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class SetPasswordLinkForm(PasswordResetForm):
-    """Password reset that also reaches people who were added but never set a password."""
+    """Password reset that also reaches people who were added but never set a password. The
+    e-mail is queued for a worker (assessment.tasks), so a slow mail server never holds the
+    page."""
 
     def get_users(self, email):
         return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        # The worker makes the link's token as the e-mail goes: the queue holds no secret.
+        mail_password_link.enqueue(
+            user_id=context["user"].pk,
+            context={k: v for k, v in context.items() if k not in {"user", "uid", "token"}},
+            subject_template_name=subject_template_name,
+            email_template_name=email_template_name,
+        )
 
 
 class MemberAddForm(forms.Form):

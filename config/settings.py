@@ -268,6 +268,9 @@ if TASKS_BACKEND not in TASKS_BACKENDS and "." not in TASKS_BACKEND:
         f"django.tasks backend; got {TASKS_BACKEND!r}"
     )
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
+# A task running this long whose worker is gone goes back on the queue (manage.py pdf_worker):
+# longer than any render or board pack takes.
+PDF_TASK_STALE_AFTER = timedelta(minutes=env_int("PDF_TASK_STALE_MINUTES", 10))
 
 # Uploads: workshop score files are small; refuse anything bigger than this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -36,7 +36,9 @@ def sweep_orphaned_pdfs(sender, **kwargs) -> None:
     among all workers. Not in a web process (the immediate backend): no reader waits on a
     listing of storage. Nothing here may fail the task, as the worker announces it inside its
     own error handling."""
-    if issubclass(sender, ImmediateBackend):
+    # Django's own backends send their class; django-tasks-db's worker sends an instance.
+    backend = sender if isinstance(sender, type) else type(sender)
+    if issubclass(backend, ImmediateBackend):
         return
     try:
         if cache.add("reports-pdf-orphans-swept", True, timeout=ORPHAN_AGE.total_seconds()):

@@ -95,3 +95,9 @@ def build_board_pack(*, user_id: int, round_ids: list[int], key: str) -> str:
             "The board pack could not be made (user %s, rounds %s)", user_id, round_ids
         )
         raise
+
+
+# Tasks a PDF worker may start again from the beginning when the worker running one died (see
+# `manage.py pdf_worker`): each stores its result under a name of its own, so a second run
+# finds or replaces what the first left. Any other task left running is failed instead.
+RERUNNABLE = frozenset({render_pdf.module_path, build_board_pack.module_path})

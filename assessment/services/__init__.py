@@ -17,7 +17,6 @@ from assessment.services.imports import (
     upload_unstash,
 )
 from assessment.services.places import (
-    InvitationNotSent,
     MemberAdded,
     display_name,
     member_add,
@@ -61,7 +60,6 @@ __all__ = [
     "Answer",
     "ConsensusConflict",
     "ImportSummary",
-    "InvitationNotSent",
     "MemberAdded",
     "ResponsesConflict",
     "SCORING_ENDED",

@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assessment.mail import send_to_person
+from assessment.mail import MailOutcome, send_to_person
 from assessment.models import (
     Membership,
     Place,
     Role,
 )
+from assessment.tasks import mail_member_invitation
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -27,8 +28,8 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class MemberAdded:
     membership: Membership
-    # True: e-mailed a link; False: that e-mail could not be sent (the lead can resend it).
-    invited: bool
+    # The e-mail with their link: sent, not sent (the lead can resend it), or queued.
+    invited: MailOutcome
 
 
 def member_add(
@@ -38,7 +39,8 @@ def member_add(
     sign in if they already have an account (the lead is told the same either way, so adding
     someone reveals nothing about accounts in other places).
 
-    The membership is saved first; a failure to send the e-mail loses nothing and is reported.
+    The membership is saved first, then the e-mail is queued; a failure to send it loses
+    nothing and is reported.
     Of two leads adding the same person at once, the second is told they are already a member.
     """
     email = email.strip().lower()
@@ -52,11 +54,9 @@ def member_add(
                 f"use “Resend invitation” in the list of people."
             )
         membership = Membership.objects.create(user=user, place=place, role=role, sector=sector)
-    try:
-        member_invite(membership=membership, base_url=base_url)
-    except InvitationNotSent:
-        return MemberAdded(membership=membership, invited=False)
-    return MemberAdded(membership=membership, invited=True)
+    return MemberAdded(
+        membership=membership, invited=member_invite(membership=membership, base_url=base_url)
+    )
 
 
 def _new_user(email: str, name: str):
@@ -73,13 +73,19 @@ def _new_user(email: str, name: str):
     return user
 
 
-class InvitationNotSent(Exception):
-    """The mail server did not take the invitation; the details are in the log."""
+def member_invite(*, membership: Membership, base_url: str) -> MailOutcome:
+    """Queue the e-mail telling a member that they were added (mail_member_invitation); the
+    outcome names them by their address."""
+    result = mail_member_invitation.enqueue(membership_id=membership.pk, base_url=base_url)
+    return MailOutcome.of(result, [membership.user.email])
 
 
-def member_invite(*, membership: Membership, base_url: str) -> None:
+def member_invite_send(*, membership_id: int, base_url: str) -> MailOutcome:
     """E-mail a member that they were added: with a link to set their password, or to sign
-    in where they already have one."""
+    in where they already have one. The link's token is made now, as the e-mail goes."""
+    membership = Membership.objects.select_related("user", "place").filter(pk=membership_id).first()
+    if membership is None:
+        return MailOutcome(sent=[], failed=[])  # removed before the e-mail went
     user, place = membership.user, membership.place
     added = (
         f"Hello {display_name(user)},\n\nYou have been added to {place} as "
@@ -105,8 +111,8 @@ def member_invite(*, membership: Membership, base_url: str) -> None:
             f"Later, sign in with this e-mail address ({user.email}).\n"
         )
         subject = f"You have been added to {place} — set your password"
-    if not send_to_person(subject=subject, body=body, to=user.email):
-        raise InvitationNotSent(user.email)
+    sent = send_to_person(subject=subject, body=body, to=user.email)
+    return MailOutcome(sent=[user.email] if sent else [], failed=[] if sent else [user.email])
 
 
 def participants_default(place: Place) -> list:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from assessment.disclosure import refuse_late_scorers
-from assessment.mail import send_to_person
+from assessment.mail import Letter, MailOutcome, send_each
 from assessment.models import (
     Assessment,
     Place,
@@ -21,6 +22,7 @@ from assessment.models import (
 )
 from assessment.services.places import participants_default, respondent_names
 from assessment.signals import round_closed, round_reopened
+from assessment.tasks import mail_round_invitations, mail_round_reminders
 from frameworks.models import FrameworkVersion
 
 
@@ -243,28 +245,39 @@ def assessment_edit(
     return ParticipantsChanged(added=list(added), removed=[r.name for r in gone])
 
 
-@dataclass(frozen=True)
-class MailOutcome:
-    sent: list[str]  # names
-    failed: list[str]
-
-
 def round_invite(
     *, assessment: Assessment, base_url: str, respondents: list[Respondent] | None = None
 ) -> MailOutcome:
-    """E-mail each participant (or those given) the link to score the round and its deadline."""
+    """Queue an e-mail to each participant (or those given) with the link to score the round
+    and its deadline; a worker sends it (mail_round_invitations)."""
     chosen = respondents if respondents is not None else assessment.respondents.all()
-    outcome = _mail_people(
+    people = _reachable(chosen)
+    if not people:
+        return MailOutcome(sent=[], failed=[])
+    result = mail_round_invitations.enqueue(
+        assessment_id=assessment.pk, respondent_ids=[r.pk for r in people], base_url=base_url
+    )
+    return MailOutcome.of(result, [r.name for r in people])
+
+
+def round_invite_send(
+    *, assessment_id: int, respondent_ids: list[int], base_url: str
+) -> MailOutcome:
+    """Send the invitations round_invite queued, to those still taking part while the round is
+    open, and record when each one the mail server took was invited."""
+    assessment = Assessment.objects.select_related("place").filter(pk=assessment_id).first()
+    if assessment is None or not assessment.is_open:
+        return MailOutcome(sent=[], failed=[])  # gone, or scoring ended before the mail went
+    respondents = assessment.respondents.filter(pk__in=respondent_ids).select_related("user")
+    sent, failed = _mail_people(
         assessment,
-        [r for r in chosen if r.user_id and r.user.email],
+        _reachable(respondents),
         base_url,
         subject=f"Score {assessment.place}: {assessment.period}",
         opening=f"you are invited to score {assessment.place} in the round {assessment.period}",
     )
-    Respondent.objects.filter(assessment=assessment, name__in=outcome.sent).update(
-        invited_at=timezone.now()
-    )
-    return outcome
+    Respondent.objects.filter(pk__in=[r.pk for r in sent]).update(invited_at=timezone.now())
+    return MailOutcome(sent=[r.name for r in sent], failed=[r.name for r in failed])
 
 
 REMINDER_INTERVAL = timedelta(days=1)
@@ -272,12 +285,17 @@ REMINDER_INTERVAL = timedelta(days=1)
 
 @dataclass(frozen=True)
 class Reminded:
-    reminder: Reminder
+    reminder: Reminder | None  # None when the mail server took none of it
     failed: list[str]  # names whose e-mail the mail server did not take
 
+    @property
+    def sent(self) -> list[str]:
+        return self.reminder.names if self.reminder else []
 
-def round_remind(*, assessment: Assessment, base_url: str, user=None) -> Reminded:
-    """Remind everyone who has not submitted, at most once a day per round."""
+
+def round_remind(*, assessment: Assessment, base_url: str, user=None) -> MailOutcome:
+    """Queue a reminder to everyone who has not submitted, at most once a day per round; a
+    worker sends it (mail_round_reminders)."""
     with transaction.atomic():
         current = Assessment.objects.lock(assessment.pk)
         current.require_status(
@@ -293,24 +311,65 @@ def round_remind(*, assessment: Assessment, base_url: str, user=None) -> Reminde
         not_submitted = list(
             current.respondents.filter(submitted_at__isnull=True).select_related("user")
         )
-        waiting = [r for r in not_submitted if r.user_id is not None]
+        waiting = _reachable(not_submitted)
         if not waiting:
             raise ValidationError(_nobody_to_remind(current, not_submitted))
-        outcome = _mail_people(
-            current,
-            waiting,
-            base_url,
-            subject=f"Reminder: score {current.place}, {current.period}",
-            opening=f"you have not yet submitted your answers for {current.place}, "
-            f"round {current.period}",
+    result = mail_round_reminders.enqueue(
+        assessment_id=current.pk, base_url=base_url, user_id=user.pk if user else None
+    )
+    return MailOutcome.of(result, [r.name for r in waiting])
+
+
+def round_remind_send(*, assessment_id: int, base_url: str, user_id: int | None = None) -> Reminded:
+    """Send the reminder round_remind queued, unless the round has moved on or was reminded in
+    the meantime (a lead and the daily command asked at once).
+
+    The reminder is recorded for those the mail server took; one that reached nobody is not
+    kept, so the next `send_reminders` (or the lead) tries again the same day.
+    """
+    with transaction.atomic():
+        try:
+            current = Assessment.objects.lock(assessment_id)
+        except Assessment.DoesNotExist:
+            return Reminded(reminder=None, failed=[])  # deleted since the reminder was asked for
+        last = current.reminders.first()
+        if not current.is_open or (last and timezone.now() - last.sent_at < REMINDER_INTERVAL):
+            return Reminded(reminder=None, failed=[])
+        waiting = _reachable(
+            current.respondents.filter(submitted_at__isnull=True).select_related("user")
         )
+        if not waiting:
+            return Reminded(reminder=None, failed=[])
+        # Today's reminder, taken before the mail goes (and no lock held while it goes): a
+        # reminder asked for meanwhile finds it and sends nothing.
         reminder = Reminder.objects.create(
-            assessment=current, sent_by=user, recipients="\n".join(outcome.sent)
+            assessment=current,
+            sent_by=get_user_model().objects.filter(pk=user_id).first() if user_id else None,
+            recipients="\n".join(r.name for r in waiting),
         )
-        Respondent.objects.filter(assessment=current, name__in=outcome.sent).update(
-            reminded_at=reminder.sent_at
-        )
-    return Reminded(reminder=reminder, failed=outcome.failed)
+    sent, failed = _mail_people(
+        current,
+        waiting,
+        base_url,
+        subject=f"Reminder: score {current.place}, {current.period}",
+        opening=f"you have not yet submitted your answers for {current.place}, "
+        f"round {current.period}",
+    )
+    failed_names = [r.name for r in failed]
+    if not sent:
+        reminder.delete()
+        return Reminded(reminder=None, failed=failed_names)
+    now = timezone.now()
+    with transaction.atomic():
+        reminder.recipients, reminder.sent_at = "\n".join(r.name for r in sent), now
+        reminder.save(update_fields=["recipients", "sent_at"])
+        Respondent.objects.filter(pk__in=[r.pk for r in sent]).update(reminded_at=now)
+    return Reminded(reminder=reminder, failed=failed_names)
+
+
+def _reachable(respondents) -> list[Respondent]:
+    """Those who can be e-mailed: people with an address, not names from a workshop sheet."""
+    return [r for r in respondents if r.user_id and r.user.email]
 
 
 def _nobody_to_remind(assessment: Assessment, not_submitted: list[Respondent]) -> str:
@@ -325,7 +384,10 @@ def _nobody_to_remind(assessment: Assessment, not_submitted: list[Respondent]) -
     return "Everyone taking part has submitted: nobody needs reminding."
 
 
-def _mail_people(assessment, respondents, base_url, *, subject, opening) -> MailOutcome:
+def _mail_people(
+    assessment, respondents, base_url, *, subject, opening
+) -> tuple[list[Respondent], list[Respondent]]:
+    """E-mail each respondent; returns those the mail server took and those it did not."""
     # The first item still to answer, one at a time: most open it on a phone.
     link = base_url + reverse("assessment-respond", args=[assessment.pk]) + "?item=next"
     due = (
@@ -333,15 +395,21 @@ def _mail_people(assessment, respondents, base_url, *, subject, opening) -> Mail
         if assessment.deadline
         else "There is no deadline, but the sooner the better."
     )
-    sent, failed = [], []
-    for respondent in respondents:
-        body = (
-            f"Hello {respondent.name},\n\n{_sentence(opening)}.\n\n"
-            f"Score it here:\n{link}\n\n{due}\n"
+    letters = [
+        Letter(
+            to=respondent.user.email,
+            subject=subject,
+            body=(
+                f"Hello {respondent.name},\n\n{_sentence(opening)}.\n\n"
+                f"Score it here:\n{link}\n\n{due}\n"
+            ),
         )
-        ok = send_to_person(subject=subject, body=body, to=respondent.user.email)
-        (sent if ok else failed).append(respondent.name)
-    return MailOutcome(sent=sent, failed=failed)
+        for respondent in respondents
+    ]
+    took = send_each(letters)
+    sent = [r for r, ok in zip(respondents, took, strict=True) if ok]
+    failed = [r for r, ok in zip(respondents, took, strict=True) if not ok]
+    return sent, failed
 
 
 def _sentence(text: str) -> str:

@@ -80,10 +80,14 @@ def member_add(request, code):
     return _place_page(request, place, Role.LEAD, form, status=400)
 
 
-def _say_invited(request: HttpRequest, membership: Membership, invited: bool) -> None:
+def _say_invited(
+    request: HttpRequest, membership: Membership, invited: services.MailOutcome
+) -> None:
     # The same words whether or not the address already had an account (somewhere else).
     email = membership.user.email
-    if invited:
+    if invited.queued:
+        messages.success(request, f"{email} added; an e-mail with their link has been queued.")
+    elif invited.sent:
         messages.success(request, f"{email} added; they have been e-mailed a link.")
     else:
         messages.warning(
@@ -100,10 +104,11 @@ def member_invite(request: HttpRequest, code: str, membership_pk: int) -> HttpRe
     membership = get_object_or_404(
         Membership.objects.select_related("user", "place"), pk=membership_pk, place=place
     )
-    try:
-        services.member_invite(membership=membership, base_url=base_url(request))
-    except services.InvitationNotSent:
-        _say_invited(request, membership, invited=False)
-    else:
+    invited = services.member_invite(membership=membership, base_url=base_url(request))
+    if invited.queued:
+        messages.success(request, f"Invitation queued to be sent again to {membership.user.email}.")
+    elif invited.sent:
         messages.success(request, f"Invitation sent again to {membership.user.email}.")
+    else:
+        _say_invited(request, membership, invited)
     return redirect("assessment-place", code=place.code)

@@ -209,12 +209,14 @@ def assessment_remind(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        mailed = services.MailOutcome(sent=reminded.reminder.names, failed=reminded.failed)
-        _say_mailed(request, mailed, "reminded")
+        _say_mailed(request, reminded, "reminded")
     return redirect("assessment-detail", pk=assessment.pk)
 
 
 def _say_mailed(request, outcome, verb: str) -> None:
+    if outcome.queued:  # a worker sends them (TASKS_BACKEND=database)
+        what = {"invited": "Invitations", "reminded": "Reminders"}[verb]
+        messages.success(request, f"{what} queued to be e-mailed to: {', '.join(outcome.queued)}.")
     if outcome.sent:
         messages.success(request, f"E-mailed and {verb}: {', '.join(outcome.sent)}.")
     if outcome.failed:

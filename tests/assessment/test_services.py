@@ -46,7 +46,7 @@ def test_it_adds_a_new_person_and_emails_them_a_link_to_set_a_password(place):
         role=Role.RESPONDENT, base_url=BASE_URL,
     )  # fmt: skip
     person = added.membership.user
-    assert added.invited is True
+    assert added.invited.sent == ["grace.okafor@riverside.example.org"]
     assert (person.email, person.first_name, person.last_name) == (
         "grace.okafor@riverside.example.org", "Grace", "Okafor",
     )  # fmt: skip
@@ -69,7 +69,7 @@ def test_it_adds_someone_who_already_has_an_account_and_emails_them(place, outsi
     assert added.membership.user == outsider
     assert outsider.memberships.count() == 2
     # Told as anyone new is, so the lead cannot learn whether the address had an account.
-    assert added.invited is True
+    assert added.invited.sent == [outsider.email]
     assert [m.to for m in mail.outbox] == [[outsider.email]]
 
 
