@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from assessment.text import PlainText
 from frameworks.models import FrameworkVersion, Item
 
 EVIDENCE_MAX_LENGTH = 5000
@@ -33,7 +34,8 @@ class Region(models.TextChoices):
 
 
 class Place(models.Model):
-    name = models.CharField(max_length=200)
+    # Set by staff in the admin, whose forms run the model's validators.
+    name = models.CharField(max_length=200, validators=[PlainText("The place's name")])
     code = models.SlugField(
         max_length=40, unique=True, help_text="A short code, e.g. 'tower-hamlets'."
     )

@@ -56,6 +56,23 @@ def test_it_adds_a_place_with_its_members(admin_client, respondent):
     assert Membership.objects.get(place=eastvale).user == respondent
 
 
+def test_it_refuses_a_place_name_that_hides_what_it_says(admin_client):
+    form = {
+        "name": "Eastvale\u202e draoB",
+        "code": "eastvale",
+        "kind": "hwb",
+        "region": "east",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    response = admin_client.post("/admin/assessment/place/add/", form)
+    assert response.status_code == 200
+    assert "cannot contain characters that change the direction of text" in response.text
+    assert not Place.objects.filter(code="eastvale").exists()
+
+
 def test_it_shows_the_history_of_an_answer_and_an_agreed_position(admin_client):
     answer = Response.objects.filter(item__key="impact").get()
     agreed = Consensus.objects.get()
