@@ -150,10 +150,10 @@ def overlay_radar_alt(rounds, factors) -> str:
 
 def distribution_alt(summary: list[dict], *, smallest_shown: int) -> str:
     """From Comparison.distribution_summary(): only what its table shows this reader."""
-    places = max((d["count"] for d in summary), default=0)
+    rounds = max((d["count"] for d in summary), default=0)
     head = (
-        f"Box chart of every shared place's latest level on each factor ({places} places), "
-        "with the chosen rounds marked"
+        f"Box chart of how each factor's level spreads across the shared rounds ({rounds} "
+        "rounds), with the chosen rounds marked"
     )
     shown = [d for d in summary if not d["hidden"] and d["median"] is not None]
     hidden = [d["factor"].title for d in summary if d["hidden"]]

@@ -324,18 +324,24 @@ def overlay_radar(rounds, factors, levels, *, title: str = "") -> go.Figure:
 
 
 def distribution_chart(comparison, *, title: str = "") -> go.Figure:
-    """A box of all shared places' values per factor, with the chosen rounds marked."""
+    """A box per factor drawn from its spread across the shared rounds (quartiles, lowest and
+    highest: never a value per place, which read across factors would be a place's profile),
+    with the chosen rounds marked."""
     fig = _layout(go.Figure(), title=title, width=LANDSCAPE_WIDTH, height=520)
     names = [_wrap(f.title, 14) for f in comparison.factors]  # "Commissioning" stays whole
     for factor, name in zip(comparison.factors, names, strict=True):
+        spread = comparison.distribution.get(factor.key)
+        if spread is None:  # too few places for this reader, or none scored it
+            continue
         fig.add_trace(
             go.Box(
-                y=comparison.distribution.get(factor.key, []),
+                x=[name],
+                q1=[spread.q1],
+                median=[spread.median],
+                q3=[spread.q3],
+                lowerfence=[spread.low],
+                upperfence=[spread.high],
                 name=name,
-                boxpoints="all",
-                jitter=0.4,
-                pointpos=0,
-                marker={"color": "#9e9e9e", "size": 4},
                 line={"color": "#616161"},
                 fillcolor="rgba(0,0,0,0)",
                 showlegend=False,
@@ -361,7 +367,13 @@ def distribution_chart(comparison, *, title: str = "") -> go.Figure:
     legend = {"y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"}
     fig.update_layout(
         yaxis=_level_axis(comparison.levels),
-        xaxis={"tickangle": 0, "automargin": True},
+        # Every factor in matrix order, whether or not its box may be drawn for this reader.
+        xaxis={
+            "tickangle": 0,
+            "automargin": True,
+            "categoryorder": "array",
+            "categoryarray": names,
+        },
         margin={"l": 10, "r": 10, "t": 30, "b": 20},
         legend=legend,
         showlegend=True,

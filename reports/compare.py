@@ -2,14 +2,18 @@
 
 Who may see which round is decided on the round's model (`Assessment.objects.comparable_for`,
 `listed_for` and `Assessment.names_place_to`); this module asks it and never decides again.
-What it adds is how an anonymous round stays anonymous once it is shown:
+What it adds is how an anonymous round stays anonymous once it is shown, even to a reader who
+does arithmetic on everything they receive:
 
-- it carries a label made for that round alone (an HMAC with the site's secret), so it can be
-  told apart within a comparison but neither guessed nor linked to the place's other rounds;
-- a list filtered by anything that describes a place (region, kind, the place itself) holds
-  anonymous rounds only when at least `min_group()` different places' anonymous rounds match;
-  named rounds never count towards that, as which places share by name is no secret;
-- a member's view of every shared place shows no single place's level in a smaller group;
+- it carries a code made for that round alone (an HMAC with the site's secret) in its label and
+  in every address, form and API field, never its id: ids run in order, and an id can be guessed;
+- a filter that describes a place (region, kind) lists anonymous rounds only as whole fixed peer
+  groups of at least `min_group()` places, decided by the data and never by the query (see
+  `peer_groups`), so no two filters' lists differ by fewer places than that;
+- what a reader receives about other places is an aggregate per factor (count, quartiles), over
+  a set the reader can name from what they are shown (each place's latest round shared by name,
+  and every round shared anonymously): no value per place, and no count to subtract from;
+- a member's view of every shared place shows no level in a group of fewer places;
 - a period that does not read as a date is withheld, as is every other text the place wrote.
 
 Only closed rounds compare: their results are fixed (see reports.models). A fixed number of
@@ -19,11 +23,12 @@ queries serves any number of places.
 import base64
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from statistics import median
+from statistics import quantiles
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q
 from django.utils.crypto import salted_hmac
 
 from assessment.models import Assessment, Membership, Place, RoundStatus, Sharing, can_compare
@@ -54,10 +59,16 @@ def min_group() -> int:
     return getattr(settings, "COMPARE_MIN_GROUP", 5)
 
 
+def anonymous_code(assessment_pk: int) -> str:
+    """The code an anonymous round goes by in every address, form and API field, in place of
+    its id (ids run in order, so an id beside a label would tell which rounds came together)."""
+    digest = salted_hmac(LABEL_SALT, str(assessment_pk), algorithm="sha256").digest()
+    return base64.b32encode(digest).decode()[:LABEL_LENGTH]
+
+
 def anonymous_label(assessment_pk: int) -> str:
     """The name an anonymous round goes by: the same wherever it is shown, for that round only."""
-    digest = salted_hmac(LABEL_SALT, str(assessment_pk), algorithm="sha256").digest()
-    return f"Anonymous {base64.b32encode(digest).decode()[:LABEL_LENGTH]}"
+    return f"Anonymous {anonymous_code(assessment_pk)}"
 
 
 def shown_period(period: str) -> str:
@@ -87,6 +98,12 @@ class RoundColumn:
         return self.assessment.pk
 
     @property
+    def key(self) -> str:
+        """How addresses and forms name the round: its id where its place is named to the
+        reader, else its anonymous code (see `columns_chosen`)."""
+        return str(self.pk) if self.named else anonymous_code(self.pk)
+
+    @property
     def place_name(self) -> str:
         return self.assessment.place.name if self.named else anonymous_label(self.assessment.pk)
 
@@ -108,39 +125,87 @@ def columns_for(user, assessments, *, own: set[int] | None = None) -> list[Round
     return [RoundColumn(a, a.names_place_to(user, own)) for a in assessments]
 
 
+def peer_groups(places: dict[int, str]) -> dict[int, str]:
+    """Each anonymous place's peer group, from every place whose anonymous rounds a reader may
+    compare (place id → region): the region where at least min_group() of them share from it.
+
+    The rest (smaller regions, places without one) are listed only in the list of all. Were
+    they fewer than min_group(), that list minus the regions' would pick them out: then the
+    smallest region's group joins them, so every difference between two lists is whole groups.
+    """
+    by_region: dict[str, set[int]] = defaultdict(set)
+    for place_id, region in places.items():
+        by_region[region].add(place_id)
+    groups = {r: ids for r, ids in by_region.items() if r and len(ids) >= min_group()}
+    rest = len(places) - sum(len(ids) for ids in groups.values())
+    if groups and 0 < rest < min_group():
+        del groups[min(groups, key=lambda r: (len(groups[r]), r))]
+    return {place_id: region for region, ids in groups.items() for place_id in ids}
+
+
 def within_groups(
-    columns: list[RoundColumn], *, describes_place: bool, by_period: bool = False
+    columns: list[RoundColumn], *, user, form, own: set[int] | None = None
 ) -> list[RoundColumn]:
     """The columns a filtered list may show.
 
-    Under a filter that describes a place, anonymous rounds stay only when at least min_group()
-    different places' anonymous rounds match it (one place's many rounds hide nobody); under a
-    period filter, only anonymous rounds whose period is shown as written (the filter would
-    otherwise read a withheld period back).
+    Under a filter that describes a place, an anonymous round stays only with its whole peer
+    group (`peer_groups`): under a region filter, the region's group if it has one of its own;
+    under a kind of place, none (a group holds places of every kind). Under a period filter,
+    only anonymous rounds whose period is shown as written (the filter would otherwise read a
+    withheld period back); the period is on every label, so it tells nothing more.
     """
-    if by_period:
+    if form.by_period:
         columns = [c for c in columns if c.named or c.period == c.assessment.period]
-    anonymous = {c.assessment.place_id for c in columns if not c.named}
-    if describes_place and len(anonymous) < min_group():
-        return [c for c in columns if c.named]
-    return columns
+    if not form.describes_place or all(c.named for c in columns):
+        return columns
+    region = form.cleaned_data.get("region")
+    groups = {} if form.cleaned_data.get("kind") else _peer_groups_for(user, own)
+    return [c for c in columns if c.named or groups.get(c.assessment.place_id) == region]
+
+
+def _peer_groups_for(user, own: set[int] | None) -> dict[int, str]:
+    """The peer groups of the places whose rounds are anonymous to this reader (one query)."""
+    own = own_place_ids(user) if own is None else own
+    anonymous = (
+        Assessment.objects.comparable_for(user)
+        .filter(sharing=Sharing.ANONYMOUS)
+        .exclude(place__in=own)
+        .values_list("place_id", "place__region")
+        .distinct()
+    )
+    return peer_groups(dict(anonymous))
 
 
 def rounds_on_offer(user, form, *, own: set[int] | None = None) -> list[RoundColumn]:
     """The closed rounds a person may compare that match the form's filters, by label."""
     rounds = form.filter(Assessment.objects.comparable_for(user).select_related("place"))
-    columns = within_groups(
-        columns_for(user, rounds, own=own),
-        describes_place=form.describes_place,
-        by_period=form.by_period,
-    )
+    columns = within_groups(columns_for(user, rounds, own=own), user=user, form=form, own=own)
     return sorted(columns, key=lambda c: (c.place_name, c.period))
 
 
-def rounds_chosen(user, chosen_ids: list[int]) -> QuerySet[Assessment]:
-    """The chosen rounds a person may compare, with their places (chosen by id, so no filter
-    applies: whether a round matches a filter is never read back through them)."""
-    return Assessment.objects.comparable_for(user).select_related("place").filter(pk__in=chosen_ids)
+def columns_chosen(user, keys: list[str], *, own: set[int] | None = None) -> list[RoundColumn]:
+    """The chosen rounds a person may compare, in the order chosen (one query; chosen by key,
+    so no filter applies: whether a round matches a filter is never read back through them).
+
+    A round named to the reader is chosen by its id; an anonymous one only by its code, found
+    among the rounds shared anonymously that the reader may compare: an id guessed for it
+    shows nothing, as for a round that does not exist.
+    """
+    if not keys:
+        return []
+    ids = [int(k) for k in keys if k.isdigit()]
+    codes = {k for k in keys if not k.isdigit()}
+    wanted = Q(pk__in=ids) | Q(sharing=Sharing.ANONYMOUS) if codes else Q(pk__in=ids)
+    rounds = Assessment.objects.comparable_for(user).filter(wanted).select_related("place")
+    order = {k: n for n, k in enumerate(keys)}
+    found = []
+    for column in columns_for(user, rounds, own=own):
+        by_code = anonymous_code(column.pk) if codes else None
+        if by_code in codes:
+            found.append((order[by_code], column))
+        elif column.named and str(column.pk) in order:
+            found.append((order[str(column.pk)], column))
+    return [column for _, column in sorted(found, key=lambda pair: pair[0])]
 
 
 def rounds_listed(user, form) -> list[RoundColumn]:
@@ -152,7 +217,8 @@ def rounds_listed(user, form) -> list[RoundColumn]:
     columns = columns_for(user, rounds.order_by("-created_at"))
     if place := form.cleaned_data["place"]:
         columns = [c for c in columns if c.place_code == place]
-    columns = within_groups(columns, describes_place=bool(place), by_period=form.by_period)
+    if form.by_period:  # as within_groups: a withheld period is never read back
+        columns = [c for c in columns if c.named or c.period == c.assessment.period]
     return sorted(columns, key=lambda c: c.place_name)  # by the name shown, not the one hidden
 
 
@@ -164,20 +230,47 @@ class Factor:
     levels: tuple[Level, ...] = ()  # as the factor names them (Place names its own)
 
 
+@dataclass(frozen=True)
+class Crowd:
+    """A factor's levels across the shared rounds, as a crowd: how many, and where they fall
+    (the inclusive quartiles). No value is tied to a round or a place."""
+
+    count: int
+    places: int  # how many places the rounds are from: for members' group size, never shown
+    low: float
+    q1: float
+    median: float
+    q3: float
+    high: float
+
+    @property
+    def shown(self) -> list[str]:
+        """The lowest, the quartiles and the highest, as a table gives them (2.5, 2.75, 3)."""
+        return [
+            format(round(v, 2), "g") for v in (self.low, self.q1, self.median, self.q3, self.high)
+        ]
+
+    @classmethod
+    def of(cls, values: list[float], places: int) -> "Crowd":
+        values = sorted(values)
+        q1, mid, q3 = quantiles(values, n=4, method="inclusive") if len(values) > 1 else values * 3
+        return cls(len(values), places, values[0], q1, mid, q3, values[-1])
+
+
 @dataclass
 class Comparison:
     rounds: list[RoundColumn]
     factors: list[Factor]  # factors every chosen round shares, in matrix order
     levels: list[tuple[int, str]]  # the charts' scale: labelled only where every factor agrees
     mixed_versions: bool
-    distribution: dict[str, list[float]]  # factor key → latest shared values that may be shown
+    distribution: dict[str, Crowd]  # factor key → the crowd, where this reader may see it
     trend: list[RoundColumn]
     trend_place: Place | None
     trend_factors: list[Factor] = field(default_factory=list)  # factors of the trend's rounds
     scale: list[Level] = field(default_factory=list)  # the matrix's own names for its levels
-    # How many places each factor's distribution holds, shown or not.
+    # How many rounds each factor's distribution holds, shown or not.
     counts: dict[str, int] = field(default_factory=dict)
-    # For members: a distribution of fewer places than this shows no place's own level.
+    # For members: a distribution of fewer places than this shows no level.
     smallest_shown: int = 0
     # Per chosen round and item key: how many actions and how many done (counts, never text).
     actions: dict[int, dict[str, ActionCounts]] = field(default_factory=dict)
@@ -202,35 +295,47 @@ class Comparison:
     @property
     def hidden(self) -> list[Factor]:
         """Factors whose distribution is too small to show to this reader."""
-        return [f for f in self.factors if 0 < self.counts.get(f.key, 0) < self.smallest_shown]
+        return [
+            f for f in self.factors if self.counts.get(f.key) and f.key not in self.distribution
+        ]
 
     def distribution_summary(self) -> list[dict]:
         hidden = {f.key for f in self.hidden}
-        out = []
-        for factor in self.factors:
-            values = sorted(self.distribution.get(factor.key, []))
-            out.append(
-                {
-                    "factor": factor,
-                    "count": self.counts.get(factor.key, len(values)),
-                    "hidden": factor.key in hidden,
-                    "min": values[0] if values else None,
-                    "median": median(values) if values else None,
-                    "max": values[-1] if values else None,
-                    "chosen": [(r, r.values.get(factor.key)) for r in self.rounds],
-                }
-            )
-        return out
+        return [
+            {
+                "factor": factor,
+                "count": self.counts.get(factor.key, 0),
+                "hidden": factor.key in hidden,
+                "spread": (spread := self.distribution.get(factor.key)),
+                # As the chart's alt text reads them (reports.chart_alt).
+                "min": spread and spread.low,
+                "median": spread and spread.median,
+                "max": spread and spread.high,
+                "chosen": [(r, r.values.get(factor.key)) for r in self.rounds],
+            }
+            for factor in self.factors
+        ]
 
 
 def comparison_build(
-    user, chosen_ids: list[int], *, trend_code: str | None = None, own: set[int] | None = None
+    user,
+    chosen_ids: Sequence[int] = (),
+    *,
+    keys: list[str] | None = None,
+    trend_code: str | None = None,
+    own: set[int] | None = None,
 ) -> Comparison:
-    """The chosen rounds' results, the distribution across shared places and one place's trend."""
+    """The chosen rounds' results, the distribution across shared places and one place's trend.
+
+    Rounds come by the keys a reader sent (`columns_chosen`), or by the ids a task was given
+    for the same reader once the keys were read."""
     allowed = Assessment.objects.comparable_for(user).select_related("place")
     own = own_place_ids(user) if own is None else own
-    columns = columns_for(user, allowed.filter(pk__in=chosen_ids), own=own)
-    columns.sort(key=lambda c: chosen_ids.index(c.pk))
+    if keys is not None:
+        columns = columns_chosen(user, keys, own=own)
+    else:
+        columns = columns_for(user, allowed.filter(pk__in=chosen_ids), own=own)
+        columns.sort(key=lambda c: list(chosen_ids).index(c.pk))
     trend_place = _trend_place(user, own, columns, trend_code, allowed)
     trend = [
         column
@@ -250,7 +355,7 @@ def comparison_build(
     shown = [f for f in factors.values() if f.key in shared_keys]
     trend_factors = [f for f in factors.values() if f.key in trend_keys]
     distribution = _distribution()
-    counts = {key: len(values) for key, values in distribution.items()}
+    counts = {key: spread.count for key, spread in distribution.items()}
     # Members have no compare permission: they see the others only as a crowd.
     smallest = 0 if user.is_staff or can_compare(user) else min_group()
     return Comparison(
@@ -258,7 +363,7 @@ def comparison_build(
         factors=shown,
         levels=_axis_levels(scale, [*shown, *trend_factors]),
         mixed_versions=len({c.matrix_version for c in columns if c.matrix_version}) > 1,
-        distribution={k: v for k, v in distribution.items() if len(v) >= smallest},
+        distribution={k: v for k, v in distribution.items() if v.places >= smallest},
         trend=trend,
         trend_place=trend_place,
         trend_factors=trend_factors,
@@ -325,8 +430,14 @@ def _trend_place(user, own, columns, trend_code, allowed) -> Place | None:
     return named.assessment.place if named else None
 
 
-def _distribution() -> dict[str, list[float]]:
-    """Each factor's value in every shared place's latest shared round (one query)."""
+def _distribution() -> dict[str, Crowd]:
+    """Each factor's spread over every place's latest round shared by name and every round
+    shared anonymously (one query).
+
+    Only a set the reader can name from what they are shown: were an anonymous round left out
+    as an older round of a place, or counted in its place's stead, the count and the quartiles
+    beside the list of rounds would tell whose it is. Each anonymous round counts on its own.
+    """
     rows = (
         RoundItemResult.objects.filter(
             assessment__status=RoundStatus.CLOSED,
@@ -334,12 +445,19 @@ def _distribution() -> dict[str, list[float]]:
             current__isnull=False,
         )
         .exclude(assessment__sharing=Sharing.PRIVATE)
-        .order_by("assessment__place_id", "-assessment__created_at")
-        .values_list("assessment__place_id", "assessment_id", "item__key", "current")
+        .order_by("assessment__place_id", "-assessment__created_at", "-assessment_id")
+        .values_list(
+            "assessment__place_id", "assessment_id", "assessment__sharing", "item__key", "current"
+        )
     )
-    latest: dict[int, int] = {}
-    out: dict[str, list[float]] = defaultdict(list)
-    for place_id, assessment_id, key, value in rows:
-        if latest.setdefault(place_id, assessment_id) == assessment_id:
-            out[key].append(value)
-    return out
+    latest_named: dict[int, int] = {}
+    values: dict[str, list[float]] = defaultdict(list)
+    places: dict[str, set[int]] = defaultdict(set)
+    for place_id, assessment_id, sharing, key, value in rows:
+        # A place named stands by its latest round; each anonymous round stands on its own.
+        latest = latest_named.setdefault(place_id, assessment_id) if sharing == Sharing.NAMED else 0
+        if latest and latest != assessment_id:
+            continue
+        values[key].append(value)
+        places[key].add(place_id)
+    return {key: Crowd.of(vs, len(places[key])) for key, vs in values.items()}

@@ -4,6 +4,8 @@ Every value a query string carries is checked here before it reaches a query: Po
 text holding a NUL character, and Python's int() reads more than ASCII digits ("٣" is 3).
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
@@ -12,6 +14,8 @@ from assessment.models import PlaceKind, Region, RoundStatus
 
 # A row id the database can hold: at most 18 digits stays inside a signed 64-bit integer.
 MAX_ROUND_DIGITS = 18
+# An anonymous round's code (reports.compare.anonymous_code): base32 letters and digits.
+ANONYMOUS_CODE = re.compile(r"\A[A-Z2-7]{10}\Z")
 PLACE_CODE = "A place code has only letters, digits, hyphens and underscores."
 COLUMN_KEY = "A column is named by its key, in letters, digits, hyphens and underscores."
 
@@ -30,20 +34,27 @@ class CodeField(forms.CharField):
         ]
 
 
-class RoundIdsField(forms.Field):
-    """Every ?assessment= value, as round ids in the order given, without repeats."""
+class RoundKeysField(forms.Field):
+    """Every ?assessment= value in the order given, without repeats: a round's number, or an
+    anonymous round's code (which compare.columns_chosen looks up; it never gives its number)."""
 
     widget = forms.MultipleHiddenInput
-    default_error_messages = {"invalid": "A round is chosen by its number, in the digits 0 to 9."}
+    default_error_messages = {
+        "invalid": "A round is chosen by its number, in the digits 0 to 9, or by the code "
+        "of its anonymous label."
+    }
 
-    def to_python(self, value) -> list[int]:
-        ids = []
+    def to_python(self, value) -> list[str]:
+        keys = []
         for text in value or []:
             text = text.strip()
-            if not (text.isascii() and text.isdigit() and len(text) <= MAX_ROUND_DIGITS):
+            if text.isascii() and text.isdigit() and len(text) <= MAX_ROUND_DIGITS:
+                keys.append(str(int(text)))
+            elif text.isascii() and ANONYMOUS_CODE.match(text.upper()):
+                keys.append(text.upper())
+            else:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
-            ids.append(int(text))
-        return list(dict.fromkeys(ids))
+        return list(dict.fromkeys(keys))
 
 
 def _choices(blank: str, choices, *, field: str) -> forms.ChoiceField:
@@ -57,7 +68,7 @@ def _choices(blank: str, choices, *, field: str) -> forms.ChoiceField:
 class CompareFilterForm(forms.Form):
     """The rounds chosen and the filters of the comparison page; its exports and PDF share it."""
 
-    assessment = RoundIdsField(required=False, label="Rounds")
+    assessment = RoundKeysField(required=False, label="Rounds")
     region = _choices("All regions", Region.choices, field="region")
     kind = _choices("All kinds of place", PlaceKind.choices, field="kind of place")
     period = forms.CharField(required=False, max_length=40, help_text='e.g. "2026 Q2"')
@@ -70,7 +81,7 @@ class CompareFilterForm(forms.Form):
     )
 
     @property
-    def chosen_ids(self) -> list[int]:
+    def chosen_keys(self) -> list[str]:
         """The rounds asked for, once the form is validated (none if they could not be read)."""
         return self.cleaned_data.get("assessment") or []
 

@@ -178,7 +178,8 @@ class SinceLastRound:
     factors: list[LevelChange]
     lessons: list[LevelChange]
     completed: list[Completed]  # every action completed since, once, soonest due first
-    # A round came before, but the reader may not open it: nothing of it is shown.
+    # The reader is from outside the place and may open no round before this one (whether
+    # or not there is one): nothing of one is shown, and the report says so in one way.
     withheld: bool = False
 
     @property
@@ -449,6 +450,9 @@ def build(report: Report, *, reader=None) -> PlanSections:
     they may see that round."""
     assessment = report.assessment
     previous, withheld = previous_round_for(assessment, reader)
+    # A reader from outside reads the same whether a round came before or not: "not shared
+    # with you" beside "first round on record" would tell an unshared earlier round exists.
+    withheld = withheld or (reader is not None and previous is None)
     submitted, invited = response_rate(assessment)
     actions = plan_actions(assessment, previous)
     if withheld:

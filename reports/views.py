@@ -29,10 +29,9 @@ from assessment.permissions import reader_from_outside
 from assessment.views.common import withheld
 from reports import charts, compare, exports
 from reports.compare import (
-    columns_for,
+    columns_chosen,
     comparison_build,
     own_place_ids,
-    rounds_chosen,
     rounds_listed,
     rounds_on_offer,
 )
@@ -205,10 +204,10 @@ def _refused(message: str, form: CompareFilterForm) -> HttpResponse:
 def compare_page(request: HttpRequest) -> HttpResponse:
     form = CompareFilterForm(request.GET)
     valid = form.is_valid()
-    ids = form.chosen_ids if valid else []
+    keys = form.chosen_keys if valid else []
     trend = form.cleaned_data.get("trend") if valid else None
     own = own_place_ids(request.user)
-    comparison = comparison_build(request.user, ids, trend_code=trend or None, own=own)
+    comparison = comparison_build(request.user, keys=keys, trend_code=trend or None, own=own)
     sort = form.cleaned_data.get("sort", "")
     context = {
         "nav": "compare",
@@ -217,12 +216,12 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "problems": form.problems(),
         "candidates": rounds_on_offer(request.user, form, own=own),
-        "chosen": set(ids),
+        "chosen": {c.pk for c in comparison.rounds},
         "comparison": comparison,
         "rows": _sorted_rows(comparison, sort),
         "sort": sort,
         "figures": _compare_figures(comparison),
-        "ignored": len(ids) - len(comparison.rounds),
+        "ignored": len(keys) - len(comparison.rounds),
         "max_overlay": compare.MAX_OVERLAY,
         "query": request.GET.urlencode(),
         # A board pack holds reports: not those of rounds shown without their place's name.
@@ -258,7 +257,7 @@ def compare_pdf(request: HttpRequest) -> HttpResponse:
     form = CompareFilterForm(request.GET)
     if not form.is_valid():
         return _refused("The PDF cannot be made as asked.", form)
-    comparison = comparison_build(request.user, form.chosen_ids)
+    comparison = comparison_build(request.user, keys=form.chosen_keys)
     if not comparison.rounds:
         return HttpResponse(
             "Choose at least one round to compare.",
@@ -290,7 +289,8 @@ def compare_board_pack(request: HttpRequest) -> HttpResponse:
     form = CompareFilterForm(request.GET)
     if not form.is_valid():
         return _refused("The board pack cannot be made as asked.", form)
-    rounds = list(pack_rounds_for(request.user, form.chosen_ids))
+    ids = [c.pk for c in columns_chosen(request.user, form.chosen_keys)]
+    rounds = list(pack_rounds_for(request.user, ids))
     if not rounds:
         return HttpResponse(
             "Choose at least one round whose report you may open.",
@@ -349,8 +349,8 @@ def _zip_file(name: str) -> FileResponse | None:
 
 def _export_rows(form: CompareFilterForm, user):
     """The rounds chosen (whatever the filters say), or else every round the filters offer."""
-    if ids := form.chosen_ids:
-        columns = columns_for(user, rounds_chosen(user, ids))
+    if keys := form.chosen_keys:
+        columns = columns_chosen(user, keys)
         columns.sort(key=lambda c: (c.place_name, c.period))
     else:
         columns = rounds_on_offer(user, form)
@@ -406,7 +406,10 @@ def assessments_api(request: HttpRequest) -> JsonResponse:
 def _api_entry(request: HttpRequest, column) -> dict:
     url = reverse("assessment-api", args=[column.pk])
     return {
-        "id": column.pk,
+        # An anonymous round has no id here: ids run in order, so one beside a named round's
+        # would tell which rounds came together. `key` chooses it on /compare/.
+        "id": column.pk if column.named else None,
+        "key": column.key,
         "place": {"code": column.place_code, "name": column.place_name},
         "period": column.period,
         "status": column.assessment.status,

@@ -104,9 +104,30 @@ def closed_round(
     return assessment
 
 
+def key_of(assessment) -> int | str:
+    """How the comparison page and its addresses name a round: a round shared anonymously by
+    its label's code (its id is never given out), any other round by its id."""
+    from reports.compare import anonymous_code
+
+    if assessment.sharing == Sharing.ANONYMOUS:
+        return anonymous_code(assessment.pk)
+    return assessment.pk
+
+
 def chosen(*rounds, **more) -> dict:
-    """The query string of a comparison: ?assessment=<id>&assessment=<id>…"""
-    return {"assessment": [r.pk for r in rounds], **more}
+    """The query string of a comparison: ?assessment=<key>&assessment=<key>…"""
+    return {"assessment": [key_of(r) for r in rounds], **more}
+
+
+def offered(page) -> dict[int | str, str]:
+    """The rounds the page offers to compare, as the person reads them: key → label (an id as
+    a number, an anonymous round's code as text)."""
+    labels = {}
+    for box in page.html.find_all("input", attrs={"name": "assessment"}):
+        value = box["value"]
+        label = page.html.find("label", attrs={"for": box["id"]})
+        labels[int(value) if value.isdigit() else value] = " ".join(label.get_text().split())
+    return labels
 
 
 # --- a matrix 2.0 with one factor fewer -------------------------------------------------------

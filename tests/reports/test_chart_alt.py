@@ -130,7 +130,7 @@ def test_it_gives_the_medians_and_each_round_against_them():
         summary_row(FACTORS[1], count=6, median=3.5, chosen=[(riverside, 4)]),
     ]
     alt = distribution_alt(summary, smallest_shown=5)
-    assert "(6 places)" in alt
+    assert "(6 rounds)" in alt
     assert "the median is highest on Governance (3.5) and lowest on Impact (2)" in alt
     assert "Riverside, 2026 Q2 stands above the median on 2 factors and below it on 0" in alt
 

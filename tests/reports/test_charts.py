@@ -17,7 +17,7 @@ from reports.charts import (
     overlay_radar,
     trend_chart,
 )
-from reports.compare import Factor
+from reports.compare import Crowd, Factor
 
 from .rounds import FACTOR_TITLES
 
@@ -142,7 +142,7 @@ def shared_factors():
 
 def comparison_of(rounds):
     factors = shared_factors()
-    distribution = {f.key: [1, 2, 2, 3, 4] for f in factors}
+    distribution = {f.key: Crowd.of([1, 2, 2, 3, 4], 5) for f in factors}
     return SimpleNamespace(
         rounds=rounds, factors=factors, levels=list(LEVELS), distribution=distribution
     )
@@ -304,7 +304,7 @@ def _figures_holding(text: str) -> dict:
     levels = [(1, f"Emerging {text}"), (2, "Developed")]
     rounds = [_round(text)]
     comparison = SimpleNamespace(
-        rounds=rounds, factors=factors, levels=levels, distribution={"impact": [1, 2]}
+        rounds=rounds, factors=factors, levels=levels, distribution={"impact": Crowd.of([1, 2], 2)}
     )
     return {
         "radar": factor_radar([scored(f"Impact {text}", (1, 2), (3, 3))]),

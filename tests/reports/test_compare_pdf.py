@@ -70,8 +70,9 @@ def test_it_gives_the_heat_map_and_the_distribution_as_numbers(pdf):
     # Riverside's row of the heat map, with the version it used: Impact 2.5, then 2s,
     # Governance 4, Leadership 2.
     assert "2026 Q2 matrix 1.1 2.5 2 2 2 2 2 2 4 2" in text
-    # Impact across every shared place: 3 places, lowest 2.5, median 3, highest 3.5.
-    assert "Impact 3 2.5 3 3.5 2.5 3 3.5" in text
+    # Impact across the shared rounds: 3 rounds, lowest 2.5, quartiles 2.75, 3 and 3.25,
+    # highest 3.5; then the chosen rounds'.
+    assert "Impact 3 2.5 2.75 3 3.25 3.5 2.5 3 3.5" in text
 
 
 def test_it_never_names_an_anonymous_place(pdf):
@@ -160,7 +161,8 @@ def test_it_refuses_a_round_not_given_by_its_number(client, analyst, world):
     assert response.status_code == 400
     assert response.text == (
         "The PDF cannot be made as asked. "
-        "Rounds: A round is chosen by its number, in the digits 0 to 9."
+        "Rounds: A round is chosen by its number, in the digits 0 to 9, or by the code of its "
+        "anonymous label."
     )
 
 

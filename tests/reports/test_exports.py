@@ -375,7 +375,11 @@ def test_it_leaves_ordinary_evidence_alone(client, lead, hostile, url):
 @pytest.mark.parametrize(
     ("query", "problem"),
     [
-        ({"assessment": "²"}, "Rounds: A round is chosen by its number, in the digits 0 to 9."),
+        (
+            {"assessment": "²"},
+            "Rounds: A round is chosen by its number, in the digits 0 to 9, or by the code of "
+            "its anonymous label.",
+        ),
         ({"period": "2026\x00"}, "Period: Null characters are not allowed."),
         ({"region": "atlantis"}, "Region: There is no region “atlantis”."),
         ({"detail": "everything"}, "Detail: Choose the summary or the responses."),

@@ -9,8 +9,7 @@ from assessment.services import assessment_advance
 from reports.compare import anonymous_label
 from tests.assessment.scoring import respondent_of, score
 
-from .compare_data import chosen, heatmap_labels
-from .pages import offered
+from .compare_data import chosen, heatmap_labels, key_of, offered
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +50,7 @@ def _share(django_app, lead, assessment, sharing):
     return form.submit().follow()
 
 
-def _offered(django_app, user) -> dict[int, str]:
+def _offered(django_app, user) -> dict[int | str, str]:
     return offered(django_app.get(COMPARE, user=user))
 
 
@@ -77,7 +76,8 @@ def test_it_shares_a_round_anonymously_with_analysts(django_app, lead, analyst, 
     assert "Sharing: Shared anonymously." in response.text
     closed.refresh_from_db()
     assert closed.sharing == Sharing.ANONYMOUS
-    assert _offered(django_app, analyst) == {closed.pk: f"{anonymous_label(closed.pk)}, 2026 Q4"}
+    expected = {key_of(closed): f"{anonymous_label(closed.pk)}, 2026 Q4"}
+    assert _offered(django_app, analyst) == expected
 
 
 def test_it_stops_sharing_a_round(django_app, lead, analyst, closed):
