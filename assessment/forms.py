@@ -16,6 +16,7 @@ from assessment.models import (
     Sharing,
 )
 from assessment.services import Answer
+from assessment.services.places import display_name
 from assessment.services.rounds import IMPORTED_KEY
 from assessment.tasks import mail_password_link
 from assessment.text import PlainText
@@ -184,9 +185,7 @@ def _not_in_the_past(value):
 
 def _participant_choices(field, members) -> dict:
     by_pk = {str(user.pk): user for user in members}
-    field.choices = [
-        (pk, f"{user.get_full_name() or user.email} ({user.email})") for pk, user in by_pk.items()
-    ]
+    field.choices = [(pk, f"{display_name(user)} ({user.email})") for pk, user in by_pk.items()]
     return by_pk
 
 

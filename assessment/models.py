@@ -72,6 +72,9 @@ class Membership(models.Model):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role.choices)
     sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
+    # The name the lead gave when adding them: the place shows it, not the account's own name,
+    # so adding someone tells nothing of an account they may already have elsewhere.
+    name = models.CharField(max_length=200, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

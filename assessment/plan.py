@@ -574,5 +574,9 @@ def next_round_people(assessment: Assessment) -> tuple[list, list]:
     took_part = set(
         assessment.respondents.filter(user__isnull=False).values_list("user_id", flat=True)
     )
-    members = [m.user for m in memberships if m.role in SCORING_ROLES or m.user_id in took_part]
+    members = []
+    for m in memberships:
+        if m.role in SCORING_ROLES or m.user_id in took_part:
+            m.user.member_name = m.name  # as the place knows them (services.display_name)
+            members.append(m.user)
     return members, [user for user in members if user.pk in took_part]

@@ -53,7 +53,9 @@ def member_add(
                 f"{email} is already a member of {place}. If they did not get their e-mail, "
                 f"use “Resend invitation” in the list of people."
             )
-        membership = Membership.objects.create(user=user, place=place, role=role, sector=sector)
+        membership = Membership.objects.create(
+            user=user, place=place, role=role, sector=sector, name=name.strip()
+        )
     return MemberAdded(
         membership=membership, invited=member_invite(membership=membership, base_url=base_url)
     )
@@ -116,17 +118,23 @@ def member_invite_send(*, membership_id: int, base_url: str) -> MailOutcome:
 
 
 def participants_default(place: Place) -> list:
-    """Members who score: respondents and leads."""
-    return [
-        m.user
-        for m in Membership.objects.filter(place=place, role__in=[Role.LEAD, Role.RESPONDENT])
+    """Members who score: respondents and leads, each carrying the name the place knows them by
+    (see display_name)."""
+    people = []
+    for m in (
+        Membership.objects.filter(place=place, role__in=[Role.LEAD, Role.RESPONDENT])
         .select_related("user")
         .order_by("user__first_name", "user__email")
-    ]
+    ):
+        m.user.member_name = m.name
+        people.append(m.user)
+    return people
 
 
 def display_name(user) -> str:
-    return user.get_full_name() or user.email or user.username
+    """A person's name: as their place's lead gave it where the user came from a membership,
+    else their account's."""
+    return getattr(user, "member_name", "") or user.get_full_name() or user.email or user.username
 
 
 def respondent_names(people: list, taken: Collection[str] = ()) -> dict[int, str]:

@@ -49,3 +49,18 @@ def test_it_e_mails_someone_who_already_has_an_account_that_they_were_added(
     [message] = mail.outbox
     assert message.to == [signed_in_elsewhere.email]
     assert "You have been added to Riverside Borough" in message.body
+
+
+def test_it_shows_a_person_by_the_name_the_lead_gave_whatever_their_account_says(
+    client, lead, place, signed_in_elsewhere
+):
+    # Ian Walker's account exists in another place; this lead knows him by another name.
+    client.force_login(lead)
+    form = page_form(client.get(PLACE_URL), ADD_URL).fill(
+        email=signed_in_elsewhere.email, name="Dr I. Walker"
+    )
+    client.post(ADD_URL, form.data())
+    people = client.get(PLACE_URL).text
+    assert "Dr I. Walker" in people
+    assert "Ian Walker" not in people
+    assert "Dr I. Walker" in client.get(f"/places/{place.code}/rounds/new/").text
