@@ -98,6 +98,6 @@ def test_it_tells_the_comparison_s_charts_in_words(comparison):
         f"and {comparison.northmoor_label}, 2026 Q2 lowest (2)"
     ) in overlay
     assert "they differ most, by 3 levels, on Governance" in overlay
-    assert distribution.startswith("Box chart of every shared place's latest level")
+    assert distribution.startswith("Box chart of how each factor's level spreads")
     assert f"{comparison.northmoor_label}, 2026 Q2 stands above the median" in distribution
     assert "northmoor" not in (overlay + distribution).lower()

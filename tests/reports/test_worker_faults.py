@@ -114,7 +114,7 @@ def test_it_waits_for_the_database_and_then_renders_what_was_queued(
 
     waits = []
     monkeypatch.setattr(db_worker, "exclusive_transaction", down_for_a_while)
-    monkeypatch.setattr(pdf_worker.time, "sleep", waits.append)
+    monkeypatch.setattr(pdf_worker, "outage_wait", waits.append)
     run_worker()
     assert waits == [1, 2, 4, 8]  # then the database answered
     assert "the database failed (connection refused); trying again in 8 s" in caplog.text
@@ -134,7 +134,7 @@ def test_it_waits_at_most_half_a_minute_between_attempts(
 
     waits = []
     monkeypatch.setattr(db_worker, "exclusive_transaction", down_for_a_while)
-    monkeypatch.setattr(pdf_worker.time, "sleep", waits.append)
+    monkeypatch.setattr(pdf_worker, "outage_wait", waits.append)
     run_worker()
     assert waits == [1, 2, 4, 8, 16, 30, 30, 30]
 

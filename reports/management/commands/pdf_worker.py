@@ -157,6 +157,12 @@ def _watch(stop: threading.Event, every: float) -> None:
             chart_export.warm()
 
 
+def outage_wait(seconds: float) -> None:
+    """The pause between attempts while the database is down (a function of its own, so a test
+    can count the pauses without stopping every other thread's sleep)."""
+    time.sleep(seconds)
+
+
 def _daemon(target: Callable, name: str, every: float, *args) -> threading.Event:
     stop = threading.Event()
     thread = threading.Thread(target=target, args=(stop, every, *args), name=name, daemon=True)
@@ -252,6 +258,6 @@ class Command(DbWorkerCommand):
                     backoff,
                 )
             _close_connections()
-            time.sleep(backoff)  # SIGTERM meanwhile stops the worker (db_worker's handler)
+            outage_wait(backoff)  # SIGTERM meanwhile stops the worker (db_worker's handler)
             backoff = min(backoff * 2, LAST_BACKOFF)
             options["startup_delay"] = False
