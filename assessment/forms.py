@@ -87,7 +87,7 @@ class SetPasswordLinkForm(PasswordResetForm):
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(label="Email address", validators=[PlainText("The e-mail address")])
     name = forms.CharField(
         label="Full name", max_length=150, validators=[PlainText("The full name")]
     )

@@ -8,6 +8,7 @@ replacement character, and is refused too: what was meant cannot be known.
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -15,9 +16,24 @@ from django.utils.text import slugify
 
 # C0 controls, DEL and the C1 controls: none has a place in a one-line field.
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# Left-to-right and right-to-left marks, embeddings, overrides and isolates.
-DIRECTION = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Left-to-right, right-to-left and Arabic letter marks, embeddings, overrides and isolates.
+DIRECTION = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 UNREADABLE = "\ufffd"
+# Characters that show nothing: format characters (zero-width space, byte-order mark, soft
+# hyphen, tags), line and paragraph separators, private-use and unassigned code points, and the
+# Hangul fillers that draw as blanks. Zero-width (non-)joiners stay: Persian and Indian scripts
+# and emoji need them.
+INVISIBLE_CATEGORIES = {"Cf", "Zl", "Zp", "Co", "Cn", "Cs"}
+JOINERS = {"\u200c", "\u200d"}
+BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
+
+
+def _invisible(value: str) -> bool:
+    return any(
+        ch in BLANK_LETTERS
+        or (unicodedata.category(ch) in INVISIBLE_CATEGORIES and ch not in JOINERS)
+        for ch in value
+    )
 
 
 @deconstructible  # so that a model field may use it too (the admin's forms then check it)
@@ -38,6 +54,12 @@ class PlainText:
             raise ValidationError(
                 f"{self.field} cannot contain characters that change the direction of text.",
                 code="direction_character",
+            )
+        if _invisible(value):
+            raise ValidationError(
+                f"{self.field} cannot contain characters that show nothing (such as a "
+                f"zero-width space).",
+                code="invisible_character",
             )
         if UNREADABLE in value:
             raise ValidationError(

@@ -304,11 +304,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"refusals_on_one_line": {"()": "config.logs.RefusalsOnOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (403, 400, a suspicious one from django.security.*) is one line; a
+    # server error keeps its traceback. On the handler, so every logger's records pass it.
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["refusals_on_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
-        # A refused request (403, 400) is one line; a server error keeps its traceback.
-        "django.request": {"filters": ["refusals_on_one_line"]},
+        "django.request": {"filters": ["refusals_on_one_line"]},  # as caplog sees it in tests
         # WeasyPrint warns about every SVG presentation style it reads as CSS; the charts are fine.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},

@@ -6,7 +6,7 @@ import io
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.crypto import salted_hmac
 
 from assessment.exports import (
@@ -79,7 +79,11 @@ def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
             rationale=Subquery(agreed.values("rationale")[:1]),
             minority_view=Subquery(agreed.values("minority_view")[:1]),
         )
-        .order_by("assessment_id", "-item__version__framework__kind", "item__position")
+        .order_by(
+            _shown_order(columns, "assessment_id"),
+            "-item__version__framework__kind",
+            "item__position",
+        )
     )
     for r in results:
         column, item = by_id[r.assessment_id], r.item
@@ -121,7 +125,7 @@ def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
             respondent__assessment__in=list(by_id), respondent__submitted_at__isnull=False
         )
         .order_by(
-            "respondent__assessment_id",
+            _shown_order(columns, "respondent__assessment_id"),
             "-item__version__framework__kind",
             "item__position",
             "respondent__name",
@@ -160,6 +164,15 @@ def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
                 confidence,
                 evidence if column.named else "",
             ]
+
+
+def _shown_order(columns: list[RoundColumn], field: str) -> Case:
+    """Rounds in the order a reader knows them by (the name or label shown, then the period),
+    never by database id: in id order an anonymous round would sit beside its place's named
+    rounds and give itself away."""
+    shown = sorted(columns, key=lambda c: (c.place_name.casefold(), c.period, c.place_code))
+    whens = [When(**{field: c.pk}, then=Value(rank)) for rank, c in enumerate(shown)]
+    return Case(*whens, default=Value(len(shown)), output_field=IntegerField())
 
 
 def _shuffle_key(assessment_id: int, response_id: int) -> str:

@@ -1,9 +1,13 @@
 """The log: a refused request (403, 400) is one line; a server error keeps its traceback."""
 
+import io
 import logging
+from unittest.mock import patch
 
 import pytest
 from django.test import Client
+
+from config.logs import RefusalsOnOneLine
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +56,19 @@ def test_it_logs_a_server_error_with_its_traceback(respondent, place, caplog, mo
     assert response.status_code == 500
     assert "Traceback" in caplog.text
     assert "RuntimeError: the place page broke" in caplog.text
+
+
+def test_it_logs_a_suspicious_request_as_one_line_too(client, analyst):
+    # django.security.* records (here TooManyFieldsSent, a 400) pass the console handler too.
+    console = next(
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, RefusalsOnOneLine) for f in h.filters)
+    )
+    written = io.StringIO()
+    client.force_login(analyst)
+    with patch.object(console, "stream", written):
+        response = client.get("/compare/?" + "&".join(["assessment=1"] * 2000))
+    assert response.status_code == 400
+    assert "The number of GET/POST parameters exceeded" in written.getvalue()
+    assert written.getvalue().count("\n") == 1, written.getvalue()

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessment.action_forms import NextRoundForm
+from assessment.forms import MemberAddForm
 from assessment.text import PlainText, file_name_part
 
 REFUSED = [
@@ -23,6 +24,17 @@ REFUSED = [
     "\u2066",
     "\u2069",
     "\ufffd",
+    # Characters that show nothing, or mark direction without looking like it.
+    "\u061c",
+    "\u200b",
+    "\ufeff",
+    "\u2028",
+    "\u180e",
+    "\u00ad",
+    "\U000e0001",
+    "\ufff9",
+    "\u3164",
+    "\ue000",
 ]
 
 
@@ -33,7 +45,17 @@ def test_it_refuses_a_character_that_hides_or_disguises_text(character):
     assert refused.value.messages[0].startswith("The period ")
 
 
-@pytest.mark.parametrize("text", ["2026/27 Q1", "Ynys Môn", "Ffion O’Brien-Évora", "北京 2026"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026/27 Q1",
+        "Ynys Môn",
+        "Ffion O’Brien-Évora",
+        "北京 2026",
+        "می\u200cخواهم",  # Persian needs its zero-width non-joiner
+        "Team 👩\u200d💻",  # and emoji their joiner
+    ],
+)
 def test_it_accepts_ordinary_text_in_any_language(text):
     PlainText("The name")(text)
 
@@ -57,3 +79,11 @@ def test_it_names_the_field_in_the_next_round_form():
 )
 def test_it_keeps_the_whole_period_in_a_file_name(text, part):
     assert file_name_part(text) == part
+
+
+def test_it_refuses_an_e_mail_address_that_hides_what_it_says():
+    form = MemberAddForm({"email": "x@ex\u202eample.net", "name": "X", "role": "viewer"})
+    assert (
+        "The e-mail address cannot contain characters that change the direction of text."
+        in (form.errors["email"])
+    )

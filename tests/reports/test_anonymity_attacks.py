@@ -137,6 +137,19 @@ def test_it_exports_an_anonymous_round_with_no_id_and_no_respondent_number(
     assert not [column for column in mine[0] if "id" in column.split("_")]
 
 
+@pytest.mark.parametrize("detail", ["", "responses"])
+def test_it_lists_rounds_in_an_export_by_what_is_shown_never_by_id(
+    client, analyst, unmasking, detail
+):
+    # In id order, the anonymous round would come straight after its place's named round.
+    named, anonymous, others = unmasking
+    client.force_login(analyst)
+    rows = csv_rows(client.get(CSV, {**chosen(named, anonymous, *others), "detail": detail}))
+    listed = list(dict.fromkeys((r["place_name"], r["period"]) for r in rows))
+    assert listed == sorted(listed, key=lambda shown: (shown[0].casefold(), shown[1]))
+    assert len(listed) == 8
+
+
 def test_it_says_the_same_of_a_round_before_whether_or_not_there_is_one(
     client, analyst, place, other_place
 ):
