@@ -128,17 +128,22 @@ def test_it_carries_an_old_single_level_to_each_item_whose_scale_has_it(open_rou
         [("assessment", "0005_action_expected_levels")],
     )
     executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
     executor.migrate(old)
-    apps = executor.loader.project_state(old).apps
-    items = items_by_key(open_round)
-    action = apps.get_model("assessment", "Action").objects.create(
-        assessment_id=open_round.pk, title="Pool budgets", expected_level=3
-    )
-    # Level 3 is on the matrix's scale and the lessons'; Place, a context factor, takes none.
-    action.items.set([items[k].pk for k in ("workforce", "lesson-08", "place")])
-    executor = MigrationExecutor(connection)
-    executor.migrate(new)
-    assert Action.objects.get(pk=action.pk).expected_levels == {"workforce": 3, "lesson-08": 3}
+    try:
+        apps = executor.loader.project_state(old).apps
+        items = items_by_key(open_round)
+        action = apps.get_model("assessment", "Action").objects.create(
+            assessment_id=open_round.pk, title="Pool budgets", expected_level=3
+        )
+        # Level 3 is on the matrix's scale and the lessons'; Place, a context factor, takes none.
+        action.items.set([items[k].pk for k in ("workforce", "lesson-08", "place")])
+        MigrationExecutor(connection).migrate(new)
+        carried = Action.objects.get(pk=action.pk).expected_levels
+        assert carried == {"workforce": 3, "lesson-08": 3}
+    finally:
+        # Back to the schema every later test expects, whatever this one found.
+        MigrationExecutor(connection).migrate(latest)
 
 
 def test_it_shows_no_next_level_for_a_context_factor(django_app, discussed_round, lead):
