@@ -1,4 +1,3 @@
-import re
 from datetime import date
 
 from django import forms
@@ -19,7 +18,7 @@ from assessment.services import Answer
 from assessment.services.places import display_name
 from assessment.services.rounds import IMPORTED_KEY
 from assessment.tasks import mail_password_link
-from assessment.text import PlainText
+from assessment.text import PlainText, level_summary
 from frameworks.models import FrameworkKind, FrameworkVersion, Level, VersionStatus
 
 
@@ -369,25 +368,6 @@ def _item_fields(scale: list[Level], saved, *, context: bool) -> dict[str, forms
     if context:
         del fields["target"]
     return fields
-
-
-SUMMARY_LENGTH = 85
-
-
-def level_summary(descriptor: str, length: int = SUMMARY_LENGTH) -> str:
-    """A level's descriptor in one short line, shown beside the level's name on a phone (the whole
-    descriptor stays a click away): its first sentence, and when that is long, cut at the last
-    clause (a colon, semicolon, dash or comma) or else word that fits, marked with an ellipsis.
-    A sentence ends at ". ", "! " or "? " before a capital, so "e.g. the NHS" does not end one."""
-    text = " ".join(descriptor.split())
-    end = re.search(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)[.!?](?=\s+[A-Z0-9“\"(])", text)
-    sentence = text[: end.end()] if end else text
-    if len(sentence) <= length:
-        return sentence
-    head = sentence[: length + 1]
-    clauses = [m.start() for m in re.finditer(r"[:;,]\s| [—–-] ", head) if m.start() >= length // 2]
-    cut = clauses[-1] if clauses else head.rindex(" ")
-    return sentence[:cut].rstrip(" ,;:—–-") + "…"
 
 
 def _shown(value) -> str:

@@ -1,4 +1,5 @@
-"""Text people type into names and titles: what it may not hold, and how it goes into a file name.
+"""Text: what people may type into names and titles, how it goes into a file name, and how a
+level's descriptor is cut to one line for a phone.
 
 A period, a name or an action's title is shown on pages, in e-mails, in reports and in the names
 of downloaded files. Control characters there end lines in a mail header, break a spreadsheet or
@@ -76,3 +77,22 @@ def file_name_part(text: str) -> str:
     every run of anything else becomes one hyphen, so "2026/27 Q1" gives "2026-27-q1" (a slash
     left in would make the browser save only what follows it)."""
     return slugify(re.sub(r"[\W_]+", " ", text), allow_unicode=True)
+
+
+SUMMARY_LENGTH = 85
+
+
+def level_summary(descriptor: str, length: int = SUMMARY_LENGTH) -> str:
+    """A level's descriptor in one short line, shown beside the level's name on a phone (the whole
+    descriptor stays a click away): its first sentence, and when that is long, cut at the last
+    clause (a colon, semicolon, dash or comma) or else word that fits, marked with an ellipsis.
+    A sentence ends at ". ", "! " or "? " before a capital, so "e.g. the NHS" does not end one."""
+    text = " ".join(descriptor.split())
+    end = re.search(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)[.!?](?=\s+[A-Z0-9“\"(])", text)
+    sentence = text[: end.end()] if end else text
+    if len(sentence) <= length:
+        return sentence
+    head = sentence[: length + 1]
+    clauses = [m.start() for m in re.finditer(r"[:;,]\s| [—–-] ", head) if m.start() >= length // 2]
+    cut = clauses[-1] if clauses else head.rindex(" ")
+    return sentence[:cut].rstrip(" ,;:—–-") + "…"

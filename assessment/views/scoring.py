@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import selectors, services
-from assessment.forms import ResponseForm, level_summary
+from assessment.forms import ResponseForm
 from assessment.models import Respondent
 from assessment.permissions import get_assessment_for_user
+from assessment.text import level_summary
 from assessment.views.common import SCORERS
 from frameworks.models import Item
 

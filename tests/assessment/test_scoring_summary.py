@@ -1,6 +1,6 @@
 """A level's one-line summary for the phone's scoring step: pure, no database."""
 
-from assessment.forms import level_summary
+from assessment.text import level_summary
 
 
 def test_it_keeps_a_short_first_sentence_whole():

@@ -1,5 +1,5 @@
 """Blind until you have answered: every surface that shows a round's team figures, walked as
-every kind of reader at each stage of a round (../shared/notes/method.md's table).
+every kind of reader at each stage of a round (as assessment/disclosure.py sets out).
 
 A peer has submitted answers whose evidence carries a marker. While the round is open, a person
 taking part who has not submitted, and a member not taking part, meet a page that says why

@@ -92,6 +92,23 @@ def queued_pdf(client, lead, assessment) -> str:
 # --- the database stops answering ---------------------------------------------------------------
 
 
+def _database_down_for(attempts: int, monkeypatch) -> list:
+    """The database refuses the worker's first `attempts` tries to claim a task (where its loop
+    first reaches the database); returns the list the worker's pauses are recorded in."""
+    claim = db_worker.exclusive_transaction
+    failures = iter([OperationalError("connection refused")] * attempts)
+
+    def down_for_a_while(using):
+        if error := next(failures, None):
+            raise error
+        return claim(using)
+
+    waits = []
+    monkeypatch.setattr(db_worker, "exclusive_transaction", down_for_a_while)
+    monkeypatch.setattr(pdf_worker, "outage_wait", waits.append)
+    return waits
+
+
 def test_it_waits_for_the_database_and_then_renders_what_was_queued(
     client,
     lead,
@@ -104,17 +121,7 @@ def test_it_waits_for_the_database_and_then_renders_what_was_queued(
     caplog,
 ):
     url = queued_pdf(client, lead, scored_round)
-    claim = db_worker.exclusive_transaction
-    failures = iter([OperationalError("connection refused")] * 4)
-
-    def down_for_a_while(using):  # where the worker first reaches the database in its loop
-        if error := next(failures, None):
-            raise error
-        return claim(using)
-
-    waits = []
-    monkeypatch.setattr(db_worker, "exclusive_transaction", down_for_a_while)
-    monkeypatch.setattr(pdf_worker, "outage_wait", waits.append)
+    waits = _database_down_for(4, monkeypatch)
     run_worker()
     assert waits == [1, 2, 4, 8]  # then the database answered
     assert "the database failed (connection refused); trying again in 8 s" in caplog.text
@@ -124,17 +131,7 @@ def test_it_waits_for_the_database_and_then_renders_what_was_queued(
 def test_it_waits_at_most_half_a_minute_between_attempts(
     db, worker_backend, in_test_transaction, stand_ins, monkeypatch
 ):
-    claim = db_worker.exclusive_transaction
-    failures = iter([OperationalError("connection refused")] * 8)
-
-    def down_for_a_while(using):
-        if error := next(failures, None):
-            raise error
-        return claim(using)
-
-    waits = []
-    monkeypatch.setattr(db_worker, "exclusive_transaction", down_for_a_while)
-    monkeypatch.setattr(pdf_worker, "outage_wait", waits.append)
+    waits = _database_down_for(8, monkeypatch)
     run_worker()
     assert waits == [1, 2, 4, 8, 16, 30, 30, 30]
 
