@@ -26,6 +26,9 @@ class Framework(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=FrameworkKind.choices)
+    # Shipped with the product (loaded from fixtures/frameworks/) rather than uploaded by a
+    # programme: a new round pins the shipped ones unless the lead unticks them.
+    shipped = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["slug"]
@@ -53,6 +56,14 @@ class FrameworkVersion(models.Model):
         blank=True,
         related_name="+",
         help_text="The version whose item keys this version's relations name.",
+    )
+    mapped_version = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Another framework's version, whose items this version's items correspond to.",
     )
     content_hash = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(auto_now=True)
@@ -129,6 +140,11 @@ class Item(models.Model):
     section = models.CharField(max_length=300, help_text="Where in the source this is drawn from.")
     related = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="related_from"
+    )
+    # Items of the version's mapped_version that measure the same thing: rounds on the two
+    # frameworks are compared on them, marked as mapped.
+    corresponds_to = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="corresponded_by"
     )
 
     class Meta:

@@ -138,7 +138,7 @@ def _load_document(doc: FrameworkDocument) -> str:
     data = canonical(doc.data)
     digest = doc.content_hash
     framework, _ = Framework.objects.get_or_create(
-        slug=data["slug"], defaults={"title": data["title"], "kind": data["kind"]}
+        slug=data["slug"], defaults={"title": data["title"], "kind": data["kind"], "shipped": True}
     )
     existing = FrameworkVersion.objects.filter(framework=framework, version=data["version"]).first()
     if existing and existing.content_hash == digest:
