@@ -18,6 +18,8 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 
 from assessment.views.imports import assessment_for_import
+from frameworks.uploads import UPLOAD_MAX_BYTES as FRAMEWORK_FILE_MAX_BYTES
+from frameworks.views import framework_upload_allowed
 
 # What a multipart form adds around its file: boundary lines, part headers, the CSRF token and
 # the page's few small fields.
@@ -28,11 +30,16 @@ def _score_file_limit() -> int:
     return settings.SCORE_UPLOAD_MAX_BYTES
 
 
+def _framework_file_limit() -> int:
+    return FRAMEWORK_FILE_MAX_BYTES
+
+
 # Pages that take an uploaded file, by URL name: who may post to it (a function of the request
 # and the URL's arguments that raises Http404 or PermissionDenied, reading nothing of the body),
 # and the largest file it takes.
 UPLOAD_PAGES: dict[str, tuple[Callable[..., object], Callable[[], int]]] = {
     "assessment-import": (assessment_for_import, _score_file_limit),
+    "frameworks-upload": (framework_upload_allowed, _framework_file_limit),
 }
 
 

@@ -1,9 +1,12 @@
 """Framework files: read, validate and fingerprint them. No database here.
 
-A framework version is one human-readable file (YAML or JSON) in fixtures/frameworks/. Its parsed
-form is the same shape that ``export_framework`` prints, so an export loads back unchanged.
+A framework version is one human-readable file (YAML or JSON) in fixtures/frameworks/, or one
+that staff upload (YAML, or an XLSX workbook that frameworks.workbook reads into the same shape).
+Its parsed form is the same shape that ``export_framework`` prints, so an export loads back
+unchanged.
 """
 
+import datetime
 import hashlib
 import json
 import re
@@ -24,7 +27,7 @@ NOT_CONTENT = ("status", "published")
 @dataclass(frozen=True)
 class Problem:
     path: str
-    location: str  # "line 12" or a JSON path such as items[3].levels
+    location: str  # "line 12", "sheet Items, cell C7" or a JSON path such as items[3].levels
     message: str
 
     def __str__(self):
@@ -36,7 +39,9 @@ class Problem:
 class FrameworkDocument:
     path: str
     data: dict
-    lines: dict = field(default_factory=dict, repr=False)  # JSON path → line number
+    # JSON path → where the file holds it: a line number, or a place such as "sheet Items, cell
+    # C7" in a workbook.
+    lines: dict = field(default_factory=dict, repr=False)
 
     @property
     def slug(self) -> str:
@@ -54,12 +59,19 @@ class FrameworkDocument:
     def content_hash(self) -> str:
         return content_hash(canonical(self.data))
 
-    def where(self, json_path: str) -> str:
-        """The line of a JSON path (or its nearest parent) where the file has lines."""
+    def where(self, json_path: str, *, within: str = "") -> str:
+        """The line or cell of a JSON path (or its nearest parent) where the file has them.
+
+        ``within`` names a property of it that is missing: a workbook has a blank cell for it.
+        """
+        if within and (place := self.lines.get(f"{json_path}.{within}" if json_path else within)):
+            return f"{place} ({json_path or 'top level'})"
         probe = json_path
         while probe:
             if probe in self.lines:
-                return f"line {self.lines[probe]} ({json_path})"
+                place = self.lines[probe]
+                place = f"line {place}" if isinstance(place, int) else place
+                return f"{place} ({json_path})"
             parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
             if parent == probe:
                 break
@@ -137,9 +149,14 @@ def parse_file(path: Path) -> FrameworkDocument:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FrameworkFileError([Problem(name, "", f"cannot read the file ({exc})")]) from exc
+    return parse_text(name, text, as_json=path.suffix == ".json")
+
+
+def parse_text(name: str, text: str, *, as_json: bool = False) -> FrameworkDocument:
+    """Parse the text of a YAML (or JSON) framework file named ``name``."""
     lines: dict = {}
     try:
-        if path.suffix == ".json":
+        if as_json:
             data = json.loads(text)
         else:
             data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
@@ -166,7 +183,11 @@ def _json_path(error_path) -> str:
 def check_document(doc: FrameworkDocument) -> list[Problem]:
     """Schema first; if the shape is right, the rules a schema cannot say."""
     problems = [
-        Problem(doc.path, doc.where(_json_path(e.absolute_path)) or "top level", e.message)
+        Problem(
+            doc.path,
+            doc.where(_json_path(e.absolute_path), within=_missing(e)) or "top level",
+            e.message,
+        )
         for e in sorted(_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
     ]
     if problems:
@@ -182,6 +203,8 @@ def check_document(doc: FrameworkDocument) -> list[Problem]:
         problems.append(
             Problem(doc.path, doc.where("status"), "a published version needs a published date")
         )
+    if not _is_date(data.get("published", "2000-01-01")):
+        problems.append(Problem(doc.path, doc.where("published"), "not a date (YYYY-MM-DD)"))
 
     seen_keys: set[str] = set()
     for index, item in enumerate(data["items"]):
@@ -219,15 +242,48 @@ def check_document(doc: FrameworkDocument) -> list[Problem]:
             problems.append(
                 Problem(doc.path, doc.where(at + ".levels"), f"{item['key']}: labels repeat")
             )
-        if item.get("related") and "related_framework" not in data:
-            problems.append(
-                Problem(
-                    doc.path,
-                    doc.where(at + ".related"),
-                    "'related' needs 'related_framework' at the top of the file",
+        for keys, version in REFERENCES.items():
+            if item.get(keys) and version not in data:
+                problems.append(
+                    Problem(
+                        doc.path,
+                        doc.where(f"{at}.{keys}"),
+                        f"'{keys}' needs '{version}' at the top of the file",
+                    )
                 )
+    mapped = data.get("mapped_framework")
+    if mapped and mapped["slug"] == data["slug"]:
+        problems.append(
+            Problem(
+                doc.path,
+                doc.where("mapped_framework"),
+                "'mapped_framework' names another framework; versions of this one are compared "
+                "on their shared keys already",
             )
+        )
     return problems
+
+
+# An item's list of keys, and the version (named at the top of the file) whose items they name:
+# the factors a lesson bears on, and the items of another framework that one corresponds to.
+REFERENCES = {"related": "related_framework", "corresponds_to": "mapped_framework"}
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _missing(error) -> str:
+    """The property a "required" error is about: one error per missing property, its name
+    quoted first in the message."""
+    if error.validator != "required":
+        return ""
+    names = [key for key in error.validator_value if error.message.startswith(repr(key))]
+    return names[0] if names else ""
 
 
 def canonical(data: dict) -> dict:
@@ -240,17 +296,23 @@ def canonical(data: dict) -> dict:
     out["scale"] = [
         {**level, "description": level["description"].strip()} for level in data["scale"]
     ]
-    out["items"] = [
-        {
-            **item,
-            "summary": item["summary"].strip(),
-            "context": item.get("context", False),
-            "questions": item.get("questions", []),
-            "related": sorted(item.get("related", [])),  # a set: order carries no meaning
-            "levels": [_canonical_level(level) for level in sorted(item["levels"], key=_value)],
-        }
-        for item in data["items"]
-    ]
+    out["items"] = [_canonical_item(item) for item in data["items"]]
+    return out
+
+
+def _canonical_item(item: dict) -> dict:
+    out = {
+        **item,
+        "summary": item["summary"].strip(),
+        "context": item.get("context", False),
+        "questions": item.get("questions", []),
+        "related": sorted(item.get("related", [])),  # a set: order carries no meaning
+        "levels": [_canonical_level(level) for level in sorted(item["levels"], key=_value)],
+    }
+    # Only where an item names some, so files written before mappings existed keep their hashes
+    # and an empty list hashes as no list.
+    if out.pop("corresponds_to", None):
+        out["corresponds_to"] = sorted(item["corresponds_to"])
     return out
 
 

@@ -1,11 +1,14 @@
 """Framework content: a framework has versions; a version has a scale and items.
 
-Content is loaded from the files in fixtures/frameworks/ and a published version never
-changes (see frameworks.services). Assessments pin the versions they were scored against.
+Content is loaded from the files in fixtures/frameworks/, or uploaded by staff (see
+frameworks.uploads), and a published version never changes (see frameworks.services).
+Assessments pin the versions they were scored against.
 """
 
+import uuid
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import models
 
 from frameworks import citations
@@ -103,9 +106,15 @@ class FrameworkVersion(models.Model):
         return citations.author_year(self.source_citation, fallback=self.source_document)
 
 
+def round_order(version: "FrameworkVersion") -> tuple:
+    """How every page orders a round's frameworks: maturity ladders before lessons, the shipped
+    before those a programme brought."""
+    return (not version.is_matrix, not version.framework.shipped, version.framework.slug)
+
+
 def matrix_first(versions) -> list["FrameworkVersion"]:
-    """Versions as every page lists them: the maturity matrix, then the lessons."""
-    return sorted(versions, key=lambda v: (not v.is_matrix, v.framework.slug))
+    """Versions as every page lists them (round_order)."""
+    return sorted(versions, key=round_order)
 
 
 class ScaleLevel(models.Model):
@@ -204,3 +213,29 @@ class LevelDescriptor(models.Model):
 
     def __str__(self):
         return f"{self.item.key} {self.value}"
+
+
+class FrameworkUpload(models.Model):
+    """A framework file that staff uploaded and that passed every check, kept until they publish
+    it from its preview: the parsed document, not the file, so what is published is what was
+    previewed. Publishing checks it again and records the version it made, so a second press of
+    "Publish" makes no second version."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    document = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"{self.filename} ({self.document.get('slug')} {self.document.get('version')})"
+
+    @property
+    def label(self) -> str:
+        return f"{self.document['slug']} {self.document['version']}"

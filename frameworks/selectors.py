@@ -8,8 +8,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from frameworks.changes import ItemChanges, ItemStatus, version_changes
+from frameworks.documents import canonical
 from frameworks.models import (
     Framework,
+    FrameworkKind,
+    FrameworkUpload,
     FrameworkVersion,
     Item,
     LevelDescriptor,
@@ -35,7 +38,9 @@ def framework_version_get(*, slug: str, version: str | None = None) -> Framework
     """
     if not SLUG.fullmatch(slug) or (version is not None and not VERSION.fullmatch(version)):
         raise Http404("No such framework version")
-    versions = FrameworkVersion.objects.select_related("framework", "related_version__framework")
+    versions = FrameworkVersion.objects.select_related(
+        "framework", "related_version__framework", "mapped_version__framework"
+    )
     versions = versions.filter(framework__slug=slug)
     if version is None:
         versions = versions.filter(status=VersionStatus.PUBLISHED).order_by("-major", "-minor")
@@ -143,15 +148,17 @@ def framework_version_document(version: FrameworkVersion) -> dict:
     }
     if version.published_on:
         doc["published"] = version.published_on.isoformat()
-    if version.related_version:
-        doc["related_framework"] = {
-            "slug": version.related_version.framework.slug,
-            "version": version.related_version.version,
-        }
+    for name, other in (
+        ("related_framework", version.related_version),
+        ("mapped_framework", version.mapped_version),
+    ):
+        if other:
+            doc[name] = {"slug": other.framework.slug, "version": other.version}
     doc["scale"] = [
         {"value": level.value, "label": level.label, "description": level.description}
         for level in version.levels.all()
     ]
+    mapped = _corresponding_keys(version)
     items = []
     for item in version.items.all():
         entry = {"key": item.key}
@@ -167,9 +174,23 @@ def framework_version_document(version: FrameworkVersion) -> dict:
             levels=[_level_entry(descriptor) for descriptor in item.descriptors.all()],
             related=[other.key for other in item.related.all()],
         )
+        if mapped.get(item.pk):
+            entry["corresponds_to"] = mapped[item.pk]
         items.append(entry)
     doc["items"] = items
     return doc
+
+
+def _corresponding_keys(version: FrameworkVersion) -> dict[int, list[str]]:
+    """Item pk → keys of the mapped version's items it corresponds to (1 query, none where the
+    version maps onto no other)."""
+    if not version.mapped_version_id:
+        return {}
+    out: dict[int, list[str]] = {}
+    links = Item.corresponds_to.through.objects.filter(from_item__version=version)
+    for item_pk, key in links.values_list("from_item_id", "to_item__key").order_by("to_item__key"):
+        out.setdefault(item_pk, []).append(key)
+    return out
 
 
 def _level_entry(descriptor: LevelDescriptor) -> dict:
@@ -177,3 +198,75 @@ def _level_entry(descriptor: LevelDescriptor) -> dict:
     if descriptor.label:
         entry["label"] = descriptor.label
     return entry
+
+
+@dataclass
+class UploadPreview:
+    """An upload as its preview shows it: each item with its levels as they will be named, and
+    what changed since the framework's latest version, if it has one."""
+
+    upload: FrameworkUpload
+    document: dict  # canonical: as it will be loaded
+    items: list[dict]
+    previous: FrameworkVersion | None = None
+    changes: list[ItemChanges] = field(default_factory=list)
+
+    # As a VersionPage and its version answer them, so the page shows the changes through the
+    # same partial (frameworks/_changes.html).
+    @cached_property
+    def changed(self) -> dict[str, ItemChanges]:
+        return {c.key: c for c in self.changes if c.status != ItemStatus.UNCHANGED}
+
+    @cached_property
+    def unchanged(self) -> list[ItemChanges]:
+        return [c for c in self.changes if c.status == ItemStatus.UNCHANGED]
+
+    @property
+    def version(self) -> str:
+        return self.document["version"]
+
+    @property
+    def is_matrix(self) -> bool:
+        return self.document["kind"] == FrameworkKind.MATURITY_MATRIX
+
+
+def framework_upload_get(*, token) -> FrameworkUpload:
+    found = FrameworkUpload.objects.select_related("published__framework").filter(token=token)
+    upload = found.first()
+    if upload is None:
+        raise Http404("No such upload: it may have been published or forgotten")
+    return upload
+
+
+def framework_upload_page(*, upload: FrameworkUpload) -> UploadPreview:
+    """The preview of a checked upload; with an earlier version, the changes item by item, as a
+    version's page shows them (framework_version_page's queries, once)."""
+    document = canonical(upload.document)
+    scale = {level["value"]: level["label"] for level in document["scale"]}
+    items = [
+        {
+            **item,
+            "levels": [
+                {**level, "name": level.get("label") or scale.get(level["value"], "")}
+                for level in item["levels"]
+            ],
+        }
+        for item in document["items"]
+    ]
+    preview = UploadPreview(upload=upload, document=document, items=items)
+    latest = (
+        FrameworkVersion.objects.filter(framework__slug=document["slug"])
+        .order_by("-major", "-minor")
+        .first()
+    )
+    if latest and latest.pk != upload.published_id:
+        preview.previous = framework_version_get(slug=document["slug"], version=latest.version)
+        titles = {
+            other.key: other.title
+            for item in preview.previous.items.all()
+            for other in item.related.all()
+        }
+        preview.changes = version_changes(
+            framework_version_document(preview.previous), document, related_titles=titles
+        )
+    return preview

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from frameworks.documents import (
+    REFERENCES,
     FrameworkDocument,
     FrameworkFileError,
     Problem,
@@ -60,6 +61,10 @@ def framework_files_check(*, paths: list[Path]) -> list[FrameworkDocument]:
 
 def _check_batch(documents: list[FrameworkDocument]) -> list[Problem]:
     """Rules across files: the lock, duplicate versions, relations to other frameworks."""
+    return _check_lock(documents) + check_references(documents)
+
+
+def _check_lock(documents: list[FrameworkDocument]) -> list[Problem]:
     problems: list[Problem] = []
     lock = read_lock()
     labels: dict[str, FrameworkDocument] = {}
@@ -90,55 +95,68 @@ def _check_batch(documents: list[FrameworkDocument]) -> list[Problem]:
                         "version",
                     )
                 )
-    for doc in documents:
-        related = doc.data.get("related_framework")
-        if not related:
-            continue
-        label = f"{related['slug']}@{related['version']}"
-        if label in labels:
-            keys = {item["key"] for item in labels[label].data["items"]}
-        else:
-            keys = set(
-                Item.objects.filter(
-                    version__framework__slug=related["slug"], version__version=related["version"]
-                ).values_list("key", flat=True)
-            )
-            if not keys:
-                problems.append(
-                    Problem(doc.path, doc.where("related_framework"), f"{label} is not loaded")
-                )
-                continue
-        for index, item in enumerate(doc.data["items"]):
-            for key in item.get("related", []):
-                if key not in keys:
-                    problems.append(
-                        Problem(
-                            doc.path,
-                            doc.where(f"items[{index}].related"),
-                            f"{item['key']}: {key!r} is not an item of {label}",
-                        )
-                    )
     return problems
+
+
+def check_references(documents: list[FrameworkDocument]) -> list[Problem]:
+    """Every key an item names (``related``, ``corresponds_to``) is an item of the version the
+    file names for it, among these files or loaded already."""
+    labels = {doc.label: doc for doc in documents}
+    problems: list[Problem] = []
+    for doc in documents:
+        for list_name, version_name in REFERENCES.items():
+            if named := doc.data.get(version_name):
+                problems += _check_keys(doc, list_name, version_name, named, labels)
+    return problems
+
+
+def _check_keys(doc, list_name: str, version_name: str, named: dict, labels) -> list[Problem]:
+    label = f"{named['slug']}@{named['version']}"
+    if label in labels:
+        keys = {item["key"] for item in labels[label].data["items"]}
+    else:
+        keys = set(
+            Item.objects.filter(
+                version__framework__slug=named["slug"], version__version=named["version"]
+            ).values_list("key", flat=True)
+        )
+        if not keys:
+            return [Problem(doc.path, doc.where(version_name), f"{label} is not loaded")]
+    return [
+        Problem(
+            doc.path,
+            doc.where(f"items[{index}].{list_name}"),
+            f"{item['key']}: {key!r} is not an item of {label}",
+        )
+        for index, item in enumerate(doc.data["items"])
+        for key in item.get(list_name, [])
+        if key not in keys
+    ]
 
 
 def framework_files_load(*, paths: list[Path]) -> LoadSummary:
     """Validate every file, then load them all in one transaction (or nothing at all)."""
     documents = framework_files_check(paths=paths)
-    # Versions that others relate to go first.
-    documents.sort(key=lambda doc: "related_framework" in doc.data)
+    # Versions that others relate or map to go first.
+    documents.sort(key=lambda doc: any(name in doc.data for name in REFERENCES.values()))
     summary = LoadSummary()
     with transaction.atomic():
         for doc in documents:
-            outcome = _load_document(doc)
+            outcome = framework_document_load(document=doc)
             getattr(summary, outcome).append(doc.label)
     return summary
 
 
-def _load_document(doc: FrameworkDocument) -> str:
+def framework_document_load(*, document: FrameworkDocument, shipped: bool = True) -> str:
+    """Create or update one checked version: "created", "updated" or "unchanged". The one path
+    by which content reaches the database, from the fixtures or an upload, and it never changes
+    a published version."""
+    doc = document
     data = canonical(doc.data)
     digest = doc.content_hash
     framework, _ = Framework.objects.get_or_create(
-        slug=data["slug"], defaults={"title": data["title"], "kind": data["kind"], "shipped": True}
+        slug=data["slug"],
+        defaults={"title": data["title"], "kind": data["kind"], "shipped": shipped},
     )
     existing = FrameworkVersion.objects.filter(framework=framework, version=data["version"]).first()
     if existing and existing.content_hash == digest:
@@ -175,12 +193,8 @@ def _load_document(doc: FrameworkDocument) -> str:
     version.source_document = data["source"]["document"]
     version.source_citation = data["source"]["citation"]
     version.content_hash = digest
-    related = data.get("related_framework")
-    version.related_version = (
-        FrameworkVersion.objects.get(framework__slug=related["slug"], version=related["version"])
-        if related
-        else None
-    )
+    version.related_version = _named_version(data.get("related_framework"))
+    version.mapped_version = _named_version(data.get("mapped_framework"))
     version.save()
     framework.title, framework.kind = data["title"], data["kind"]
     framework.save(update_fields=["title", "kind"])
@@ -202,15 +216,30 @@ def _load_document(doc: FrameworkDocument) -> str:
         for obj, item in zip(items, data["items"], strict=True)
         for level in item["levels"]
     )
-    if related:
-        targets = dict(version.related_version.items.values_list("key", "pk"))
-        through = Item.related.through
-        through.objects.bulk_create(
-            through(from_item_id=obj.pk, to_item_id=targets[key])
-            for obj, item in zip(items, data["items"], strict=True)
-            for key in item["related"]
-        )
+    _links_create(Item.related, version.related_version, items, data["items"], "related")
+    _links_create(
+        Item.corresponds_to, version.mapped_version, items, data["items"], "corresponds_to"
+    )
     return "updated" if existing else "created"
+
+
+def _named_version(named: dict | None) -> FrameworkVersion | None:
+    if not named:
+        return None
+    return FrameworkVersion.objects.get(framework__slug=named["slug"], version=named["version"])
+
+
+def _links_create(field, target, items: list[Item], entries: list[dict], list_name: str) -> None:
+    """The links an item's list of keys names, to the items of ``target`` with those keys."""
+    if target is None:
+        return
+    pks = dict(target.items.values_list("key", "pk"))
+    through = field.through
+    through.objects.bulk_create(
+        through(from_item_id=obj.pk, to_item_id=pks[key])
+        for obj, entry in zip(items, entries, strict=True)
+        for key in entry.get(list_name, [])
+    )
 
 
 ITEM_FIELDS = [
@@ -240,6 +269,7 @@ def _items_upsert(version: FrameworkVersion, entries: list[dict], doc) -> list[I
     Item.objects.bulk_update([i for i in items if i.pk], ITEM_FIELDS)
     LevelDescriptor.objects.filter(item__version=version).delete()
     Item.related.through.objects.filter(from_item__version=version).delete()
+    Item.corresponds_to.through.objects.filter(from_item__version=version).delete()
     try:
         Item.objects.filter(pk__in=[i.pk for i in kept.values()]).delete()
     except ProtectedError as exc:

@@ -19,10 +19,21 @@ register_converter(VersionConverter, "framework_version")
 
 urlpatterns = [
     path("frameworks/", views.framework_list, name="frameworks-list"),
+    path("frameworks/upload/", views.framework_upload, name="frameworks-upload"),
+    path(
+        "frameworks/upload/<uuid:token>/",
+        views.framework_upload_preview,
+        name="frameworks-upload-preview",
+    ),
     path(
         "frameworks/<slug:slug>/<framework_version:version>/",
         views.framework_detail,
         name="frameworks-detail",
+    ),
+    path(
+        "frameworks/<slug:slug>/<framework_version:version>/workbook.xlsx",
+        views.framework_workbook,
+        name="frameworks-workbook",
     ),
     path(
         "api/frameworks/<slug:slug>/<framework_version:version>/",

@@ -105,3 +105,19 @@ def test_it_still_takes_the_lead_s_upload_within_the_limit(lead, open_round):
     assert "Grace Okafor" in response.text
     assert body.read_from
     assert not Response.objects.exists()  # shown first, imported only on the go-ahead
+
+
+def test_it_refuses_a_framework_upload_from_anyone_but_staff_before_reading_it(respondent):
+    client = _csrf_client()
+    client.force_login(respondent)
+    response, body = _post_file(client, reverse("frameworks-upload"), b"slug: x\n")
+    assert response.status_code == 403
+    assert not body.read_from
+
+
+def test_it_refuses_a_framework_file_over_2_mb_before_reading_it(staff):
+    client = _csrf_client()
+    client.force_login(staff)
+    response, body = _post_file(client, reverse("frameworks-upload"), b"x" * (3 * 1024 * 1024))
+    assert response.status_code == 413
+    assert not body.read_from

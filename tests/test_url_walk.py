@@ -69,6 +69,10 @@ EXPECTED = {
     "frameworks-list": EVERYONE,
     "frameworks-detail": EVERYONE,
     "frameworks-api": EVERYONE,
+    "frameworks-workbook": EVERYONE,
+    # Staff upload frameworks; nobody in the cast is staff.
+    "frameworks-upload": dict.fromkeys(ROLES, 403),
+    "frameworks-upload-preview": dict.fromkeys(ROLES, 403),
 }
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm",
           "password_reset_complete", "logout"}  # fmt: skip
@@ -112,6 +116,8 @@ def _urls(round_, place):
         "assessment-action-edit": {"pk": round_.pk, "action_pk": round_.actions.get().pk},
         "frameworks-detail": {"slug": "lga-maturity-matrix", "version": "1.0"},
         "frameworks-api": {"slug": "lga-maturity-matrix", "version": "1.0"},
+        "frameworks-workbook": {"slug": "lga-maturity-matrix", "version": "1.0"},
+        "frameworks-upload-preview": {"token": "0b7e1d52-3f3c-4c8e-9a51-1f0d4f3c2a10"},
     }
     urls = {}
     for name in EXPECTED:
@@ -138,6 +144,7 @@ def test_it_sends_anonymous_people_to_sign_in_everywhere(client, shared_round, p
         assert response["Location"].startswith(reverse("login")), name
 
 
+@pytest.mark.chromium  # the report PDF, charts and all
 @pytest.mark.parametrize("role", ROLES)
 def test_it_gives_each_role_what_the_rules_promise(client, cast, role, shared_round, place):
     client.force_login(cast[role])
