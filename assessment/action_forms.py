@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django import forms
 
-from assessment.forms import IsoDateInput
+from assessment.forms import IsoDateInput, PinnedVersionsField
 from assessment.models import EVIDENCE_MAX_LENGTH, Action, ActionStatus, Membership
 from assessment.text import PlainText
 from frameworks.models import Item
@@ -164,14 +164,19 @@ def action_initial(action: Action) -> dict:
 
 
 class NextRoundForm(forms.Form):
-    """Start the next round: its period, who takes part (last round's people, ticked) and when
-    scoring ends."""
+    """Start the next round: its period, the framework versions it pins (the latest of each
+    framework last round scored, ticked), who takes part (last round's people, ticked) and
+    when scoring ends."""
 
     period = forms.CharField(
         label="Period",
         max_length=40,
         help_text='How the new round will be known, e.g. "2027 Q2".',
         validators=[PlainText("The period")],
+    )
+    versions = PinnedVersionsField(
+        help_text="Ticked: the latest version of each framework the last round scored. Tick one "
+        "version of each framework the new round scores."
     )
     participants = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
@@ -187,8 +192,13 @@ class NextRoundForm(forms.Form):
         help_text="Otherwise the team sees counts and ranges, not who said what.",
     )
 
-    def __init__(self, *args, members: list, taking_part: list, **kwargs):
+    def __init__(
+        self, *args, members: list, taking_part: list, frameworks: set[int] | None = None, **kwargs
+    ):
+        """``frameworks``: the pks of the frameworks whose latest versions are ticked (by
+        default, those shipped with the product)."""
         super().__init__(*args, **kwargs)
+        self.fields["versions"].offer(frameworks=frameworks)
         self.members = {str(user.pk): user for user in members}
         self.fields["participants"].choices = [
             (pk, f"{user.get_full_name() or user.email} ({user.email})")

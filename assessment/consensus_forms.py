@@ -2,19 +2,26 @@
 
 from django import forms
 
-from assessment import forms as assessment_forms
 from assessment.models import EVIDENCE_MAX_LENGTH
 
 CHOOSE = ("", "Choose a level")
 
 
-class ConsensusForm(assessment_forms.ConsensusForm):
+class ConsensusForm(forms.Form):
     """The agreed position on one item. Nothing is selected until someone chooses: the median
     is offered as a suggestion beside each level, never as the value already in the form.
 
     A context factor (Place) describes circumstances rather than progress: it has no target
     field, and its target is recorded as none."""
 
+    current = forms.TypedChoiceField(coerce=int, label="Agreed current level")
+    target = forms.TypedChoiceField(coerce=int, label="Agreed target level")
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=EVIDENCE_MAX_LENGTH,
+        help_text="Why the team settled here: the evidence that decided it.",
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     minority_view = forms.CharField(
         required=False,
         max_length=EVIDENCE_MAX_LENGTH,
@@ -33,7 +40,10 @@ class ConsensusForm(assessment_forms.ConsensusForm):
         takes_target: bool = True,
         **kwargs,
     ):
-        super().__init__(*args, levels=levels, **kwargs)
+        super().__init__(*args, **kwargs)
+        levels = [(str(lv.value), f"{lv.value} {lv.label}") for lv in levels]
+        self.fields["current"].choices = levels
+        self.fields["target"].choices = levels
         if not takes_target:
             del self.fields["target"]
         for name, what in (("current", "current level"), ("target", "target level")):

@@ -12,18 +12,15 @@ import csv
 import difflib
 import io
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass
-from xml.parsers import expat
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import CellCoordinatesException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessment.models import EVIDENCE_MAX_LENGTH, Confidence
 from frameworks.models import FrameworkVersion
+from frameworks.xlsx import BROKEN_WORKBOOK, UnsafeWorkbook, workbook_check
 
 REQUIRED = ("respondent", "framework", "item", "current")
 OPTIONAL = ("target", "evidence", "confidence")
@@ -44,9 +41,6 @@ XLSX_MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 # builds the rest (styles, shared strings, merged cells, links...) as trees and objects at a few
 # hundred bytes an element; a real workbook of scores has a few tens of thousands.
 XLSX_MAX_ELEMENTS = 150_000
-# Bytes of XML in which no element begins or ends: one start tag or run of text. Excel's longest
-# is a cell of 32,767 characters; a tag of a million attributes makes a dictionary of a million.
-XLSX_MAX_QUIET_BYTES = 1024 * 1024
 # The people a template lists: 200 × 25 items is 5,000 rows, already a long workshop. More
 # would make a sheet nobody fills in; the sheet says who was left out.
 TEMPLATE_MAX_NAMES = 200
@@ -57,24 +51,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # What a spreadsheet runs as a formula when it starts a cell (as reports/exports.py guards).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# What openpyxl raises on a damaged or hostile workbook, found by feeding it one: a broken zip
-# (BadZipFile, zlib.error, EOFError), a missing part (KeyError), XML that does not parse
-# (SyntaxError: ElementTree's ParseError and lxml's XMLSyntaxError derive from it), an attribute
-# or cell value of the wrong kind (ValueError, TypeError, IndexError, CellCoordinatesException),
-# a chartsheet without a chart (AttributeError), and a date serial out of range (OverflowError).
-_BROKEN_WORKBOOK = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    KeyError,
-    SyntaxError,
-    ValueError,
-    TypeError,
-    IndexError,
-    CellCoordinatesException,
-    AttributeError,
-    OverflowError,
-)
 
 
 @dataclass(frozen=True)
@@ -146,11 +122,11 @@ def _read_xlsx(content: bytes) -> list[tuple[int, dict]]:
         workbook = load_workbook(
             io.BytesIO(content), read_only=True, data_only=True, keep_links=False
         )
-    except _BROKEN_WORKBOOK as exc:
+    except BROKEN_WORKBOOK as exc:
         raise _refuse("the file is not a valid XLSX workbook") from exc
     try:
         rows = _sheet_rows(_scores_sheet(workbook))
-    except _BROKEN_WORKBOOK as exc:
+    except BROKEN_WORKBOOK as exc:
         raise _refuse("the file is not a valid XLSX workbook") from exc
     finally:
         workbook.close()
@@ -158,89 +134,17 @@ def _read_xlsx(content: bytes) -> list[tuple[int, dict]]:
 
 
 def _check_archive(content: bytes) -> None:
-    """Refuse a workbook that would take too much memory or time to open, before openpyxl does.
-
-    The zip's directory gives the unpacked sizes; one pass of a streaming parser that builds
-    nothing counts the elements openpyxl would hold in memory.
-    """
-    if content.startswith(_SPREADSHEET_MAGIC[1]):
-        raise _refuse(
-            "the file is an old .xls workbook or has a password; save it as .xlsx without one"
-        )
+    """Refuse a workbook that would take too much memory or time to open, before openpyxl does
+    (frameworks.xlsx reads the zip's directory and streams its XML, building nothing)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            parts = archive.infolist()
-            # An XLSX package only deflates or stores its parts, unencrypted (ECMA-376 part 2).
-            if any(
-                p.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-                or p.flag_bits & 0x1
-                for p in parts
-            ):
-                raise _refuse("the file is not a valid XLSX workbook")
-            unpacked = sum(p.file_size for p in parts)
-            if unpacked > XLSX_MAX_UNPACKED_BYTES:
-                raise _refuse(
-                    f"the workbook unpacks to {unpacked / 2**20:,.1f} MB; the limit is "
-                    f"{XLSX_MAX_UNPACKED_BYTES / 2**20:,.0f} MB "
-                    "(save only the Scores sheet, or save it as CSV)"
-                )
-            elements = 0
-            for part in parts:
-                elements += _elements_outside_rows(archive, part, XLSX_MAX_ELEMENTS - elements)
-                if elements > XLSX_MAX_ELEMENTS:
-                    raise _refuse(
-                        f"the workbook holds more than {XLSX_MAX_ELEMENTS:,} pieces of "
-                        "formatting and text besides its cells (save only the Scores sheet, "
-                        "or save it as CSV)"
-                    )
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
-        raise _refuse("the file is not a valid XLSX workbook") from exc
-
-
-def _elements_outside_rows(archive: zipfile.ZipFile, part: zipfile.ZipInfo, budget: int) -> int:
-    """The elements of one XML part, those in a sheet's rows aside, counted up to `budget` as
-    the part streams by: nothing is built.
-
-    A part that is not XML counts nothing. One that stops parsing counts what came before the
-    fault: openpyxl's parser, expat too, stops there.
-    """
-    count, events, in_rows = 0, 0, False
-
-    def start(name, attributes):
-        nonlocal count, events, in_rows
-        events += 1
-        if in_rows:
-            return
-        if name.endswith(" sheetData"):
-            in_rows = True
-        count += 1
-
-    def end(name):
-        nonlocal events, in_rows
-        events += 1
-        if in_rows and name.endswith(" sheetData"):
-            in_rows = False
-
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    with archive.open(part) as stream:
-        chunk = stream.read(1 << 16)
-        if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"<", b"\xff\xfe", b"\xfe\xff")):
-            return 0
-        quiet = 0  # bytes read with no element begun or ended: inside one tag or text
-        try:
-            while chunk and count <= budget:
-                seen = events
-                parser.Parse(chunk, False)
-                quiet = quiet + len(chunk) if events == seen else 0
-                if quiet > XLSX_MAX_QUIET_BYTES:
-                    raise _refuse("the file is not a valid XLSX workbook")
-                chunk = stream.read(1 << 16)
-            if count <= budget:
-                parser.Parse(b"", True)
-        except expat.ExpatError:
-            pass
-    return count
+        workbook_check(
+            content,
+            max_unpacked=XLSX_MAX_UNPACKED_BYTES,
+            max_elements=XLSX_MAX_ELEMENTS,
+            hint="save only the Scores sheet, or save it as CSV",
+        )
+    except UnsafeWorkbook as exc:
+        raise _refuse(str(exc)) from exc
 
 
 def _scores_sheet(workbook):

@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -97,10 +96,7 @@ class Sharing(models.TextChoices):
     NAMED = "named", "Shared by name"
 
 
-# How a round moves on: open → consensus → closed. A closed round never moves again.
-NEXT_STATUS = {RoundStatus.OPEN: RoundStatus.CONSENSUS, RoundStatus.CONSENSUS: RoundStatus.CLOSED}
-# Stepping back: a lead reopens scoring from consensus; a closed round reopens to consensus.
-PREVIOUS_STATUS = {v: k for k, v in NEXT_STATUS.items()}
+# How a round moves between these, and what each stage allows to whom: assessment.states.
 
 
 # Analysts hold this permission: they read rounds other places have shared for comparison.
@@ -195,6 +191,10 @@ class Assessment(models.Model):
         return self.status == RoundStatus.OPEN
 
     @property
+    def is_at_consensus(self) -> bool:
+        return self.status == RoundStatus.CONSENSUS
+
+    @property
     def is_closed(self) -> bool:
         return self.status == RoundStatus.CLOSED
 
@@ -202,22 +202,9 @@ class Assessment(models.Model):
     def is_overdue(self) -> bool:
         return self.is_open and self.deadline is not None and self.deadline < date.today()
 
-    @property
-    def next_status(self) -> str | None:
-        return NEXT_STATUS.get(self.status)
-
-    @property
-    def previous_status(self) -> str | None:
-        return PREVIOUS_STATUS.get(self.status)
-
     def names_place_to(self, user, own_place_ids: set[int]) -> bool:
         """Whether the user may see which place this round belongs to."""
         return user.is_staff or self.place_id in own_place_ids or self.sharing == Sharing.NAMED
-
-    def require_status(self, *statuses: str, refusal: str) -> None:
-        """Refuse (with the given reason) unless the round is in one of these statuses."""
-        if self.status not in statuses:
-            raise ValidationError(refusal)
 
 
 class Respondent(models.Model):

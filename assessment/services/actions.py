@@ -13,15 +13,15 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from assessment import states
 from assessment.models import (
     Action,
     ActionStatus,
     Assessment,
     Membership,
-    RoundStatus,
 )
 from assessment.services.rounds import PERIOD_TAKEN, assessment_open
-from frameworks.models import Item, ScaleLevel
+from frameworks.models import FrameworkVersion, Item, ScaleLevel
 from frameworks.selectors import latest_published_versions
 
 
@@ -239,19 +239,18 @@ def assessment_next(
     user,
     deadline: date | None = None,
     show_names: bool = False,
+    versions: list[FrameworkVersion] | None = None,
 ) -> NextRound:
-    """Start the next round from a closed one: the same place, the latest published framework
-    versions, the chosen participants, and every open action carried over.
+    """Start the next round from a closed one: the same place, the framework versions chosen
+    (by default the latest published of each framework), the chosen participants, and every
+    open action carried over.
 
     A round starts one next round: a second click, or a second lead, is told which round was
     started. A period the place has already used is refused (as a ValidationError on `period`).
     """
     period = " ".join(period.split())
     with transaction.atomic():
-        source = Assessment.objects.lock(assessment.pk)
-        source.require_status(
-            RoundStatus.CLOSED, refusal="Only a closed round can start the next round."
-        )
+        source = states.lock_for(states.START_NEXT, assessment.pk)
         started = source.next_rounds.first()
         if started is not None:
             raise ValidationError(
@@ -261,7 +260,7 @@ def assessment_next(
             new = assessment_open(
                 place=source.place,
                 period=period,
-                versions=latest_published_versions(),
+                versions=latest_published_versions() if versions is None else versions,
                 participants=participants,
                 deadline=deadline,
                 show_names=show_names,

@@ -3,11 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from assessment.models import (
-    Assessment,
-    Consensus,
-    RoundStatus,
-)
+from assessment import states
+from assessment.models import Assessment, Consensus
 from frameworks.models import Item
 
 
@@ -54,10 +51,7 @@ def consensus_record(
     }
     try:
         with transaction.atomic():
-            Assessment.objects.lock(assessment.pk).require_status(
-                RoundStatus.CONSENSUS,
-                refusal="Consensus can be recorded only while the round is at consensus.",
-            )
+            states.lock_for(states.RECORD_CONSENSUS, assessment.pk)
             record = (
                 Consensus.objects.select_for_update()
                 .filter(assessment=assessment, item=item)

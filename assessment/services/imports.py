@@ -17,12 +17,12 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from assessment import states
 from assessment.imports import LineError, ScoresFileError, plural
 from assessment.models import (
     Assessment,
     Respondent,
     Response,
-    RoundStatus,
 )
 from assessment.services.scoring import ANSWER_FIELDS
 from frameworks.models import Item
@@ -215,11 +215,7 @@ def scores_import(
         )
     }
     with transaction.atomic():
-        Assessment.objects.lock(assessment.pk).require_status(
-            RoundStatus.OPEN,
-            RoundStatus.CONSENSUS,
-            refusal="This round is closed; scores can no longer be imported.",
-        )
+        states.lock_for(states.IMPORT_SCORES, assessment.pk)
         matched = _matched(assessment, rows)
         if matched.shared:
             raise ScoresFileError(list(matched.shared.values()))

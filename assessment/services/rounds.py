@@ -6,10 +6,12 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from assessment import states
 from assessment.disclosure import refuse_late_scorers
 from assessment.mail import Letter, MailOutcome, send_each
 from assessment.models import (
@@ -17,13 +19,11 @@ from assessment.models import (
     Place,
     Reminder,
     Respondent,
-    RoundStatus,
     Sharing,
 )
 from assessment.services.places import participants_default, respondent_names
-from assessment.signals import round_closed, round_reopened
 from assessment.tasks import mail_round_invitations, mail_round_reminders
-from frameworks.models import FrameworkVersion
+from frameworks.models import FrameworkVersion, Item
 
 
 def assessment_open(
@@ -36,13 +36,14 @@ def assessment_open(
     show_names: bool = False,
     user=None,
 ) -> Assessment:
-    """Open a round pinned to the given framework versions, with a respondent per participant.
+    """Open a round pinned to the given framework versions (published, at least one, one of
+    each framework at most), with a respondent per participant.
 
     A period the place has already used is refused with PERIOD_TAKEN, also when another lead
     takes it at the same moment.
     """
-    if any(not v.is_published for v in versions):
-        raise ValidationError("A round can only be scored against published framework versions.")
+    if problem := pinned_versions_problem(versions):
+        raise ValidationError(problem)
     with transaction.atomic():
         # The place's row, locked: of two leads opening the same period at once, the second
         # waits here and is then told that the place has that round.
@@ -64,6 +65,38 @@ def assessment_open(
     return assessment
 
 
+def pinned_versions_problem(versions: list[FrameworkVersion]) -> str:
+    """Why a round may not pin these versions ("" when it may): it needs at least one, all
+    published, one version of each framework at most, and no item key in two of them (answers,
+    actions and imports name a round's items by key)."""
+    if not versions:
+        return "A round needs at least one framework version to score against."
+    if any(not v.is_published for v in versions):
+        return "A round can only be scored against published framework versions."
+    seen = set()
+    for version in versions:
+        if version.framework_id in seen:
+            return (
+                f"Choose one version of “{version.framework.title}”: a round scores each "
+                "framework once."
+            )
+        seen.add(version.framework_id)
+    shared = (
+        Item.objects.filter(version__in=versions)
+        .values("key")
+        .annotate(frameworks=Count("version", distinct=True))
+        .filter(frameworks__gt=1)
+        .order_by("key")
+        .values_list("key", flat=True)
+    )
+    if keys := list(shared[:3]):
+        return (
+            f"These frameworks both have an item called {', '.join(keys)}: a round's items are "
+            "told apart by their keys, so pin one of the two."
+        )
+    return ""
+
+
 # The code of a refusal to open a round under a period its place has used.
 PERIOD_TAKEN = "period-taken"
 
@@ -80,23 +113,8 @@ def assessment_advance(*, assessment: Assessment, shown_status: str | None = Non
     nothing changes and the ValidationError says where the round now stands.
     """
     shown_status = shown_status or assessment.status
-    with transaction.atomic():
-        current = Assessment.objects.lock(assessment.pk)
-        if current.status != shown_status:
-            raise ValidationError(
-                f"This round has already moved on: it is now "
-                f"{current.get_status_display().lower()}. Nothing was changed."
-            )
-        following = current.next_status
-        if following is None:
-            raise ValidationError("This round is closed; it cannot move on.")
-        current.status, current.status_reason = following, ""
-        # A save, not an update(), so that the history records who moved it on and when.
-        current.save(update_fields=["status", "status_reason", "updated_at"])
-        if following == RoundStatus.CLOSED:
-            # Inside the transaction: what listeners keep about the round commits with the close.
-            round_closed.send(sender=Assessment, assessment=current)
-    assessment.status, assessment.updated_at = current.status, current.updated_at
+    move = states.forward_from(shown_status)
+    states.move_round(move, assessment=assessment, shown_status=shown_status)
     return assessment
 
 
@@ -104,23 +122,11 @@ def assessment_share(*, assessment: Assessment, sharing: str) -> Assessment:
     if sharing not in Sharing.values:
         raise ValidationError(f"Unknown sharing choice {sharing!r}.")
     with transaction.atomic():
-        current = Assessment.objects.lock(assessment.pk)
-        current.require_status(
-            RoundStatus.CLOSED, refusal="Only a closed round can be shared for comparison."
-        )
+        current = states.lock_for(states.SHARE, assessment.pk)
         current.sharing = sharing
         current.save(update_fields=["sharing", "updated_at"])
     assessment.sharing, assessment.updated_at = current.sharing, current.updated_at
     return assessment
-
-
-# The code of a refusal to reopen a closed round without a reason: the page asks again.
-REASON_NEEDED = "reason-needed"
-
-PREVIOUS_STATUS = {
-    RoundStatus.CONSENSUS: RoundStatus.OPEN,
-    RoundStatus.CLOSED: RoundStatus.CONSENSUS,
-}
 
 
 def assessment_step_back(
@@ -131,31 +137,10 @@ def assessment_step_back(
     Reopening a closed round needs staff, or a lead who gives a reason (kept in the history);
     it withdraws the round's sharing, and listeners withdraw its results and PDFs.
     """
-    reason = reason.strip()
-    with transaction.atomic():
-        current = Assessment.objects.lock(assessment.pk)
-        if current.status != shown_status:
-            raise ValidationError(
-                f"This round has already moved: it is now "
-                f"{current.get_status_display().lower()}. Nothing was changed."
-            )
-        back = current.previous_status
-        if back is None:
-            raise ValidationError("An open round has no earlier step to go back to.")
-        reopening = current.status == RoundStatus.CLOSED
-        if reopening and not reason and not user.is_staff:
-            raise ValidationError(
-                "Say why the round is being reopened: the reason is kept in its history.",
-                code=REASON_NEEDED,
-            )
-        current.status, current.status_reason = back, reason
-        if reopening:
-            current.sharing = Sharing.PRIVATE
-        current.save(update_fields=["status", "status_reason", "sharing", "updated_at"])
-        if reopening:
-            round_reopened.send(sender=Assessment, assessment=current)
-    assessment.status, assessment.sharing = current.status, current.sharing
-    assessment.status_reason, assessment.updated_at = current.status_reason, current.updated_at
+    move = states.back_from(shown_status)
+    states.move_round(
+        move, assessment=assessment, shown_status=shown_status, reason=reason, user=user
+    )
     return assessment
 
 
@@ -216,10 +201,7 @@ def assessment_edit(
     and answers from the round's counts; the history keeps both.
     """
     with transaction.atomic():
-        current = Assessment.objects.lock(assessment.pk)
-        current.require_status(
-            RoundStatus.OPEN, refusal="Only a round open for scoring can change who takes part."
-        )
+        current = states.lock_for(states.CHANGE_PEOPLE, assessment.pk)
         if deadline != current.deadline:
             current.deadline = deadline
             current.save(update_fields=["deadline", "updated_at"])
@@ -266,7 +248,7 @@ def round_invite_send(
     """Send the invitations round_invite queued, to those still taking part while the round is
     open, and record when each one the mail server took was invited."""
     assessment = Assessment.objects.select_related("place").filter(pk=assessment_id).first()
-    if assessment is None or not assessment.is_open:
+    if assessment is None or not states.stage_allows(states.JOIN, assessment):
         return MailOutcome(sent=[], failed=[])  # gone, or scoring ended before the mail went
     respondents = assessment.respondents.filter(pk__in=respondent_ids).select_related("user")
     sent, failed = _mail_people(
@@ -297,10 +279,7 @@ def round_remind(*, assessment: Assessment, base_url: str, user=None) -> MailOut
     """Queue a reminder to everyone who has not submitted, at most once a day per round; a
     worker sends it (mail_round_reminders)."""
     with transaction.atomic():
-        current = Assessment.objects.lock(assessment.pk)
-        current.require_status(
-            RoundStatus.OPEN, refusal="Scoring has ended for this round: nobody needs reminding."
-        )
+        current = states.lock_for(states.REMIND, assessment.pk)
         last = current.reminders.first()
         if last and timezone.now() - last.sent_at < REMINDER_INTERVAL:
             local = timezone.localtime(last.sent_at)
@@ -333,7 +312,8 @@ def round_remind_send(*, assessment_id: int, base_url: str, user_id: int | None 
         except Assessment.DoesNotExist:
             return Reminded(reminder=None, failed=[])  # deleted since the reminder was asked for
         last = current.reminders.first()
-        if not current.is_open or (last and timezone.now() - last.sent_at < REMINDER_INTERVAL):
+        recently = last and timezone.now() - last.sent_at < REMINDER_INTERVAL
+        if recently or not states.stage_allows(states.REMIND, current):
             return Reminded(reminder=None, failed=[])
         waiting = _reachable(
             current.respondents.filter(submitted_at__isnull=True).select_related("user")

@@ -8,18 +8,14 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history import utils as history
 
+from assessment import states
 from assessment.disclosure import refuse_late_scorers
-from assessment.models import (
-    Assessment,
-    Respondent,
-    Response,
-    RoundStatus,
-)
+from assessment.models import Assessment, Respondent, Response
 from assessment.services.places import respondent_names
 from frameworks.models import Item
 
 ANSWER_FIELDS = ["current", "target", "evidence", "confidence", "updated_at"]
-SCORING_ENDED = "Scoring has ended for this round; your answers were not saved."
+SCORING_ENDED = states.SCORING_ENDED
 
 
 @dataclass(frozen=True)
@@ -39,10 +35,7 @@ def respondent_for_user(*, assessment: Assessment, user) -> Respondent:
     if respondent:
         return respondent
     with transaction.atomic():
-        Assessment.objects.lock(assessment.pk).require_status(
-            RoundStatus.OPEN,
-            refusal="Scoring has ended for this round; your answers were not saved.",
-        )
+        states.lock_for(states.JOIN, assessment.pk)
         respondent = Respondent.objects.filter(assessment=assessment, user=user).first()
         if respondent:
             return respondent
@@ -89,10 +82,7 @@ def responses_save(
     """
     answers = {item: _without_context_target(item, answer) for item, answer in answers.items()}
     with transaction.atomic():
-        Assessment.objects.lock(respondent.assessment_id).require_status(
-            RoundStatus.OPEN,
-            refusal="Scoring has ended for this round; your answers were not saved.",
-        )
+        states.lock_for(states.SAVE_ANSWERS, respondent.assessment_id)
         respondent.refresh_from_db(fields=["submitted_at", "revision"])
         existing = {r.item_id: r for r in Response.objects.filter(respondent=respondent)}
         differing = {
@@ -109,8 +99,9 @@ def responses_save(
         _write_changed(respondent, {item: answers[item] for item in differing}, existing)
         missing = []
         if submit:
+            # As the scoring page lists them: matrix first, then each framework's items in turn.
             items = Item.objects.filter(version__assessments=respondent.assessment_id).order_by(
-                "-version__framework__kind", "position"
+                "-version__framework__kind", "version__framework__slug", "position"
             )
             missing = [
                 i.title for i in items if getattr(existing.get(i.pk), "current", None) is None
@@ -165,10 +156,7 @@ def _write_changed(
 
 def response_reopen(*, respondent: Respondent) -> Respondent:
     with transaction.atomic():
-        Assessment.objects.lock(respondent.assessment_id).require_status(
-            RoundStatus.OPEN,
-            refusal="Scoring has ended for this round; answers can no longer change.",
-        )
+        states.lock_for(states.REOPEN_ANSWERS, respondent.assessment_id)
         respondent.refresh_from_db(fields=["submitted_at", "revision"])
         respondent.submitted_at = None
         respondent.revision += 1

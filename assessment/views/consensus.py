@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessment import facilitation, services
+from assessment import facilitation, services, states
 from assessment.agreement import suggestion
 from assessment.consensus_forms import ConsensusForm, FacilitatorViewForm
 from assessment.disclosure import get_assessment_for_reader
@@ -22,7 +22,7 @@ ITEM_ANCHOR = "item-heading"
 @login_required
 @require_GET
 def consensus_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, disclosure = _get_consensus_for_reader(request, pk)
+    assessment, disclosure, record = _get_consensus_for_reader(request, pk)
     if not disclosure.consensus_pages:
         return withheld(request, assessment, disclosure, what="the facilitator view")
     view = facilitation.facilitator_view(assessment)
@@ -33,7 +33,7 @@ def consensus_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "query": query,
         "split_rule": SPLIT_RULE,
         "disclosure": disclosure,
-        "can_record": disclosure.can_record,
+        "can_record": not record.not_theirs,
         **query.options(),
     }
     status = 200 if query.is_valid() else 400
@@ -43,17 +43,19 @@ def consensus_overview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consensus_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    assessment, disclosure = _get_consensus_for_reader(request, pk)
+    assessment, disclosure, record = _get_consensus_for_reader(request, pk)
     if not disclosure.consensus_pages:
         return withheld(request, assessment, disclosure, what="the facilitator view")
-    if request.method == "POST" and not disclosure.can_record:
+    if request.method == "POST" and record.not_theirs:
         raise PermissionDenied
     view = facilitation.facilitator_view(assessment)
     facilitated = view.get(item_pk)
     if facilitated is None:
         raise Http404("No such item in this round.")
     form, conflict = _form(request, facilitated), None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not record:
+        messages.error(request, record.reason)
+    elif request.method == "POST" and form.is_valid():
         try:
             _record(assessment, facilitated, form.cleaned_data, request.user)
         except services.ConsensusConflict as exc:
@@ -76,7 +78,10 @@ def consensus_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         "position": view.position(item_pk),
         "total": len(view.items),
         "disclosure": disclosure,
-        "can_record": disclosure.can_record,
+        # A lead, at any stage: the page reads as the facilitator's.
+        "can_record": not record.not_theirs,
+        # Whether the agreed position may be recorded now: the form is drawn only then.
+        "record": record,
         "people": view.people,
         "told_apart": view.told_apart,
         "projector": _projector(request),
@@ -86,13 +91,15 @@ def consensus_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 def _get_consensus_for_reader(request: HttpRequest, pk: int):
-    """The round and what the reader may see of it: the place's members may read the consensus
-    pages once scoring has ended (leads record there, and may prepare there before); an analyst
-    never, since they show each answer's evidence."""
-    assessment, _, disclosure = get_assessment_for_reader(request.user, pk)
+    """The round, what the reader may see of it, and whether they may record consensus now:
+    the place's members may read the consensus pages once scoring has ended (leads record
+    there, and may prepare there before); an analyst never, since they show each answer's
+    evidence."""
+    assessment, role, disclosure = get_assessment_for_reader(request.user, pk)
     if disclosure.team_figures and not disclosure.consensus_pages:
         raise PermissionDenied
-    return assessment, disclosure
+    record = states.may(states.RECORD_CONSENSUS, assessment, user=request.user, role=role)
+    return assessment, disclosure, record
 
 
 def _form(request: HttpRequest, facilitated, *, revision: int | None = None) -> ConsensusForm:

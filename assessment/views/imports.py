@@ -9,7 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessment import selectors, services
+from assessment import selectors, services, states
 from assessment.forms import ImportConfirmForm, ScoresUploadForm
 from assessment.import_forms import ImportGoAheadForm
 from assessment.imports import (
@@ -27,7 +27,7 @@ from assessment.views.common import LEADS
 def assessment_for_import(request: HttpRequest, pk: int):
     """The round whose scores this user may import (404/403 otherwise). Asked from the session
     alone, so config.uploads asks it too, before an upload is read."""
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    assessment, _, _ = states.get_assessment_for_move(request.user, pk, states.IMPORT_SCORES)
     return assessment
 
 
@@ -36,8 +36,8 @@ def assessment_for_import(request: HttpRequest, pk: int):
 def assessment_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload, see what it would do, then import: nothing is written before the go-ahead."""
     assessment = assessment_for_import(request, pk)
-    if request.method == "POST" and assessment.is_closed:
-        messages.error(request, "This round is closed; scores can no longer be imported.")
+    if request.method == "POST" and not states.stage_allows(states.IMPORT_SCORES, assessment):
+        messages.error(request, states.IMPORT_SCORES.refusal_at(assessment.status))
         return redirect("assessment-detail", pk=assessment.pk)
     if "token" in request.POST:
         return _import_confirmed(request, assessment)

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from assessment import selectors, services
+from assessment import selectors, services, states
 from assessment.disclosure import get_assessment_for_reader
 from assessment.forms import (
     AdvanceForm,
@@ -19,7 +19,7 @@ from assessment.forms import (
 from assessment.history import round_history
 from assessment.models import SMALLEST_ANONYMOUS_GROUP
 from assessment.permissions import get_assessment_for_user, get_place_for_user
-from assessment.services.rounds import REASON_NEEDED, round_people
+from assessment.services.rounds import PERIOD_TAKEN, round_people
 from assessment.views.common import LEADS, base_url, withheld, withheld_json
 
 
@@ -34,14 +34,14 @@ def assessment_open(request, code):
             assessment = services.assessment_open(
                 place=place,
                 period=data["period"],
-                versions=[data["matrix_version"], data["lessons_version"]],
+                versions=data["versions"],
                 participants=data["participants"],
                 deadline=data["deadline"],
                 show_names=data["show_names"],
                 user=request.user,
             )
         except ValidationError as exc:
-            form.add_error("period", exc)
+            form.add_error("period" if exc.code == PERIOD_TAKEN else None, exc)
         else:
             invited = services.round_invite(assessment=assessment, base_url=base_url(request))
             messages.success(request, f"Round {assessment.period} is open for scoring.")
@@ -77,6 +77,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": assessment.framework_versions.select_related("framework").order_by(
             "-framework__kind"
         ),
+        "moves": states.allowed_moves(assessment, user=request.user, role=role),
         "sharing_form": SharingForm(initial={"sharing": assessment.sharing}),
         "advance_form": AdvanceForm(initial={"status": assessment.status}),
         "reminders": assessment.reminders.select_related("sent_by")[:5],
@@ -93,6 +94,7 @@ def assessment_advance(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         AdvanceForm,
         "assessment/assessment_advance_confirm.html",
+        states.forward_from,
         lambda assessment, data: services.assessment_advance(
             assessment=assessment, shown_status=data["status"]
         ),
@@ -109,6 +111,7 @@ def assessment_step_back(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         StepBackForm,
         "assessment/assessment_step_back_confirm.html",
+        states.back_from,
         lambda assessment, data: services.assessment_step_back(
             assessment=assessment,
             shown_status=data["status"],
@@ -119,20 +122,28 @@ def assessment_step_back(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _move(request, pk: int, form_class, template: str, move, *, done: str) -> HttpResponse:
-    """A change of status: the round's page asks, the confirmation page carries it through."""
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+def _move(
+    request, pk: int, form_class, template: str, move_from, change, *, done: str
+) -> HttpResponse:
+    """A change of status: the round's page asks, the confirmation page carries it through.
+
+    ``move_from`` names the move from the status the page showed (states.forward_from or
+    back_from); ``change`` makes it through its service."""
+    # Every change of status is the leads' to make: a status the form lacks changes nothing.
+    assessment, role, _ = states.get_assessment_for_move(request.user, pk, states.END_SCORING)
     form = form_class(request.POST)
     if form.is_valid() and not form.cleaned_data["confirm"]:
-        return _confirm(request, assessment, form, template)
+        move = move_from(form.cleaned_data["status"])
+        return _confirm(request, assessment, role, form, template, move)
     try:
         if not form.is_valid():
             raise ValidationError("Reload the round's page and try again.")
-        move(assessment, form.cleaned_data)
+        change(assessment, form.cleaned_data)
     except ValidationError as exc:
-        if getattr(exc, "code", None) == REASON_NEEDED:
+        if getattr(exc, "code", None) == states.REASON_NEEDED:
             # Refused for what the form left out: ask again on the same page, keeping the rest.
-            return _confirm(request, assessment, form, template, problems=exc.messages)
+            move = move_from(form.cleaned_data["status"])
+            return _confirm(request, assessment, role, form, template, move, problems=exc.messages)
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, done.format(assessment.get_status_display()))
@@ -140,20 +151,20 @@ def _move(request, pk: int, form_class, template: str, move, *, done: str) -> Ht
 
 
 def _confirm(
-    request, assessment, form, template: str, *, problems: list[str] | None = None
+    request, assessment, role, form, template: str, move, *, problems: list[str] | None = None
 ) -> HttpResponse:
+    """The confirmation page of a move the round allows from the status the page showed."""
     shown = form.cleaned_data["status"]
-    if shown != assessment.status:
-        messages.error(
-            request,
-            f"This round has already moved: it is now {assessment.get_status_display().lower()}. "
-            f"Nothing was changed.",
-        )
+    verdict = states.may(move, assessment, user=request.user, role=role, shown_status=shown)
+    if not verdict:
+        messages.error(request, verdict.reason)
         return redirect("assessment-detail", pk=assessment.pk)
     confirm = type(form)(initial={**form.cleaned_data, "status": shown, "confirm": True})
     context = {
         "assessment": assessment,
         "form": confirm,
+        "move": move,
+        "reason_needed": move.needs_reason_from(request.user),
         "problems": problems or [],
         "left": selectors.advance_leaves_behind(assessment),
     }
@@ -162,9 +173,9 @@ def _confirm(
 
 @login_required
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
-    if not assessment.is_open:
-        messages.error(request, "Only a round open for scoring can change who takes part.")
+    assessment, _, verdict = states.get_assessment_for_move(request.user, pk, states.CHANGE_PEOPLE)
+    if not verdict:
+        messages.error(request, verdict.reason)
         return redirect("assessment-detail", pk=assessment.pk)
     people = round_people(assessment)
     initial = {"deadline": assessment.deadline, "participants": people.taking_part}
@@ -201,7 +212,7 @@ def _changes_said(changed) -> str:
 @login_required
 @require_POST
 def assessment_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+    assessment, _, _ = states.get_assessment_for_move(request.user, pk, states.REMIND)
     try:
         reminded = services.round_remind(
             assessment=assessment, base_url=base_url(request), user=request.user
@@ -229,8 +240,8 @@ def _say_mailed(request, outcome, verb: str) -> None:
 
 @login_required
 @require_POST
-def assessment_share(request, pk):
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=LEADS)
+def assessment_share(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, _, _ = states.get_assessment_for_move(request.user, pk, states.SHARE)
     form = SharingForm(request.POST)
     try:
         if not form.is_valid():

@@ -7,12 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment import selectors, services
-from assessment.forms import ResponseForm
+from assessment import selectors, services, states
 from assessment.models import Respondent
-from assessment.permissions import get_assessment_for_user
+from assessment.response_forms import ResponseForm
 from assessment.text import level_summary
-from assessment.views.common import SCORERS
 from frameworks.models import Item
 
 
@@ -22,7 +20,9 @@ def assessment_respond(request: HttpRequest, pk: int) -> HttpResponse:
     """The scoring page: every item on one page, or (``?item=<n>``) one item at a time, as a
     phone needs, ending on a review (``?review=1``) with the submit button. ``?item=next``
     goes to the first item still unanswered."""
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=SCORERS)
+    assessment, role, verdict = states.get_assessment_for_move(
+        request.user, pk, states.SAVE_ANSWERS
+    )
     items = selectors.assessment_items(assessment)
     respondent = Respondent.objects.filter(assessment=assessment, user=request.user).first()
     saved = selectors.responses_by_item(respondent)
@@ -33,8 +33,8 @@ def assessment_respond(request: HttpRequest, pk: int) -> HttpResponse:
     revision = respondent.revision if respondent else 0
     form = ResponseForm(request.POST or None, items=shown, responses=saved, revision=revision)
     conflict = None
-    if request.method == "POST" and not assessment.is_open:
-        messages.error(request, services.SCORING_ENDED)
+    if request.method == "POST" and not verdict:
+        messages.error(request, verdict.reason)
         return redirect("assessment-detail", pk=assessment.pk)
     if request.method == "POST" and form.is_valid():
         try:
@@ -45,14 +45,18 @@ def assessment_respond(request: HttpRequest, pk: int) -> HttpResponse:
             data = request.POST.copy()
             data["revision"] = exc.respondent.revision
             form = ResponseForm(data, items=shown, responses=saved, revision=revision)
-    return _page(request, assessment, respondent, items, saved, form, step, conflict)
+    moves = states.allowed_moves(assessment, user=request.user, role=role)
+    return _page(request, assessment, respondent, items, saved, form, step, conflict, moves)
 
 
-def _page(request, assessment, respondent, items, saved, form, step, conflict) -> HttpResponse:
+def _page(
+    request, assessment, respondent, items, saved, form, step, conflict, moves
+) -> HttpResponse:
     """The whole form, one item's step or the review, with the answers saved so far."""
     previous = selectors.previous_round(assessment)
     answered = sum(1 for r in saved.values() if r.current is not None)
     following = _first_unanswered(items, saved)
+    scoring = states.SAVE_ANSWERS.name in moves.can
     context = {
         "assessment": assessment,
         "form": form,
@@ -63,7 +67,8 @@ def _page(request, assessment, respondent, items, saved, form, step, conflict) -
         "total": len(items),
         "previous_round": previous,
         "conflict": conflict,
-        "editable": assessment.is_open and not (respondent and respondent.submitted_at),
+        "moves": moves,
+        "editable": scoring and not (respondent and respondent.submitted_at),
         "steps": _jump_list(items, saved),
         "here": request.get_full_path(),
     }
@@ -152,7 +157,7 @@ def _save(request, assessment, respondent, form, items, step) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         assessment.refresh_from_db(fields=["status"])  # it may have moved on meanwhile
-        if not assessment.is_open:
+        if not states.stage_allows(states.SAVE_ANSWERS, assessment):
             return redirect("assessment-detail", pk=assessment.pk)
         return redirect(_step_url(request, step))
     if submit:
@@ -223,7 +228,7 @@ def _rows(form: ResponseForm, saved: dict, previous_levels: dict[str, int]) -> l
 @login_required
 @require_POST
 def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, _ = get_assessment_for_user(request.user, pk, roles=SCORERS)
+    assessment, _, _ = states.get_assessment_for_move(request.user, pk, states.REOPEN_ANSWERS)
     respondent = get_object_or_404(Respondent, assessment=assessment, user=request.user)
     try:
         services.response_reopen(respondent=respondent)

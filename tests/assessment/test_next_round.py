@@ -121,6 +121,25 @@ def test_it_starts_the_next_round_from_the_form_and_carries_open_actions(
     assert {i.version for i in new_items.values()} <= set(following.framework_versions.all())
 
 
+def test_it_ticks_the_frameworks_last_round_scored_and_pins_those_chosen(
+    django_app, lead, closed_round
+):
+    form = _own_form(django_app.get(_next(closed_round), user=lead))
+    ticked = {box._value for box in form.fields["versions"] if box.checked}
+    assert ticked == {str(v.pk) for v in latest_published_versions()}
+    lessons = latest_published_versions()[1]
+    form["period"] = "2026 Q2"
+    for box in form.fields["versions"]:
+        box.checked = box._value == str(lessons.pk)
+    page = form.submit(user=lead).follow()
+    following = Assessment.objects.get(period="2026 Q2")
+    assert list(following.framework_versions.all()) == [lessons]
+    # The in-progress action was on a factor alone: the lessons-only round cannot hold it.
+    assert "“A in-progress action” was linked to Information management" in page
+    kept = following.actions.get(title="A planned action")
+    assert [i.key for i in kept.items.all()] == ["lesson-07"]
+
+
 def test_it_lets_the_lead_change_who_takes_part(django_app, lead, respondent, closed_round):
     form = _own_form(django_app.get(_next(closed_round), user=lead))
     form["period"] = "2026 Q2"

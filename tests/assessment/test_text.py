@@ -60,6 +60,7 @@ def test_it_accepts_ordinary_text_in_any_language(text):
     PlainText("The name")(text)
 
 
+@pytest.mark.django_db  # the form offers the published framework versions
 def test_it_names_the_field_in_the_next_round_form():
     form = NextRoundForm({"period": "2027\u202e Q2"}, members=[], taking_part=[])
     assert form.errors["period"] == [
