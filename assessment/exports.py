@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from assessment import plan as plans
+from assessment import plan_exports
 from frameworks.models import FrameworkVersion, ScaleLevel
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets.
@@ -233,8 +234,8 @@ def plan_xlsx(plan: plans.Plan) -> bytes:
     """A round's improvement plan as a workbook: About, Actions, Gaps."""
     assessment = plan.assessment
     sheets = [
-        _plan_sheet("Actions", plans.EXPORT_HEADER, plans.export_rows(plan)),
-        _plan_sheet("Gaps", plans.GAPS_HEADER, plans.gap_rows(plan)),
+        _plan_sheet("Actions", plan_exports.EXPORT_HEADER, plan_exports.export_rows(plan)),
+        _plan_sheet("Gaps", plan_exports.GAPS_HEADER, plan_exports.gap_rows(plan)),
     ]
     about = About(
         title=f"Improvement plan: {assessment.place.name}, {assessment.period}",

@@ -1,115 +1,27 @@
 """Reads of a round's improvement plan: its actions by item, the gaps nobody owns, what is overdue.
 
-The plan page, its exports and JSON, and the report all read the plan from here. Pages that list
-actions load them in a fixed number of queries, however many there are.
+The plan page, its exports and JSON (assessment.plan_exports), and the report all read the plan
+from here; where an item stands and its gap are the round's results (assessment.results). Pages
+that list actions load them in a fixed number of queries, however many there are.
 """
 
-from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q
-from django.utils.timezone import localtime
 
-from assessment.models import Action, ActionStatus, Assessment, Consensus, Membership, Role
-from assessment.selectors import (
-    ItemSummary,
-    assessment_summaries,
-    previous_round,
-    previous_round_for,
-)
-from assessment.statistics import plain_number, spread
+from assessment.models import Action, ActionStatus, Assessment, Membership, Role
+from assessment.results import ItemResult, framework_heading
+from assessment.selectors import ItemSummary, assessment_summaries, previous_round_for
+from assessment.statistics import plain_number
 from frameworks.models import FrameworkVersion, Item, Level
 
 # What still counts as doing something about a gap: a dropped action leaves the gap unowned.
 ADDRESSING = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DONE)
 # Who is offered a place in a new round: the place's members who score.
 SCORING_ROLES = (Role.LEAD, Role.RESPONDENT)
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Where an item stands and where the team wants it: agreed where recorded, else medians."""
-
-    current: float
-    target: float
-    agreed: bool
-
-    @property
-    def size(self) -> float:
-        return self.target - self.current
-
-
-def item_gap(
-    *,
-    agreed_current: int | None,
-    agreed_target: int | None,
-    currents: list[int | None],
-    targets: list[int | None],
-) -> Gap | None:
-    """The item's gap, or None when its target is not above where it stands (or is unknown).
-
-    Consensus decides once recorded, a position agreed without a target included (no gap: the
-    answers' targets do not stand in for it); before that, the respondents' median target
-    against their median current.
-    """
-    if agreed_current is not None:
-        current, target, agreed = agreed_current, agreed_target, True
-    else:
-        current, target, agreed = spread(currents).median, spread(targets).median, False
-    if current is None or target is None or target <= current:
-        return None
-    return Gap(current=current, target=target, agreed=agreed)
-
-
-def summary_gap(summary: ItemSummary) -> Gap | None:
-    """The gap of one item of a round; a context factor (such as Place) never has one."""
-    if summary.item.is_context:
-        return None
-    consensus = summary.consensus
-    return item_gap(
-        agreed_current=consensus.current if consensus else None,
-        agreed_target=consensus.target if consensus else None,
-        currents=[r.current for r in summary.responses],
-        targets=[r.target for r in summary.responses],
-    )
-
-
-def gap_text(summary: ItemSummary) -> str:
-    """The item's gap in words, as the plan shows it ("" when it has none)."""
-    return PlanRow(summary=summary, gap=summary_gap(summary)).gap_text
-
-
-def current_level(summary: ItemSummary) -> int | None:
-    """The level an item stands at: agreed, else the median (a half level read as the lower)."""
-    if summary.consensus is not None:
-        return summary.consensus.current
-    median = summary.current.median
-    if median is None:
-        return None
-    reached = [lv.value for lv in summary.levels if lv.value <= median]
-    return reached[-1] if reached else summary.levels[0].value
-
-
-@dataclass(frozen=True)
-class NextLevel:
-    """What good looks like for an item: the level above where it stands, and its descriptor."""
-
-    level: Level
-    descriptor: str
-
-
-def next_level(summary: ItemSummary) -> NextLevel | None:
-    """The level above where the item stands; None when unscored or already at the top."""
-    now = current_level(summary)
-    if now is None:
-        return None
-    above = [lv for lv in summary.levels if lv.value > now]
-    if not above:
-        return None
-    descriptors = {d.value: d.descriptor for d in summary.item.descriptors.all()}
-    return NextLevel(level=above[0], descriptor=descriptors.get(above[0].value, ""))
 
 
 def _due_order(action: Action) -> tuple:
@@ -122,12 +34,17 @@ class PlanRow:
     """One item of the round in the plan: its gap, if any, and the actions aimed at it."""
 
     summary: ItemSummary
-    gap: Gap | None
     actions: list[Action] = field(default_factory=list)
 
     @property
     def item(self) -> Item:
         return self.summary.item
+
+    @property
+    def gap(self) -> ItemResult | None:
+        """The item's result where its target is above where it stands, else None."""
+        result = self.summary.result
+        return result if result.has_gap else None
 
     @property
     def is_factor(self) -> bool:
@@ -153,6 +70,13 @@ class PlanRow:
         return self.gap is not None and not any(a.status in ADDRESSING for a in self.actions)
 
 
+@dataclass(frozen=True)
+class PlanSection:
+    version: FrameworkVersion
+    heading: str  # "The nine factors"
+    rows: list[PlanRow]
+
+
 @dataclass
 class Plan:
     """A round's plan. Each action carries ``lost_items``: the items it was linked to in the
@@ -171,11 +95,16 @@ class Plan:
         return [row for row in self.rows if row.actions or row.gap is not None]
 
     @cached_property
-    def sections(self) -> list[tuple[FrameworkVersion, list[PlanRow]]]:
-        """The listed rows by framework version: the matrix's factors, then the lessons."""
-        sections: dict[int, tuple[FrameworkVersion, list[PlanRow]]] = {}
+    def sections(self) -> list[PlanSection]:
+        """The listed rows by framework version, in the round's order of frameworks."""
+        counts = Counter(row.item.version_id for row in self.rows)
+        sections: dict[int, PlanSection] = {}
         for row in self.listed:
-            sections.setdefault(row.item.version_id, (row.item.version, []))[1].append(row)
+            version = row.item.version
+            if version.pk not in sections:
+                heading = framework_heading(counts[version.pk], ladder=version.is_matrix)
+                sections[version.pk] = PlanSection(version=version, heading=heading, rows=[])
+            sections[version.pk].rows.append(row)
         return list(sections.values())
 
     @cached_property
@@ -201,7 +130,7 @@ def plan_get(assessment: Assessment, *, reader=None) -> Plan:
     (selectors.previous_round_for, 1–3 queries more): an analyst reading a round shared by name
     learns nothing, not even the period, of an earlier round shared anonymously."""
     summaries = assessment_summaries(assessment)
-    rows = {s.item.pk: PlanRow(summary=s, gap=summary_gap(s)) for s in summaries}
+    rows = {s.item.pk: PlanRow(summary=s) for s in summaries}
     actions = sorted(
         Action.objects.filter(assessment=assessment)
         .select_related("owner_member__user", "carried_from__assessment")
@@ -350,67 +279,6 @@ def action_counts(assessment_ids: list[int]) -> dict[int, dict[str, ActionCounts
     return dict(counts)
 
 
-# --- since last round: did the completed actions move their items? ---------------------------
-
-
-@dataclass(frozen=True)
-class ActionOutcome:
-    """One completed action and one of its items, across the two rounds."""
-
-    action: Action
-    key: str
-    title: str
-    expected_level: int | None
-    before: int | None  # the previous round's agreed current level
-    now: int | None  # this round's level: agreed, else the median (a half read as the lower)
-
-    @property
-    def moved(self) -> bool | None:
-        if self.before is None or self.now is None:
-            return None
-        return self.now > self.before
-
-    @property
-    def reached_expected(self) -> bool | None:
-        if self.expected_level is None or self.now is None:
-            return None
-        return self.now >= self.expected_level
-
-
-def action_outcomes(assessment: Assessment) -> list[ActionOutcome]:
-    """Actions completed since the previous round — done in its plan, or carried into this one
-    and done here — with each item's level before and now."""
-    previous = previous_round(assessment)
-    if previous is None:
-        return []
-    before = dict(Consensus.objects.filter(assessment=previous).values_list("item__key", "current"))
-    summaries = assessment_summaries(assessment)
-    now = {s.item.key: current_level(s) for s in summaries}
-    order = {s.item.key: n for n, s in enumerate(summaries)}
-    done = (
-        Action.objects.filter(status=ActionStatus.DONE)
-        .filter(
-            Q(assessment=previous, carried_to__isnull=True)
-            | Q(assessment=assessment, carried_from__assessment=previous)
-        )
-        .distinct()
-        .prefetch_related("items")
-    )
-    outcomes = [
-        ActionOutcome(
-            action=action,
-            key=item.key,
-            title=item.title,
-            expected_level=action.expected_level_for(item),
-            before=before.get(item.key),
-            now=now.get(item.key),
-        )
-        for action in sorted(done, key=_due_order)
-        for item in action.items.all()
-    ]
-    return sorted(outcomes, key=lambda o: order.get(o.key, len(order)))
-
-
 # --- carrying a plan into the next round ------------------------------------------------------
 
 
@@ -427,139 +295,6 @@ def carry_preview(assessment: Assessment, versions: list[FrameworkVersion]) -> l
     for action in actions:
         action.missing_items = [i for i in action.items.all() if i.key not in keys]
     return actions
-
-
-# --- the plan as data: JSON and spreadsheets --------------------------------------------------
-
-EXPORT_HEADER = [
-    "place_code",
-    "place_name",
-    "period",
-    "action_id",
-    "title",
-    "description",
-    "owner",
-    "owner_member",
-    "due",
-    "status",
-    "overdue",
-    "expected_level",
-    "item_keys",
-    "item_titles",
-    "carried_from_period",
-    "updated_at",
-]
-GAPS_HEADER = ["item_key", "item_title", "current", "target", "agreed", "no_action_yet"]
-
-
-def member_name(action: Action) -> str:
-    if action.owner_member is None:
-        return ""
-    user = action.owner_member.user
-    return user.get_full_name() or user.email
-
-
-def export_rows(plan: Plan) -> list[list]:
-    """One row per action, its items joined by "; " in the plan's order."""
-    place, period = plan.assessment.place, plan.assessment.period
-    rows = []
-    for action in plan.actions:
-        items = action_items(action, plan)
-        carried = action.carried_from.assessment.period if action.carried_from else ""
-        rows.append(
-            [
-                place.code,
-                place.name,
-                period,
-                action.pk,
-                action.title,
-                action.description,
-                action.owner,
-                member_name(action),
-                action.due,
-                action.status,
-                "yes" if action.is_overdue else "no",
-                "; ".join(f"{e.item.key}: {e.level.value}" for e in action.expected),
-                "; ".join(i.key for i in items),
-                "; ".join(i.title for i in items),
-                carried,
-                localtime(action.updated_at).replace(tzinfo=None, microsecond=0),
-            ]
-        )
-    return rows
-
-
-def gap_rows(plan: Plan) -> list[list]:
-    return [
-        [
-            row.item.key,
-            row.item.title,
-            plain_number(row.gap.current),
-            plain_number(row.gap.target),
-            "yes" if row.gap.agreed else "no",
-            "yes" if row.no_action_yet else "no",
-        ]
-        for row in plan.rows
-        if row.gap is not None
-    ]
-
-
-def plan_document(plan: Plan) -> dict:
-    """The plan as the JSON API gives it."""
-    assessment = plan.assessment
-    summary = plan_summary(assessment, plan=plan)
-    return {
-        "assessment": {
-            "id": assessment.pk,
-            "place": {"code": assessment.place.code, "name": assessment.place.name},
-            "period": assessment.period,
-            "status": assessment.status,
-        },
-        "counts": asdict(summary.counts),
-        "actions": [_action_entry(action, plan) for action in plan.actions],
-        "gaps": [
-            {
-                "key": row.item.key,
-                "title": row.item.title,
-                "current": plain_number(row.gap.current),
-                "target": plain_number(row.gap.target),
-                "agreed": row.gap.agreed,
-                "actions": [a.pk for a in row.actions],
-                "no_action_yet": row.no_action_yet,
-            }
-            for row in plan.rows
-            if row.gap is not None
-        ],
-    }
-
-
-def _action_entry(action: Action, plan: Plan) -> dict:
-    return {
-        "id": action.pk,
-        "title": action.title,
-        "description": action.description,
-        "owner": action.owner,
-        "owner_member": member_name(action) or None,
-        "due": action.due.isoformat() if action.due else None,
-        "status": action.status,
-        "overdue": action.is_overdue,
-        "items": [
-            {
-                "framework": i.version.framework.slug,
-                "key": i.key,
-                "title": i.title,
-                "expected_level": action.expected_levels.get(i.key),
-            }
-            for i in action_items(action, plan)
-        ],
-        "items_not_in_this_round": [i.key for i in action.lost_items],
-        "carried_from": (
-            {"id": action.carried_from_id, "period": action.carried_from.assessment.period}
-            if action.carried_from
-            else None
-        ),
-        "updated_at": action.updated_at.isoformat(),
-    }
 
 
 def next_round_people(assessment: Assessment) -> tuple[list, list]:

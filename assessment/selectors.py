@@ -1,6 +1,7 @@
 """Reads that build the assessment pages, the API and the reports."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -13,16 +14,59 @@ from assessment.models import (
     Response,
     RoundStatus,
 )
+from assessment.results import FrameworkResults, ItemResult, ItemScores, item_result
 from assessment.statistics import Spread, spread
-from frameworks.models import FrameworkVersion, Item, Level, VersionStatus, matrix_first
+from frameworks.models import (
+    FrameworkVersion,
+    Item,
+    Level,
+    VersionStatus,
+    matrix_first,
+    round_order,
+)
 
 
 @dataclass
 class ItemSummary:
+    """One item of a round with its rows: the submitted answers and the agreed position. Its
+    `result` is the results model (assessment.results) worked out from them."""
+
     item: Item
     levels: list[Level]  # as the item names them (a context factor has its own names)
     responses: list[Response] = field(default_factory=list)
     consensus: Consensus | None = None
+
+    @property
+    def scores(self) -> ItemScores:
+        item, agreed = self.item, self.consensus
+        return ItemScores(
+            key=item.key,
+            title=item.title,
+            kind="factor" if item.version.is_matrix else "lesson",
+            # As the item names its levels: Place on matrix 1.1 runs from "Highly complex" to
+            # "Simple", never to "Extensive development".
+            levels=tuple((lv.value, lv.label) for lv in self.levels),
+            descriptors={d.value: d.descriptor for d in item.descriptors.all()},
+            currents=tuple(r.current for r in self.responses if r.current is not None),
+            targets=tuple(r.target for r in self.responses if r.target is not None),
+            agreed_current=agreed.current if agreed else None,
+            agreed_target=agreed.target if agreed else None,
+            is_context=item.is_context,
+            number=item.number,
+            # A link to a context factor (Place, on lessons 1.0) never shows in a report: a
+            # place's circumstances are not a gap for a lesson to close.
+            related=tuple(other.key for other in item.related.all() if not other.is_context),
+            # Cited by author and year ("Ham and Walsh (2013), lesson 1"), never "Source 000".
+            section=item.section_reference,
+            rationale=agreed.rationale if agreed else "",
+            minority_view=agreed.minority_view if agreed else "",
+            framework=item.version.framework.slug,
+        )
+
+    @cached_property
+    def result(self) -> ItemResult:
+        """Worked out once, on first use: read it after the rows are all in."""
+        return item_result(self.scores)
 
     @property
     def framework(self) -> FrameworkVersion:
@@ -70,7 +114,7 @@ _PUBLISHED_ITEMS_KEPT = 64
 
 
 def assessment_items(assessment: Assessment) -> list[Item]:
-    """The items of a round's pinned versions: matrix factors first, then lessons (1 query
+    """The items of a round's pinned versions, framework by framework (1 query
     once a process has read its published versions, 5 before)."""
     pinned = tuple(
         FrameworkVersion.objects.filter(assessments=assessment)
@@ -81,15 +125,21 @@ def assessment_items(assessment: Assessment) -> list[Item]:
         return list(cached)
     items = (
         Item.objects.filter(version__in=[pk for pk, *_ in pinned])
-        .select_related("version__framework")
+        .select_related("version__framework", "version__related_version")
         .prefetch_related("descriptors", "version__levels", "related")
     )
-    items = sorted(items, key=lambda i: (not i.version.is_matrix, i.position))
+    items = sorted(items, key=_round_order)
     if items and all(status != VersionStatus.DRAFT for _, status, *_ in pinned):
         if len(_published_items) >= _PUBLISHED_ITEMS_KEPT:
             _published_items.clear()
         _published_items[pinned] = items
     return list(items)
+
+
+def _round_order(item: Item) -> tuple:
+    """Framework by framework: maturity ladders first, the shipped before those a programme
+    brought; then each framework's items in its own order."""
+    return (*round_order(item.version), item.position)
 
 
 def forget_published_items() -> None:
@@ -112,6 +162,22 @@ def assessment_summaries(
     for record in Consensus.objects.filter(assessment=assessment).select_related("recorded_by"):
         summaries[record.item_id].consensus = record
     return list(summaries.values())
+
+
+def round_results(summaries: list[ItemSummary]) -> list[FrameworkResults]:
+    """A round's results per pinned framework version, in the order the round lists them
+    (maturity ladders first), from its summaries (no queries)."""
+    by_version: dict[int, list[ItemSummary]] = {}
+    for summary in summaries:
+        by_version.setdefault(summary.item.version_id, []).append(summary)
+    return [
+        FrameworkResults(
+            version=rows[0].framework,
+            kind=rows[0].scores.kind,
+            items=tuple(s.result for s in rows),
+        )
+        for rows in by_version.values()
+    ]
 
 
 def responses_by_item(respondent: Respondent | None) -> dict[int, Response]:

@@ -10,7 +10,8 @@ import textwrap
 from collections import Counter
 from statistics import mean
 
-from reports.analysis import GapAnalysis, ItemResult, lesson_groups
+from assessment.results import ItemResult
+from reports.analysis import GapAnalysis, lesson_groups
 
 NUMBERS_BELOW = "The numbers are in the table below."
 NUMBERS_IN_HEAT_MAP = "The numbers are in the table of places against factors."

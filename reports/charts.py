@@ -14,7 +14,7 @@ import textwrap
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from reports.analysis import ItemResult
+from assessment.results import ItemResult
 
 FONT = "DejaVu Sans"
 INK = "#1d3f6e"

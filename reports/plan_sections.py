@@ -21,246 +21,25 @@ from assessment.plan import (
     Plan,
     PlanRow,
     expected_levels_of,
-    member_name,
     plan_summary,
-    summary_gap,
 )
+from assessment.plan_exports import member_name
+from assessment.results import ItemResult
 from assessment.selectors import agreed_levels, previous_round_for
 from assessment.statistics import plain_number
 from frameworks.models import Item
-from reports.analysis import ItemResult
 from reports.models import RoundItemResult
 from reports.selectors import Report
+from reports.since import (
+    SUMMARY_LIST,
+    SinceLastRound,
+    SinceTable,
+    Standing,
+    completed_since,
+    level_changes,
+)
 
 TOP_GAPS = 3  # the largest gaps the summary names
-SUMMARY_LIST = 4  # at most this many splits, overdue actions or moves named on the summary page
-
-
-# --- since last round ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Level:
-    """Where an item stood in a round: agreed where the team recorded it, else the median."""
-
-    value: float
-    agreed: bool
-
-
-def signed(value: float) -> str:
-    """A change of level as a reader takes it: "+1", "−0.5" (a real minus sign), "0"."""
-    number = plain_number(abs(value))
-    if value > 0:
-        return f"+{number}"
-    if value < 0:
-        return f"\u2212{number}"
-    return "0"
-
-
-def basis(levels: list[Level | None]) -> str:
-    """How a column of levels was arrived at: "agreed", "median", or "mixed" (then each median
-    is marked as such)."""
-    agreed = {level.agreed for level in levels if level is not None}
-    if agreed == {True}:
-        return "agreed"
-    return "median" if agreed == {False} else "mixed"
-
-
-@dataclass(frozen=True)
-class LevelChange:
-    """One item of this round beside the previous round."""
-
-    key: str
-    title: str
-    number: int | None
-    is_factor: bool
-    is_context: bool
-    before: Level | None  # None: the item was not scored, or not in the previous round
-    now: Level | None
-
-    @property
-    def change(self) -> float | None:
-        if self.before is None or self.now is None:
-            return None
-        return self.now.value - self.before.value
-
-    @property
-    def direction(self) -> str:
-        """ "up", "down", "same", or "" when the two rounds cannot be set side by side."""
-        change = self.change
-        if change is None:
-            return ""
-        return "up" if change > 0 else "down" if change < 0 else "same"
-
-    @property
-    def change_text(self) -> str:
-        change = self.change
-        if change is None:
-            return "—"
-        return "no change" if change == 0 else signed(change)
-
-    @property
-    def label(self) -> str:
-        """A short name for running text: a factor's title, a lesson's number."""
-        return self.title if self.is_factor else f"Lesson {self.number}"
-
-
-@dataclass(frozen=True)
-class Moves:
-    up: int = 0
-    down: int = 0
-    same: int = 0
-    unknown: int = 0  # new items, or items unscored in either round
-
-
-def moves(changes: list[LevelChange]) -> Moves:
-    directions = [c.direction for c in changes]
-    return Moves(
-        up=directions.count("up"),
-        down=directions.count("down"),
-        same=directions.count("same"),
-        unknown=directions.count(""),
-    )
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A completed action and one of its items: did the item move as the action expected?"""
-
-    action: Action
-    done_in: str  # the period of the round whose plan it was completed in
-    key: str
-    title: str
-    before: Level | None  # the previous round's level
-    now: Level | None  # this round's
-    expected_level: int | None
-
-    @property
-    def change(self) -> float | None:
-        if self.before is None or self.now is None:
-            return None
-        return self.now.value - self.before.value
-
-    @property
-    def reached_expected(self) -> bool | None:
-        """None when no level was expected, or the item is not scored this round."""
-        if self.expected_level is None or self.now is None:
-            return None
-        return self.now.value >= self.expected_level
-
-    @property
-    def verdict(self) -> str:
-        """In a word or two: did the item get where the action meant it to?"""
-        if self.now is None:
-            return "Not scored yet"
-        if self.expected_level is not None:
-            return "Reached" if self.reached_expected else "Not yet"
-        change = self.change
-        if change is None:
-            return "—"
-        if change == 0:
-            return "No change"
-        return f"{'Up' if change > 0 else 'Down'} {plain_number(abs(change))}"
-
-
-@dataclass(frozen=True)
-class Completed:
-    """An action completed since the last round, and how each of its items moved."""
-
-    action: Action
-    done_in: str  # the period of the round whose plan it was completed in
-    outcomes: list[Outcome]
-
-
-@dataclass
-class SinceLastRound:
-    previous: Assessment | None
-    factors: list[LevelChange]
-    lessons: list[LevelChange]
-    completed: list[Completed]  # every action completed since, once, soonest due first
-    # The reader is from outside the place and may open no round before this one (whether
-    # or not there is one): nothing of one is shown, and the report says so in one way.
-    withheld: bool = False
-
-    @property
-    def outcomes(self) -> list[Outcome]:
-        return [o for c in self.completed for o in c.outcomes]
-
-    @property
-    def before_basis(self) -> str:
-        return basis([c.before for c in [*self.factors, *self.lessons]])
-
-    @property
-    def now_basis(self) -> str:
-        return basis([c.now for c in [*self.factors, *self.lessons]])
-
-    @property
-    def factor_moves(self) -> Moves:
-        return moves(self.factors)
-
-    @property
-    def lesson_moves(self) -> Moves:
-        return moves(self.lessons)
-
-    @property
-    def largest_moves(self) -> list[LevelChange]:
-        """The items that moved most, either way, factors before lessons on a tie."""
-        moved = [c for c in [*self.factors, *self.lessons] if c.change]
-        ranked = sorted(moved, key=lambda c: -abs(c.change))
-        return ranked[:SUMMARY_LIST]
-
-    @property
-    def with_expectation(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.reached_expected is not None]
-
-    @property
-    def reached(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.reached_expected]
-
-
-def level_changes(results: list[ItemResult], before: dict[str, Level]) -> list[LevelChange]:
-    """Each of this round's items with where it stood last round and where it stands now."""
-    return [
-        LevelChange(
-            key=r.key,
-            title=r.title,
-            number=r.scores.number,
-            is_factor=r.scores.kind == "factor",
-            is_context=r.scores.is_context,
-            before=before.get(r.key),
-            now=None if r.current is None else Level(value=r.current, agreed=r.agreed),
-        )
-        for r in results
-    ]
-
-
-def completed_since(
-    completed: list[tuple[Action, str]],
-    before: dict[str, Level],
-    now: dict[str, Level | None],
-    order: dict[str, int],
-) -> list[Completed]:
-    """Each completed action (with the period of the plan it was done in) and how each of its
-    items moved, in the report's order of items (an item this round lacks goes last)."""
-    return [
-        Completed(
-            action=action,
-            done_in=period,
-            outcomes=[
-                Outcome(
-                    action=action,
-                    done_in=period,
-                    key=item.key,
-                    title=item.title,
-                    before=before.get(item.key),
-                    now=now.get(item.key),
-                    expected_level=action.expected_level_for(item),
-                )
-                for item in sorted(action.items.all(), key=lambda i: order.get(i.key, len(order)))
-            ],
-        )
-        for action, period in completed
-    ]
 
 
 # --- the summary a board reads first --------------------------------------------------------------
@@ -364,7 +143,7 @@ class PlanSections:
     since: SinceLastRound
     plan: Plan
     # For the digest: what the previous round's levels were read as.
-    before: dict[str, Level] = field(default_factory=dict)
+    before: dict[str, Standing] = field(default_factory=dict)
 
     def digest_content(self) -> dict:
         """Everything these sections show that the report's own digest does not cover."""
@@ -402,7 +181,7 @@ def compose(
     *,
     previous: Assessment | None,
     actions: list[Action],
-    before: dict[str, Level],
+    before: dict[str, Standing],
     submitted: int,
     invited: int,
     withheld: bool = False,
@@ -410,7 +189,7 @@ def compose(
     """The sections from what `build` read: no queries here."""
     assessment = report.assessment
     summaries = list(report.summaries.values())
-    rows = {s.item.pk: PlanRow(summary=s, gap=summary_gap(s)) for s in summaries}
+    rows = {s.item.pk: PlanRow(summary=s) for s in summaries}
     own = [a for a in actions if a.assessment_id == assessment.pk]
     for action in own:
         for item in action.items.all():
@@ -419,17 +198,21 @@ def compose(
         action.expected = expected_levels_of(action, summaries)
     plan = Plan(assessment=assessment, rows=list(rows.values()), actions=own)
 
-    results = [*report.factors, *report.lessons]
-    now = {r.key: None if r.current is None else Level(r.current, r.agreed) for r in results}
+    results = report.results
+    now = {r.key: Standing.of(r) for r in results}
     order = {r.key: n for n, r in enumerate(results)}
     periods = {assessment.pk: assessment.period}
     if previous is not None:
         periods[previous.pk] = previous.period
     done = [a for a in actions if a.status == ActionStatus.DONE]
+    tables = [
+        SinceTable(s.heading, s.is_ladder, level_changes(s.items, before)) for s in report.sections
+    ]
     since = SinceLastRound(
         previous=previous,
-        factors=level_changes(report.factors, before),
-        lessons=level_changes(report.lessons, before),
+        factors=next((t.changes for t in tables if t.is_ladder), []),
+        lessons=next((t.changes for t in tables if not t.is_ladder), []),
+        tables=tables,
         completed=completed_since(
             [(a, periods[a.assessment_id]) for a in done], before, now, order
         ),
@@ -497,7 +280,7 @@ def plan_actions(assessment: Assessment, previous: Assessment | None) -> list[Ac
     return sorted(actions, key=lambda a: (a.due is None, a.due, a.pk))
 
 
-def previous_levels(previous: Assessment | None) -> dict[str, Level]:
+def previous_levels(previous: Assessment | None) -> dict[str, Standing]:
     """Where each item stood in the previous round, by key, as that round's report showed it:
     its kept results once closed (agreed, else the median), else only its agreed levels."""
     if previous is None:
@@ -506,10 +289,10 @@ def previous_levels(previous: Assessment | None) -> dict[str, Level]:
         "item__key", "current", "agreed_current"
     )
     levels = {
-        key: Level(value=plain_number(current), agreed=agreed is not None)
+        key: Standing(value=plain_number(current), agreed=agreed is not None)
         for key, current, agreed in kept
         if current is not None
     }
     if levels:
         return levels
-    return {key: Level(value=v, agreed=True) for key, v in agreed_levels(previous).items()}
+    return {key: Standing(value=v, agreed=True) for key, v in agreed_levels(previous).items()}

@@ -1,81 +1,143 @@
 """Build a round's report: the results, the analysis and the figures, from one set of queries."""
 
-import hashlib
-import json
-from dataclasses import dataclass
-from functools import cache, cached_property
-from pathlib import Path
+from dataclasses import dataclass, replace
+from functools import cached_property
 
-from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from assessment.models import SMALLEST_ANONYMOUS_GROUP, Assessment
-from assessment.selectors import ItemSummary, assessment_summaries
+from assessment.results import FrameworkResults, ItemResult
+from assessment.selectors import ItemSummary, assessment_summaries, round_results
 from assessment.statistics import SPLIT_RULE
 from frameworks.models import FrameworkVersion, matrix_first
-from reports import charts
-from reports.analysis import (
-    GapAnalysis,
-    ItemResult,
-    ItemScores,
-    gap_analysis,
-    item_result,
-    lesson_groups,
-)
+from reports import chart_alt, charts
+from reports.analysis import GapAnalysis, gap_analysis, lesson_groups
+from reports.digests import document_digest
 from reports.models import RenderedPdf
 
 EVIDENCE_EXCERPTS = 5
 EXCERPT_LENGTH = 320
-PRINT_TEMPLATES = (
-    "reports/report_print.html",
-    "reports/_print_style.html",
-    "reports/_summary.html",
-    "reports/_factor_table.html",
-    "reports/_gaps.html",
-    "reports/_factor_page.html",
-    "reports/_lessons.html",
-    "reports/_method.html",
-    "reports/_agreed_reason.html",
-    "reports/_split_badge.html",
-    "reports/_few_respondents.html",
-    "reports/_summary_closed_splits.html",
-)
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One pinned framework's part of a report: its results, and for a maturity ladder its gap
+    analysis (with the items of other frameworks that bear on its items) and its radar."""
+
+    results: FrameworkResults
+    gaps: GapAnalysis
+    figure: str  # the name of its chart in Report.figures
+
+    @property
+    def version(self) -> FrameworkVersion:
+        return self.results.version
+
+    @property
+    def items(self) -> list[ItemResult]:
+        return list(self.results.items)
+
+    @property
+    def is_ladder(self) -> bool:
+        return self.results.kind == "factor"
+
+    @property
+    def heading(self) -> str:
+        return self.results.heading
+
+    @property
+    def lesson_groups(self):
+        return lesson_groups(self.items)
+
+    @property
+    def unscored(self) -> list[ItemResult]:
+        return [r for r in self.items if r.current is None]
+
+    def figure_of(self):
+        if self.is_ladder:
+            return charts.factor_radar(self.items) if self.results.has_radar else None
+        return charts.lessons_chart(self.items)
+
+    def chart_alt(self, place: str) -> str:
+        if self.is_ladder:
+            return chart_alt.factor_radar_alt(place=place, factors=self.items, gaps=self.gaps)
+        return chart_alt.lessons_chart_alt(self.items)
 
 
 @dataclass
 class Report:
+    """A round's report: a section per pinned framework. The first maturity ladder (the LGA
+    matrix, where pinned) is "the factors" and the first lessons framework "the lessons" of
+    the summary, the plan and "since last round"; any other framework has a section of its
+    own."""
+
     assessment: Assessment
     versions: list[FrameworkVersion]
-    factors: list[ItemResult]
-    lessons: list[ItemResult]
-    gaps: GapAnalysis
+    sections: list[ReportSection]
     summaries: dict[str, ItemSummary]
     respondents: int
     as_of: object
     split_rule: str = SPLIT_RULE
 
     @cached_property
+    def ladder(self) -> ReportSection | None:
+        return next((s for s in self.sections if s.is_ladder), None)
+
+    @cached_property
+    def lessons_section(self) -> ReportSection | None:
+        return next((s for s in self.sections if not s.is_ladder), None)
+
+    @property
+    def others(self) -> list[ReportSection]:
+        return [s for s in self.sections if s not in (self.ladder, self.lessons_section)]
+
+    @property
+    def factors(self) -> list[ItemResult]:
+        return self.ladder.items if self.ladder else []
+
+    @property
+    def lessons(self) -> list[ItemResult]:
+        return self.lessons_section.items if self.lessons_section else []
+
+    @cached_property
+    def gaps(self) -> GapAnalysis:
+        """The factors' gap analysis; splits and unscored items from every framework."""
+        gaps = self.ladder.gaps if self.ladder else gap_analysis([], [])
+        return replace(
+            gaps,
+            splits=tuple(r for r in self.results if r.split),
+            unscored=tuple(r for r in self.results if r.current is None),
+        )
+
+    @property
+    def results(self) -> list[ItemResult]:
+        return [r for section in self.sections for r in section.items]
+
+    @cached_property
     def figures(self) -> dict:
-        """Built on first use: a cached PDF is served without them."""
+        """Each section's chart by name, built on first use: a cached PDF is served without
+        them."""
+        figures = {s.figure: s.figure_of() for s in self.sections}
+        return {name: figure for name, figure in figures.items() if figure is not None}
+
+    def chart_labels(self) -> dict[str, str]:
+        """Each chart's name in a few words: "Radar chart of the nine factors"."""
         return {
-            "radar": charts.factor_radar(self.factors),
-            "lessons": charts.lessons_chart(self.lessons),
+            s.figure: f"{'Radar chart' if s.is_ladder else 'Chart'} of {s.heading.lower()}"
+            + ("" if s.version.framework.shipped else f" of {s.version.title}")
+            for s in self.sections
         }
+
+    def chart_alts(self) -> dict[str, str]:
+        """Each chart's message in words, by the chart's name."""
+        place = f"{self.assessment.place.name}, {self.assessment.period}"
+        return {s.figure: s.chart_alt(place) for s in self.sections if s.figure in self.figures}
 
     @property
     def has_results(self) -> bool:
         """Whether any item has a level to report: none until someone submits (or the team
         records an agreed position), and then the report says so rather than drawing empty
         charts."""
-        return any(r.current is not None for r in [*self.factors, *self.lessons])
-
-    @property
-    def lesson_groups(self):
-        return lesson_groups(self.lessons)
-
-    @property
-    def matrix(self) -> FrameworkVersion | None:
-        return next((v for v in self.versions if v.is_matrix), None)
+        return any(r.current is not None for r in self.results)
 
     @property
     def few_respondents(self) -> bool:
@@ -86,11 +148,11 @@ class Report:
     @property
     def without_agreement(self) -> list[ItemResult]:
         """Items with no agreed position: once the round is closed, none will be recorded."""
-        return [r for r in [*self.factors, *self.lessons] if not r.agreed]
+        return [r for r in self.results if not r.agreed]
 
     @property
     def agreed_anywhere(self) -> bool:
-        return any(r.agreed for r in [*self.factors, *self.lessons])
+        return any(r.agreed for r in self.results)
 
     def evidence(self, key: str) -> list[tuple[str, str]]:
         """Excerpts of what respondents wrote: (who, text), named only where the round shows
@@ -122,7 +184,9 @@ class Report:
 
     @cached_property
     def digest(self) -> str:
-        """A hash of everything the PDF shows: any change to the round gives a new PDF."""
+        """A hash of everything the report shows and of the code that draws it
+        (reports.digests): any change to the round, or to a template, chart or style, gives a
+        new PDF and new figures."""
         a, place = self.assessment, self.assessment.place
         shown = [place.name, place.code, place.kind, place.region, a.period, a.status]
         items = [
@@ -138,13 +202,9 @@ class Report:
             "items": items,
             # Which factors each lesson is shown to bear on (links to context factors never
             # show): reports made before that rule are made again.
-            "links": {x.key: x.scores.related for x in self.lessons},
-            "layout": templates_hash(PRINT_TEMPLATES),
-            # The charts' builders: a chart drawn anew after a deploy is never served from cache.
-            "charts": source_hash(charts.__file__),
+            "links": {x.key: x.scores.related for x in self.results if x.scores.related},
         }
-        encoded = json.dumps(content, sort_keys=True, default=str).encode()
-        return hashlib.sha256(encoded).hexdigest()[:32]
+        return document_digest(content)
 
 
 def _answer(r) -> list:
@@ -163,51 +223,10 @@ def _shuffle_key(assessment_pk: int, item_key: str, response_pk: int) -> str:
     return salted_hmac("reports.evidence-order", value, algorithm="sha256").hexdigest()
 
 
-@cache
-def source_hash(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-@cache
-def templates_hash(names: tuple[str, ...]) -> str:
-    """The print templates' text: a new layout after a deploy is never served from cache."""
-    base = Path(settings.BASE_DIR) / "templates"
-    return hashlib.sha256(b"".join((base / name).read_bytes() for name in names)).hexdigest()
-
-
-def scores_of(summary: ItemSummary) -> ItemScores:
-    item = summary.item
-    return ItemScores(
-        key=item.key,
-        title=item.title,
-        kind="factor" if item.version.is_matrix else "lesson",
-        # As the item names its levels (item.level_labels()): Place on matrix 1.1 runs from
-        # "Highly complex" to "Simple", never to "Extensive development".
-        levels=tuple((lv.value, lv.label) for lv in summary.levels),
-        descriptors={d.value: d.descriptor for d in item.descriptors.all()},
-        currents=tuple(r.current for r in summary.responses if r.current is not None),
-        targets=tuple(r.target for r in summary.responses if r.target is not None),
-        agreed_current=summary.consensus.current if summary.consensus else None,
-        agreed_target=summary.consensus.target if summary.consensus else None,
-        is_context=item.is_context,
-        number=item.number,
-        # A lesson's link to a context factor (Place, on lessons 1.0) never shows in a report:
-        # a place's circumstances are not a gap for a lesson to close.
-        related=tuple(other.key for other in item.related.all() if not other.is_context),
-        # Cited by author and year ("Ham and Walsh (2013), lesson 1"), never "Source 000".
-        section=item.section_reference,
-        rationale=summary.consensus.rationale if summary.consensus else "",
-        minority_view=summary.consensus.minority_view if summary.consensus else "",
-    )
-
-
 def report_build(assessment: Assessment) -> Report:
     """The report of a round (7 queries); its figures are built once, when first used."""
     summaries = assessment_summaries(assessment)
-    results = [(s, item_result(scores_of(s))) for s in summaries]
-    factors = [r for _, r in results if r.scores.kind == "factor"]
-    lessons = [r for _, r in results if r.scores.kind == "lesson"]
-    versions = matrix_first({s.framework for s in summaries})
+    frameworks = round_results(summaries)
     latest = [r.updated_at for s in summaries for r in s.responses] + [
         s.consensus.recorded_at for s in summaries if s.consensus
     ]
@@ -215,14 +234,37 @@ def report_build(assessment: Assessment) -> Report:
     as_of = max(as_of, assessment.updated_at)
     return Report(
         assessment=assessment,
-        versions=versions,
-        factors=factors,
-        lessons=lessons,
-        gaps=gap_analysis(factors, lessons),
+        versions=matrix_first(f.version for f in frameworks),
+        sections=_sections(frameworks),
         summaries={s.item.key: s for s in summaries},
         respondents=len({r.respondent_id for s in summaries for r in s.responses}),
         as_of=as_of,
     )
+
+
+def _sections(frameworks: list[FrameworkResults]) -> list[ReportSection]:
+    """A section per framework. A maturity ladder's gaps list the items of the frameworks whose
+    relations name its framework (the lessons bear on the matrix's factors): data, not code."""
+    sections = []
+    for n, f in enumerate(frameworks):
+        bearing = [
+            item
+            for other in frameworks
+            if other.kind == "lesson" and _relates_to(other.version, f.version)
+            for item in other.items
+        ]
+        name = "radar" if f.kind == "factor" else "lessons"
+        if any(s.figure == name for s in sections):
+            name = f"{name}-{n}"
+        items = list(f.items)
+        gaps = gap_analysis(items if f.kind == "factor" else [], bearing)
+        sections.append(ReportSection(results=f, gaps=gaps, figure=name))
+    return sections
+
+
+def _relates_to(version: FrameworkVersion, other: FrameworkVersion) -> bool:
+    related = version.related_version_id and version.related_version
+    return bool(related) and related.framework_id == other.framework_id
 
 
 def rendered_pdf(*, kind: str, key: str, digest: str) -> RenderedPdf | None:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment import plan as plans
+from assessment import plan_exports
 from assessment.action_forms import (
     ActionForm,
     NextRoundForm,
@@ -36,7 +37,6 @@ from assessment.services.actions import (
 )
 from assessment.text import file_name_part
 from assessment.views.common import LEADS, withheld, withheld_json
-from frameworks.selectors import latest_published_versions
 
 
 def _plan_url(assessment: Assessment, items: list) -> str:
@@ -88,10 +88,12 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     # ?item=<key> comes from a gap's link; a key the round lacks is ignored.
     chosen = next((s for s in summaries if s.item.key == request.GET.get("item")), None)
     # A context factor (Place) describes circumstances: no level is "good" or expected of it.
-    good = plans.next_level(chosen) if chosen and not chosen.item.is_context else None
+    good = chosen.result if chosen and not chosen.item.is_context else None
+    if good and good.next_level is None:
+        good = None  # unscored, or already at the top
     initial = {"items": [chosen.item.key]} if chosen else {}
     if good:
-        initial[expected_field_name(chosen.item)] = good.level.value
+        initial[expected_field_name(chosen.item)] = good.next_level
     form = _form(request, assessment, summaries, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,7 +109,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "chosen": chosen,
         "good": good,
-        "gap_text": plans.gap_text(chosen) if chosen else "",
+        "gap_text": plans.PlanRow(summary=chosen).gap_text if chosen else "",
     }
     return render(request, "assessment/action_form.html", context)
 
@@ -175,8 +177,8 @@ def actions_csv(request: HttpRequest, pk: int) -> HttpResponse:
     if not disclosure.team_figures:
         return withheld(request, assessment, disclosure, what="the improvement plan")
     plan = plans.plan_get(assessment, reader=reader_from_outside(request.user, role))
-    rows = plans.export_rows(plan)
-    content = csv_bytes(plans.EXPORT_HEADER, rows)
+    rows = plan_exports.export_rows(plan)
+    content = csv_bytes(plan_exports.EXPORT_HEADER, rows)
     return _download(content, assessment, "csv", "text/csv; charset=utf-8")
 
 
@@ -200,7 +202,7 @@ def actions_api(request: HttpRequest, pk: int) -> JsonResponse:
     if not disclosure.team_figures:
         return withheld_json(disclosure)
     plan = plans.plan_get(assessment, reader=reader_from_outside(request.user, role))
-    return JsonResponse(plans.plan_document(plan))
+    return JsonResponse(plan_exports.plan_document(plan))
 
 
 @login_required
@@ -210,7 +212,11 @@ def assessment_next_round(request: HttpRequest, pk: int) -> HttpResponse:
     members, taking_part = plans.next_round_people(assessment)
     data = request.POST if request.method == "POST" else None
     initial = {"show_names": assessment.show_names}
-    form = NextRoundForm(data, members=members, taking_part=taking_part, initial=initial)
+    # The frameworks last round scored, each at its latest version, are ticked.
+    frameworks = set(assessment.framework_versions.values_list("framework", flat=True))
+    form = NextRoundForm(
+        data, members=members, taking_part=taking_part, initial=initial, frameworks=frameworks
+    )
     if request.method == "POST" and form.is_valid():
         try:
             started = assessment_next(assessment=assessment, user=request.user, **form.cleaned_data)
@@ -221,7 +227,7 @@ def assessment_next_round(request: HttpRequest, pk: int) -> HttpResponse:
             # The round's page, not its plan: a lead taking part sees the plan's gaps only
             # once they have given their own answers.
             return redirect("assessment-detail", pk=started.assessment.pk)
-    versions = latest_published_versions()
+    versions = form.fields["versions"].ticked()
     context = {
         "assessment": assessment,
         "form": form,

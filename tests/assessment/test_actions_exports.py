@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from assessment import plan as plans
+from assessment import plan_exports
 from assessment.exports import csv_bytes, plan_xlsx, safe
 from assessment.models import ActionStatus, Membership
 from assessment.services import assessment_advance
@@ -193,7 +194,10 @@ def test_it_opens_the_plan_on_a_sheet_that_explains_every_column(client, viewer,
     workbook = _workbook(client, viewer, planned)
     assert workbook.sheetnames == ["About", "Actions", "Gaps"]
     explained = {(row[0], row[1]): row[2] for row in _about(workbook) if len(row) > 2}
-    for sheet, header in [("Actions", plans.EXPORT_HEADER), ("Gaps", plans.GAPS_HEADER)]:
+    for sheet, header in [
+        ("Actions", plan_exports.EXPORT_HEADER),
+        ("Gaps", plan_exports.GAPS_HEADER),
+    ]:
         for column in header:
             assert explained.get((sheet, column)), f"{sheet}.{column} is not explained"
 

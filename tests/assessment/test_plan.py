@@ -5,14 +5,11 @@ from datetime import date, timedelta
 import pytest
 
 from assessment.models import ActionStatus
-from assessment.plan import (
-    action_counts,
-    action_outcomes,
-    plan_get,
-    plan_summary,
-)
+from assessment.plan import action_counts, plan_get, plan_summary
 from assessment.services import assessment_advance, consensus_record
 from assessment.services.actions import action_create
+from reports import plan_sections
+from reports.selectors import report_build
 from tests.assessment.scoring import items_by_key, respondent_of, score
 
 pytestmark = pytest.mark.django_db
@@ -157,8 +154,10 @@ def test_it_tells_whether_completed_actions_moved_their_items(place, lead, respo
     carried.status = ActionStatus.DONE
     carried.save()
     score(respondent_of(second, respondent), levels={"workforce": (3, 4)})
-    outcomes = {o.key: o for o in action_outcomes(second)}
+    since = plan_sections.build(report_build(second)).since
+    outcomes = {o.key: o for o in since.outcomes}
     assert set(outcomes) == {"workforce", "governance"}
-    assert (outcomes["workforce"].before, outcomes["workforce"].now) == (2, 3)
-    assert outcomes["workforce"].moved and outcomes["workforce"].reached_expected
-    assert outcomes["governance"].moved is False
+    workforce, governance = outcomes["workforce"], outcomes["governance"]
+    assert (workforce.before.value, workforce.now.value) == (2, 3)
+    assert workforce.verdict == "Reached" and workforce.reached_expected
+    assert governance.change <= 0 and governance.verdict == "Not yet"

@@ -1,9 +1,11 @@
-"""reports.analysis: medians, consensus, spread, splits and gaps, from plain values (no DB)."""
+"""assessment.results and reports.analysis: medians, consensus, spread, splits and gaps, from
+plain values (no DB)."""
 
 import pytest
 
+from assessment.results import ItemScores, item_result
 from assessment.statistics import spread
-from reports.analysis import ItemScores, gap_analysis, item_result, lesson_groups
+from reports.analysis import gap_analysis, lesson_groups
 
 MATRIX_LEVELS = ((1, "Emerging"), (2, "Developed"), (3, "Well developed"), (4, "Extensive"))
 LESSON_LEVELS = ((0, "Not yet addressed"), (1, "Starting"), (2, "Established"), (3, "Embedded"))

@@ -2,7 +2,8 @@
 
 from types import SimpleNamespace
 
-from reports.analysis import ItemScores, gap_analysis, item_result
+from assessment.results import ItemScores, item_result
+from reports.analysis import gap_analysis
 from reports.chart_alt import (
     distribution_alt,
     factor_radar_alt,

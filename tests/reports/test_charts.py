@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from reports.analysis import ItemScores, item_result
+from assessment.results import ItemScores, item_result
 from reports.chart_export import figures_to_svg
 from reports.charts import (
     distribution_chart,
@@ -270,6 +270,7 @@ def test_it_tells_eight_rounds_apart_without_colour():
     assert len({t.marker.symbol for t in marked}) == 8
 
 
+@pytest.mark.chromium
 def test_it_exports_every_chart_whole_to_the_pdf_s_svg():
     # Real Chromium through kaleido: the text a reader of the PDF sees, line by line.
     figures = every_figure()
@@ -328,6 +329,7 @@ def test_it_keeps_an_ampersand_readable():
     assert fig.data[0].name == "Riverside Borough, Health &amp; care"  # plotly.js shows "&"
 
 
+@pytest.mark.chromium
 def test_it_draws_escaped_markup_as_plain_text_in_the_pdf_s_svg():
     # Real Chromium: the legend reads the period's characters, and the SVG holds no link.
     rounds = [_round("2025"), _round(LINK)]

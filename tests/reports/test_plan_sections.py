@@ -9,8 +9,8 @@ from django.urls import reverse
 from assessment.models import Action, ActionStatus, Assessment
 from assessment.services import assessment_step_back
 from reports import plan_sections
-from reports.plan_sections import Level, LevelChange, Outcome, basis, signed
 from reports.selectors import report_build
+from reports.since import LevelChange, Outcome, Standing, basis, signed
 
 from .pages import table
 from .plan_rounds import TODAY, build_two_rounds, set_status
@@ -83,9 +83,9 @@ def test_it_reads_only_agreed_levels_of_a_previous_round_reopened_since(rounds, 
     )
     before = sections_of(rounds.current).before
     assert before == {
-        "impact": Level(1, True),
-        "care-model": Level(2, True),
-        "lesson-08": Level(1, True),
+        "impact": Standing(1, True),
+        "care-model": Standing(2, True),
+        "lesson-08": Standing(1, True),
     }
 
 
@@ -275,24 +275,24 @@ def test_it_writes_a_change_with_its_sign():
 
 
 def test_it_says_how_a_column_of_levels_was_reached():
-    agreed, median = Level(2, True), Level(2.5, False)
+    agreed, median = Standing(2, True), Standing(2.5, False)
     assert basis([agreed, None, agreed]) == "agreed"
     assert basis([median, None]) == "median"
     assert basis([agreed, median]) == "mixed"
 
 
 def test_it_cannot_compare_an_item_new_in_this_round():
-    change = LevelChange("x", "X", 1, True, False, before=None, now=Level(2, False))
+    change = LevelChange("x", "X", 1, True, False, before=None, now=Standing(2, False))
     assert (change.change, change.direction, change.change_text) == (None, "", "—")
 
 
 @pytest.mark.parametrize(
     ("before", "now", "expected", "verdict"),
     [
-        (Level(1, True), Level(3, True), 2, "Reached"),
-        (Level(1, True), Level(2.5, False), 3, "Not yet"),
-        (Level(1, True), Level(2, False), None, "Up 1"),
-        (Level(2, True), Level(2, True), None, "No change"),
+        (Standing(1, True), Standing(3, True), 2, "Reached"),
+        (Standing(1, True), Standing(2.5, False), 3, "Not yet"),
+        (Standing(1, True), Standing(2, False), None, "Up 1"),
+        (Standing(2, True), Standing(2, True), None, "No change"),
         (None, None, 3, "Not scored yet"),
     ],
 )
