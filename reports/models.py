@@ -1,4 +1,4 @@
-"""Results of closed rounds, kept for comparison across places; and the PDFs rendered.
+"""Results of closed rounds, kept for comparison across places; and the documents rendered.
 
 A closed round is read-only, so its per-item results never change: they are worked out once,
 when the round closes, and comparisons and exports across hundreds of places read this table
@@ -40,6 +40,7 @@ class RoundItemResult(models.Model):
 class PdfKind(models.TextChoices):
     REPORT = "report", "Report of a round"
     COMPARISON = "comparison", "Comparison of places"
+    PACK = "pack", "Board pack"
 
 
 class PdfStatus(models.TextChoices):
@@ -49,7 +50,8 @@ class PdfStatus(models.TextChoices):
 
 
 class RenderedPdf(models.Model):
-    """A PDF in storage, or being rendered: one row per document and content.
+    """A generated file in storage (a report or comparison PDF, a board pack's zip), or being
+    rendered: one row per document and content (reports.documents).
 
     The row, not a file, is what every web node and worker agrees on. Whoever renders holds it
     locked until the file is stored, so one render serves everyone who asks meanwhile; the render
@@ -57,9 +59,9 @@ class RenderedPdf(models.Model):
     """
 
     kind = models.CharField(max_length=12, choices=PdfKind.choices)
-    # Which document: a round's id, or a hash of the rounds compared and how they are shown.
+    # Which document: a round's id, or a hash of the rounds chosen, by whom and how shown.
     key = models.CharField(max_length=64)
-    # A hash of everything the PDF shows: new content, new row.
+    # A hash of everything the file shows and is made from (reports.digests): new content, new row.
     digest = models.CharField(max_length=64)
     name = models.CharField(max_length=255, blank=True)  # in default_storage, once ready
     status = models.CharField(max_length=10, choices=PdfStatus.choices, default=PdfStatus.RENDERING)

@@ -1,17 +1,16 @@
 """PDFs of a round's report and of a comparison: print HTML (charts inline as SVG, each with its
 message in words) laid out by WeasyPrint as tagged PDF/UA-1, for screen readers.
 
-Both are a PdfDocument: which document it is (kind and key), a digest of everything it shows,
-the name a reader's browser saves it under, and how to make its HTML. reports.services.pdf_render
-renders a document into storage once per digest; reports.tasks.render_pdf runs it on a worker.
+Each is a Document (reports.documents) whose digest is that of its print HTML as laid out
+without its charts (every word, number and table it shows, the charts' data among them: a chart
+is always beside its table) and of the code that draws the charts (reports.digests). Nothing
+shown is left out by a list kept by hand.
 """
 
-import hashlib
-import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -22,40 +21,29 @@ from assessment.text import file_name_part
 from reports import chart_alt, charts, compare, plan_sections
 from reports.chart_export import figures_to_svg
 from reports.compare import Comparison
+from reports.digests import content_hash, document_digest
+from reports.documents import Document
 from reports.models import PdfKind
 from reports.plan_sections import PlanSections
-from reports.selectors import Report, templates_hash
+from reports.selectors import Report
+from reports.tasks import render_pdf
 
-COMPARISON_TEMPLATES = (
-    "reports/compare_print.html",
-    "reports/_print_style.html",
-    "reports/_heatmap.html",
-    "reports/_distribution_table.html",
-)
 COMPARISON_FILENAME = "place-comparison.pdf"
-# The report's print templates beyond those its own digest covers (reports.selectors).
-PLAN_TEMPLATES = ("reports/_since_last_round.html", "reports/_plan.html")
 PDF_VARIANT = "pdf/ua-1"
 
 
-@dataclass(frozen=True)
-class PdfDocument:
-    kind: str  # a PdfKind
-    key: str
-    digest: str
-    filename: str  # what the reader's browser saves it as
-    html: Callable[[], str] = field(repr=False)  # built only when the PDF must be rendered
-    # When its content was read: taken before the reads, so newer content has a later time.
-    read_at: datetime = field(default_factory=timezone.now)
-
-    @property
-    def storage_name(self) -> str:
-        return f"pdf/{self.kind}/{self.key}-{self.digest}.pdf"
+def _digest(html_without_charts: str) -> str:
+    # The variant too: a PDF laid out before it was tagged is made again.
+    return document_digest({"html": html_without_charts, "variant": PDF_VARIANT})
 
 
-def _hash(content) -> str:
-    encoded = json.dumps(content, sort_keys=True, default=str).encode()
-    return hashlib.sha256(encoded).hexdigest()[:32]
+def _pdf_of(html: Callable[[], str]) -> Callable[[Path], None]:
+    """Writes the PDF of print HTML, built only when the PDF must be made."""
+
+    def write(out: Path) -> None:
+        out.write_bytes(html_to_pdf(html()))
+
+    return write
 
 
 # --- a round's report ---------------------------------------------------------------------------
@@ -75,11 +63,7 @@ def report_svgs(report: Report) -> dict[str, str]:
         return {}
     names = list(report.figures)
     svgs = figures_to_svg([report.figures[name] for name in names])
-    place = f"{report.assessment.place.name}, {report.assessment.period}"
-    alts = {
-        "radar": chart_alt.factor_radar_alt(place=place, factors=report.factors, gaps=report.gaps),
-        "lessons": chart_alt.lessons_chart_alt(report.lessons),
-    }
+    alts = report.chart_alts()
     return {name: _accessible(svg, alts[name]) for name, svg in zip(names, svgs, strict=True)}
 
 
@@ -110,21 +94,7 @@ def report_print_html(
     return render_to_string("reports/report_print.html", context)
 
 
-def report_digest(report: Report, sections: PlanSections) -> str:
-    """A hash of everything the report PDF shows: the round's scores (the report's own digest),
-    its plan and the round before it. A changed action, or one that falls overdue, makes a new
-    PDF."""
-    return _hash(
-        {
-            "report": report.digest,
-            "plan": sections.digest_content(),
-            "layout": templates_hash(PLAN_TEMPLATES),
-            "variant": PDF_VARIANT,  # a PDF laid out before it was tagged is made again
-        }
-    )
-
-
-def report_document(report: Report, *, reader=None, read_at: datetime | None = None) -> PdfDocument:
+def report_document(report: Report, *, reader=None, read_at: datetime | None = None) -> Document:
     """The report PDF as `reader` may read it (None: as the place's own members do).
 
     A round has two documents: as its place's members read it (keyed by its id), and as shared
@@ -134,12 +104,15 @@ def report_document(report: Report, *, reader=None, read_at: datetime | None = N
     read_at = read_at or timezone.now()  # before the plan is read, as the report was
     sections = plan_sections.build(report, reader=reader)
     pk = report.assessment.pk
-    return PdfDocument(
+    return Document(
         kind=PdfKind.REPORT,
         key=f"{pk}-shared" if sections.since.withheld else str(pk),
-        digest=report_digest(report, sections),
+        digest=_digest(report_print_html(report, svgs={}, sections=sections)),
         filename=report_filename(report),
-        html=lambda: report_print_html(report, sections=sections),
+        write=_pdf_of(lambda: report_print_html(report, sections=sections)),
+        # Plain ids only: the task builds the report again, as this person may read it.
+        task=render_pdf,
+        task_kwargs={"kind": PdfKind.REPORT, "assessment_id": pk, "user_id": reader and reader.pk},
         read_at=read_at,
     )
 
@@ -150,28 +123,14 @@ def report_document(report: Report, *, reader=None, read_at: datetime | None = N
 def comparison_key(comparison: Comparison) -> str:
     """The rounds compared and which of them are shown by name: readers who see the same
     rounds the same way share one PDF."""
-    return _hash(
+    return content_hash(
         {
             "rounds": sorted(c.pk for c in comparison.rounds),
             "named": sorted(c.pk for c in comparison.rounds if c.named),
             # A member and an analyst may see the same rounds with different detail.
             "smallest_shown": comparison.smallest_shown,
-        }
-    )
-
-
-def comparison_digest(comparison: Comparison, *, printed: date) -> str:
-    """A hash of everything the comparison PDF shows, its date included."""
-    return _hash(
-        {
-            "rounds": [[c.pk, c.label, c.named, c.values] for c in comparison.rounds],
-            "factors": [[f.key, f.title, f.is_context] for f in comparison.factors],
-            "levels": comparison.levels,
-            "mixed_versions": comparison.mixed_versions,
-            "distribution": comparison.distribution,
-            "printed": printed,
-            "layout": templates_hash(COMPARISON_TEMPLATES),
-            "variant": PDF_VARIANT,
+            # The same rounds compared on another framework make another document.
+            "framework": comparison.framework,
         }
     )
 
@@ -194,10 +153,12 @@ def comparison_svgs(comparison: Comparison) -> dict[str, str]:
     }
 
 
-def comparison_print_html(comparison: Comparison, *, printed: date) -> str:
+def comparison_print_html(
+    comparison: Comparison, *, printed: date, svgs: dict[str, str] | None = None
+) -> str:
     context = {
         "comparison": comparison,
-        "svgs": comparison_svgs(comparison),
+        "svgs": comparison_svgs(comparison) if svgs is None else svgs,
         "printed": printed,
         "max_overlay": compare.MAX_OVERLAY,
     }
@@ -205,14 +166,23 @@ def comparison_print_html(comparison: Comparison, *, printed: date) -> str:
 
 
 def comparison_document(
-    comparison: Comparison, *, printed: date, read_at: datetime | None = None
-) -> PdfDocument:
-    return PdfDocument(
+    comparison: Comparison, *, reader, printed: date, read_at: datetime | None = None
+) -> Document:
+    """The comparison PDF as `reader` sees the rounds, dated `printed`."""
+    return Document(
         kind=PdfKind.COMPARISON,
         key=comparison_key(comparison),
-        digest=comparison_digest(comparison, printed=printed),
+        digest=_digest(comparison_print_html(comparison, printed=printed, svgs={})),
         filename=COMPARISON_FILENAME,
-        html=lambda: comparison_print_html(comparison, printed=printed),
+        write=_pdf_of(lambda: comparison_print_html(comparison, printed=printed)),
+        # Plain ids only: the task builds the comparison again, as this person may see it.
+        task=render_pdf,
+        task_kwargs={
+            "kind": PdfKind.COMPARISON,
+            "user_id": reader.pk,
+            "round_ids": [c.pk for c in comparison.rounds],
+            "framework": comparison.framework,
+        },
         read_at=read_at or timezone.now(),
     )
 
@@ -221,22 +191,14 @@ def comparison_document(
 
 
 def html_to_pdf(html: str) -> bytes:
+    """A report's or a comparison's print HTML as a tagged PDF (tagged_pdf)."""
+    return tagged_pdf(html, base_url=str(settings.BASE_DIR))
+
+
+def tagged_pdf(html: str, *, base_url: str | None) -> bytes:
     """A tagged PDF (PDF/UA-1): headings, tables and figures in a structure tree, read in the
-    order they are laid out; its language and title from the HTML's lang and <title>."""
+    order they are laid out; its language and title from the HTML's lang and <title>. Every PDF
+    the app makes is laid out here (the board pack's index too)."""
     from weasyprint import HTML  # imported late: a large import most requests never need
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
-
-
-def failure_reason_of(exc: BaseException) -> str:
-    return failure_reason(f"{type(exc).__module__}.{type(exc).__qualname__}")
-
-
-def failure_reason(exception_class_path: str) -> str:
-    """What a reader is told when a PDF could not be made: short, and never a path or a trace."""
-    name = exception_class_path.rsplit(".", 1)[-1]
-    if name == "ChartExportError":
-        return "the charts could not be drawn"
-    if name in {"DoesNotExist", "PermissionDenied"}:
-        return "what it shows is no longer there to see"
-    return "the PDF could not be laid out"
+    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT)

@@ -1,10 +1,12 @@
-"""Writes of the reports app: a closed round's results for comparison, and rendered PDFs."""
+"""Writes of the reports app: a closed round's results for comparison, and generated files."""
 
 import logging
+import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
+from pathlib import Path
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -12,10 +14,14 @@ from django.utils import timezone
 
 from assessment.models import Assessment, RoundStatus
 from assessment.selectors import assessment_summaries
-from reports import pdf
-from reports.analysis import item_result
+from reports.documents import (
+    FOLDER,
+    Document,
+    document_stored,
+    failure_reason_of,
+    is_stored,
+)
 from reports.models import PdfKind, PdfStatus, RenderedPdf, RoundItemResult
-from reports.selectors import scores_of
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +30,7 @@ def round_results_store(*, assessment: Assessment) -> int:
     """Work out and keep a closed round's per-item results; returns how many were stored."""
     rows = []
     for summary in assessment_summaries(assessment):
-        result = item_result(scores_of(summary))
+        result = summary.result
         spread = result.current_spread
         rows.append(
             RoundItemResult(
@@ -70,8 +76,8 @@ def round_results_backfill() -> int:
     return count
 
 
-def pdf_render(*, document: pdf.PdfDocument) -> str:
-    """Render a document into storage unless it is there already; returns its storage name.
+def document_render(*, document: Document) -> str:
+    """Make a document into storage unless it is there already; returns its storage name.
 
     One render per document and digest, however many web nodes and workers ask at once: the
     renderer holds the document's row locked until the file is stored and the row says so, and
@@ -80,11 +86,15 @@ def pdf_render(*, document: pdf.PdfDocument) -> str:
     """
     identity = {"kind": document.kind, "key": document.key, "digest": document.digest}
     try:
+        # A document made of parts has them made first, each stored on its own, never under
+        # this document's lock; unless the document is stored already.
+        if document.prepare and not document_stored(document):
+            document.prepare()
         with transaction.atomic():
             row, _ = RenderedPdf.objects.select_for_update().get_or_create(
                 **identity, defaults={"created_at": document.read_at}
             )
-            if row.status == PdfStatus.READY and default_storage.exists(row.name):
+            if is_stored(row):  # made while this render waited for the row
                 return row.name
             row.name = _store(document)
             row.status, row.reason = PdfStatus.READY, ""
@@ -92,22 +102,26 @@ def pdf_render(*, document: pdf.PdfDocument) -> str:
             _forget_older(row)
             return row.name
     except Exception as exc:
-        # Readers are told, and wait a minute before asking again (see reports.views).
-        failed = {"status": PdfStatus.FAILED, "name": "", "reason": pdf.failure_reason_of(exc)}
+        # Readers are told, and wait a minute before asking again (reports.documents).
+        failed = {"status": PdfStatus.FAILED, "name": "", "reason": failure_reason_of(exc)}
         RenderedPdf.objects.update_or_create(
             **identity, defaults=failed, create_defaults={**failed, "created_at": document.read_at}
         )
         raise
 
 
-def _store(document: pdf.PdfDocument) -> str:
-    content = pdf.html_to_pdf(document.html())  # everything is rendered before a file is written
+def _store(document: Document) -> str:
+    """Make the file beside nothing else (a folder of its own), then save it under its name."""
     name = document.storage_name
-    # A file under this name can only be left by a render that died before recording it: this
-    # render holds the row, so nobody else writes this document and digest.
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    return default_storage.save(name, ContentFile(content))
+    with tempfile.TemporaryDirectory() as folder:
+        made = Path(folder) / Path(name).name
+        document.write(made)  # everything is made before anything is stored
+        # A file under this name can only be left by a render that died before recording it:
+        # this render holds the row, so nobody else writes this document and digest.
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        with made.open("rb") as handle:
+            return default_storage.save(name, File(handle))
 
 
 def _forget_older(row: RenderedPdf) -> None:
@@ -125,7 +139,7 @@ def _forget_older(row: RenderedPdf) -> None:
     gone = list(older.values_list("pk", "name"))
     RenderedPdf.objects.filter(pk__in=[pk for pk, _ in gone]).delete()
     # Files go now rather than on commit: were this transaction to roll back, a row left without
-    # its file is simply rendered again when next asked for (pdf_render checks the file).
+    # its file is simply rendered again when next asked for (document_render checks the file).
     _delete_stored(name for _, name in gone if name)
 
 
@@ -137,27 +151,35 @@ def _delete_stored(names: Iterable[str]) -> None:
         try:
             default_storage.delete(name)
         except Exception as exc:  # a folder raises OSError; a bucket, its client's errors
-            logger.warning("Stored PDF %s could not be removed (%s); swept later", name, exc)
+            logger.warning("Stored file %s could not be removed (%s); swept later", name, exc)
 
 
-# A stored PDF that no row names is swept once it is this old: a younger one may belong to a
+# A stored file that no row names is swept once it is this old: a younger one may belong to a
 # render that has written its file and not yet committed its row.
 ORPHAN_AGE = timedelta(hours=1)
-PDF_FOLDER = "pdf"
+# A board pack's digest changes with the day, so one older than this is never served again.
+PACKS_KEPT_FOR = timedelta(days=2)
 
 
 def pdf_orphans_sweep(*, older_than: timedelta = ORPHAN_AGE) -> int:
-    """Remove stored PDFs that no RenderedPdf row names and that are older than `older_than`;
+    """Remove stored files that no RenderedPdf row names and that are older than `older_than`;
     returns how many. They are files whose removal storage refused (a reopened round's, an older
-    render's) or a render's that died between writing its file and recording it.
+    render's) or a render's that died between writing its file and recording it. Board packs
+    nobody can be served again go first, rows and files.
 
     The one place the app lists a folder: everywhere else its rows say which files exist.
     """
+    old_packs = RenderedPdf.objects.filter(
+        kind=PdfKind.PACK, created_at__lt=timezone.now() - PACKS_KEPT_FOR
+    )
+    names = [name for name in old_packs.values_list("name", flat=True) if name]
+    old_packs.delete()
+    _delete_stored(names)
     cutoff = timezone.now() - older_than
     # Read before listing: a file recorded meanwhile is younger than the cutoff.
     named = set(RenderedPdf.objects.exclude(name="").values_list("name", flat=True))
     removed = 0
-    for name in _stored_files(PDF_FOLDER):
+    for name in _stored_files(FOLDER):
         if name not in named and default_storage.get_modified_time(name) < cutoff:
             default_storage.delete(name)
             removed += 1

@@ -1,8 +1,11 @@
-"""Work in the background: the PDFs of reports and comparisons, and board packs.
+"""Work in the background: the documents of reports.documents, made on a worker.
 
-Arguments are plain ids, so a database-backed queue can store them. What a task shows is built
+Arguments are plain ids, so a database-backed queue can store them. What a task makes is built
 again here for the person who asked, with the same rules as the page: a comparison never holds a
-round its reader may not compare, a board pack never a report its reader may not open.
+round its reader may not compare, a board pack never a report its reader may not open. Each
+task builds its Document and hands it to reports.services.document_render, the one render.
+
+The builders are imported inside the tasks: each of them names its task (Document.task).
 """
 
 import logging
@@ -13,11 +16,8 @@ from django.tasks import task
 from django.utils import timezone
 
 from assessment.models import Assessment
-from reports.compare import comparison_build
 from reports.models import PdfKind
-from reports.pdf import PdfDocument, comparison_document, report_document
-from reports.selectors import report_build
-from reports.services import pdf_render
+from reports.services import document_render
 
 logger = logging.getLogger(__name__)
 # Readers wait on a page for their PDF; a board pack is a batch: its work goes after theirs.
@@ -31,6 +31,7 @@ def render_pdf(
     assessment_id: int | None = None,
     user_id: int | None = None,
     round_ids: list[int] | None = None,
+    framework: str | None = None,
 ) -> str:
     """Render a round's report (`assessment_id`) or the comparison of `round_ids` as `user_id`
     sees them into storage; returns the PDF's storage name. A report without `user_id` is the
@@ -39,10 +40,10 @@ def render_pdf(
         if kind == PdfKind.REPORT:
             document = _report(assessment_id, user_id)
         elif kind == PdfKind.COMPARISON:
-            document = _comparison(user_id, round_ids or [])
+            document = _comparison(user_id, round_ids or [], framework)
         else:
             raise ValueError(f"no PDF of kind {kind!r}")
-        return pdf_render(document=document)
+        return document_render(document=document)
     except Exception:
         # The reader is told only what to do; the details are for the administrator.
         logger.exception(
@@ -55,7 +56,10 @@ def render_pdf(
         raise
 
 
-def _report(assessment_id: int, user_id: int | None) -> PdfDocument:
+def _report(assessment_id: int, user_id: int | None):
+    from reports.pdf import report_document
+    from reports.selectors import report_build
+
     read_at = timezone.now()  # before the reads: see RenderedPdf.created_at
     rounds, reader = Assessment.objects.all(), None
     if user_id is not None:
@@ -67,29 +71,31 @@ def _report(assessment_id: int, user_id: int | None) -> PdfDocument:
     return report_document(report_build(assessment), reader=reader, read_at=read_at)
 
 
-def _comparison(user_id: int, round_ids: list[int]) -> PdfDocument:
+def _comparison(user_id: int, round_ids: list[int], framework: str | None = None):
+    from reports.compare import comparison_build
+    from reports.pdf import comparison_document
+
     read_at = timezone.now()
     user = get_user_model().objects.get(pk=user_id)
-    comparison = comparison_build(user, round_ids)
+    comparison = comparison_build(user, round_ids, framework=framework)
     if not comparison.rounds:
         raise PermissionDenied(f"user {user_id} may compare none of rounds {round_ids}")
-    return comparison_document(comparison, printed=timezone.localdate(read_at), read_at=read_at)
+    printed = timezone.localdate(read_at)
+    return comparison_document(comparison, reader=user, printed=printed, read_at=read_at)
 
 
 @task(priority=BATCH_PRIORITY)
-def build_board_pack(*, user_id: int, round_ids: list[int], key: str) -> str:
-    """The board pack of the chosen `round_ids` that `user_id` may open, stored under `key`
-    (reports.pack.pack_key); returns the zip's storage name."""
-    # Imported here: reports.pack queues this module's render_pdf.
-    from reports.pack import pack_build, pack_render_here, pack_rounds_for, pack_store
+def build_board_pack(*, user_id: int, round_ids: list[int]) -> str:
+    """The board pack of the chosen `round_ids` that `user_id` may open, into storage; returns
+    the zip's storage name."""
+    from reports.pack import pack_document, pack_rounds_for
 
     try:
         user = get_user_model().objects.get(pk=user_id)
-        pack = pack_build(pack_rounds_for(user, round_ids), filters={}, reader=user)
-        if not pack.entries:
+        rounds = list(pack_rounds_for(user, round_ids))
+        if not rounds:
             raise PermissionDenied(f"user {user_id} may open none of rounds {round_ids}")
-        pack_render_here(pack)
-        return pack_store(pack, key=key)
+        return document_render(document=pack_document(rounds, reader=user))
     except Exception:
         logger.exception(
             "The board pack could not be made (user %s, rounds %s)", user_id, round_ids

@@ -1,11 +1,8 @@
 import json
-import logging
-from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -14,9 +11,6 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import render
-from django.tasks import TaskResult, TaskResultStatus
-from django.tasks.backends.immediate import ImmediateBackend
-from django.tasks.exceptions import TaskResultDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -35,31 +29,11 @@ from reports.compare import (
     rounds_listed,
     rounds_on_offer,
 )
+from reports.documents import Document, document_get_or_queue
 from reports.forms import CompareFilterForm, RoundsQueryForm
-from reports.models import PdfKind, PdfStatus
-from reports.pack import pack_key, pack_rounds_for, pack_storage_name
-from reports.pdf import (
-    PdfDocument,
-    comparison_document,
-    failure_reason,
-    report_document,
-    report_print_html,
-)
-from reports.selectors import Report, rendered_pdf, report_build
-from reports.tasks import build_board_pack, render_pdf
-
-logger = logging.getLogger(__name__)
-# After a render fails, readers are asked to try again in a minute; until then they are told so
-# again rather than set off another render that is likely to fail the same way.
-FAILURE_PAUSE = timedelta(minutes=1)
-# A PDF queued for a worker is not queued again by the preparing page's refreshes meanwhile.
-QUEUED_FOR = timedelta(minutes=2)
-# Nor is a board pack, which may hold hundreds of reports to render.
-PACK_QUEUED_FOR = timedelta(minutes=30)
-PRINT_CHART_LABELS = {
-    "radar": "Radar chart of the nine factors",
-    "lessons": "Chart of the sixteen lessons",
-}
+from reports.pack import pack_document, pack_rounds_for
+from reports.pdf import comparison_document, report_document, report_print_html
+from reports.selectors import Report, report_build
 
 
 @login_required
@@ -101,12 +75,12 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
     if not disclosure.team_figures:
         return withheld(request, assessment, disclosure, what="the print view of the report")
     report = report_build(assessment)
-    charts = _print_charts(_figure_data(report))
+    charts = _print_charts(_figure_data(report), report.chart_labels())
     reader = reader_from_outside(request.user, role)
     return HttpResponse(report_print_html(report, svgs=charts, reader=reader))
 
 
-def _print_charts(figures: dict) -> dict[str, str]:
+def _print_charts(figures: dict, labels: dict[str, str]) -> dict[str, str]:
     """Each chart as a place for plotly.js to draw it and its figure beside it, in the markup
     the print template shows where the PDF has the exported SVG."""
     return {
@@ -115,7 +89,7 @@ def _print_charts(figures: dict) -> dict[str, str]:
             {
                 "name": name,
                 "data_id": f"{name}-data",
-                "label": PRINT_CHART_LABELS.get(name, "Chart"),
+                "label": labels.get(name, "Chart"),
                 "figure": figure,
                 "scripts": index == 0,  # once; deferred, so they run when the page is read
             },
@@ -131,60 +105,30 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not disclosure.team_figures:
         return withheld(request, assessment, disclosure, what="the report as PDF")
     report = report_build(assessment)
-    reader = reader_from_outside(request.user, role)
-    # Plain ids only: the task builds the report again, as this person may read it.
-    task = {
-        "kind": PdfKind.REPORT,
-        "assessment_id": report.assessment.pk,
-        "user_id": reader and reader.pk,
+    document = report_document(report, reader=reader_from_outside(request.user, role))
+    about = {
+        "assessment": assessment,
+        "what": f"The report for {assessment.place.name}, {assessment.period}",
+        "back_url": reverse("reports-page", args=[assessment.pk]),
     }
-    document = report_document(report, reader=reader)
-    return _pdf(request, document, task, _about_report(report))
+    return _document(request, document, about)
 
 
-def _about_report(report: Report) -> dict:
-    a = report.assessment
-    return {
-        "assessment": a,
-        "what": f"The report for {a.place.name}, {a.period}",
-        "back_url": reverse("reports-page", args=[a.pk]),
-    }
-
-
-def _pdf(request: HttpRequest, document: PdfDocument, task: dict, about: dict) -> HttpResponse:
-    """The PDF from storage; else rendered by the task (at once, or by a worker meanwhile)."""
-    row = rendered_pdf(kind=document.kind, key=document.key, digest=document.digest)
-    if row and row.status == PdfStatus.READY and (response := _pdf_file(row.name, document)):
-        return response
-    if row and row.status == PdfStatus.FAILED and row.updated_at > timezone.now() - FAILURE_PAUSE:
-        return _unavailable(request, row.reason, about)
-    queued = f"pdf-queued:{document.kind}:{document.key}:{document.digest}"
-    at_once = isinstance(render_pdf.get_backend(), ImmediateBackend)
-    if not at_once and not cache.add(queued, True, QUEUED_FOR.total_seconds()):
-        # Already queued: the preparing page refreshes until a worker has stored it.
-        return render(request, "reports/pdf_pending.html", about, status=202)
-    result = render_pdf.enqueue(**task)
-    if result.status == TaskResultStatus.FAILED:  # logged by the task
-        return _unavailable(request, failure_reason(result.errors[-1].exception_class_path), about)
-    if result.status == TaskResultStatus.SUCCESSFUL and (
-        response := _pdf_file(result.return_value, document)
-    ):
-        return response
-    # A worker is rendering it: say so, and look again shortly.
-    return render(request, "reports/pdf_pending.html", about, status=202)
-
-
-def _pdf_file(name: str, document: PdfDocument) -> FileResponse | None:
-    try:
-        handle = default_storage.open(name, "rb")
-    except FileNotFoundError:  # removed a moment ago by the render of newer content
-        return None
-    return FileResponse(handle, content_type="application/pdf", filename=document.filename)
-
-
-def _unavailable(request: HttpRequest, reason: str, about: dict) -> HttpResponse:
-    context = {**about, "reason": reason}
-    return render(request, "reports/pdf_unavailable.html", context, status=503)
+def _document(request: HttpRequest, document: Document, about: dict) -> HttpResponse:
+    """The file; else why it could not be made; else a page that looks again shortly."""
+    delivery = document_get_or_queue(document=document)
+    if delivery.file:
+        return FileResponse(
+            delivery.file,
+            content_type=document.content_type,
+            as_attachment=document.as_attachment,
+            filename=document.filename,
+        )
+    if delivery.problem:
+        context = {**about, "reason": delivery.problem}
+        return render(request, "reports/pdf_unavailable.html", context, status=503)
+    context = {**about, "queued_at": delivery.queued_at, "started_at": delivery.started_at}
+    return render(request, "reports/pdf_pending.html", context, status=202)
 
 
 # --- comparing places -------------------------------------------------------------------------
@@ -207,7 +151,10 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     keys = form.chosen_keys if valid else []
     trend = form.cleaned_data.get("trend") if valid else None
     own = own_place_ids(request.user)
-    comparison = comparison_build(request.user, keys=keys, trend_code=trend or None, own=own)
+    framework = (form.cleaned_data.get("framework") if valid else None) or None
+    comparison = comparison_build(
+        request.user, keys=keys, trend_code=trend or None, own=own, framework=framework
+    )
     sort = form.cleaned_data.get("sort", "")
     context = {
         "nav": "compare",
@@ -216,12 +163,10 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "problems": form.problems(),
         "candidates": rounds_on_offer(request.user, form, own=own),
-        "chosen": {c.pk for c in comparison.rounds},
         "comparison": comparison,
         "rows": _sorted_rows(comparison, sort),
         "sort": sort,
         "figures": _compare_figures(comparison),
-        "ignored": len(keys) - len(comparison.rounds),
         "max_overlay": compare.MAX_OVERLAY,
         "query": request.GET.urlencode(),
         # A board pack holds reports: not those of rounds shown without their place's name.
@@ -257,26 +202,22 @@ def compare_pdf(request: HttpRequest) -> HttpResponse:
     form = CompareFilterForm(request.GET)
     if not form.is_valid():
         return _refused("The PDF cannot be made as asked.", form)
-    comparison = comparison_build(request.user, keys=form.chosen_keys)
+    framework = form.cleaned_data["framework"] or None
+    comparison = comparison_build(request.user, keys=form.chosen_keys, framework=framework)
     if not comparison.rounds:
         return HttpResponse(
             "Choose at least one round to compare.",
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    document = comparison_document(comparison, printed=timezone.localdate())
-    # Plain ids only: the task builds the comparison again, as this person may see it.
-    task = {
-        "kind": PdfKind.COMPARISON,
-        "user_id": request.user.pk,
-        "round_ids": [c.pk for c in comparison.rounds],
-    }
+    printed = timezone.localdate()
+    document = comparison_document(comparison, reader=request.user, printed=printed)
     count = len(comparison.rounds)
     about = {
         "what": f"The comparison of {count} round{'s' if count > 1 else ''}",
         "back_url": f"{reverse('reports-compare')}?{request.GET.urlencode()}",
     }
-    return _pdf(request, document, task, about)
+    return _document(request, document, about)
 
 
 @login_required
@@ -302,49 +243,7 @@ def compare_board_pack(request: HttpRequest) -> HttpResponse:
         "what": f"The board pack of {len(rounds)} report{'s' if len(rounds) > 1 else ''}",
         "back_url": f"{reverse('reports-compare')}?{request.GET.urlencode()}",
     }
-    # Plain ids only: the task finds again which of them this person may open.
-    task = {"user_id": request.user.pk, "round_ids": [a.pk for a in rounds]}
-    return _board_pack(request, pack_key(rounds), task, about)
-
-
-def _board_pack(request: HttpRequest, key: str, task: dict, about: dict) -> HttpResponse:
-    """The pack from storage; else made by the task (at once, or by a worker meanwhile)."""
-    if response := _zip_file(pack_storage_name(key)):
-        return response
-    queued = f"pack-queued:{key}"
-    result = _queued_pack(queued)
-    if result is None:
-        result = build_board_pack.enqueue(key=key, **task)
-        if not result.is_finished:  # the preparing page's refreshes find it by its id
-            cache.set(queued, result.id, PACK_QUEUED_FOR.total_seconds())
-    if result.status == TaskResultStatus.FAILED:  # logged by the task; asking again retries
-        cache.delete(queued)
-        return _unavailable(request, failure_reason(result.errors[-1].exception_class_path), about)
-    if result.status == TaskResultStatus.SUCCESSFUL and (
-        response := _zip_file(result.return_value)
-    ):
-        return response
-    return render(request, "reports/pdf_pending.html", about, status=202)
-
-
-def _queued_pack(queued: str) -> TaskResult | None:
-    if (result_id := cache.get(queued)) is None:
-        return None
-    try:
-        return build_board_pack.get_result(result_id)
-    except TaskResultDoesNotExist:  # taken off the queue meanwhile
-        return None
-
-
-def _zip_file(name: str) -> FileResponse | None:
-    try:
-        handle = default_storage.open(name, "rb")
-    except FileNotFoundError:
-        return None
-    filename = f"board-pack-{timezone.localdate():%Y-%m-%d}.zip"
-    return FileResponse(
-        handle, content_type="application/zip", as_attachment=True, filename=filename
-    )
+    return _document(request, pack_document(rounds, reader=request.user), about)
 
 
 def _export_rows(form: CompareFilterForm, user):

@@ -20,6 +20,7 @@ from reports.models import PdfKind
 from reports.tasks import render_pdf
 
 from .compare_data import closed_round, make_place
+from .tagged import structure_elements
 
 INDEX = "00-index.pdf"
 RIVERSIDE = "riverside-borough-2026-q2-integration-maturity.pdf"
@@ -114,6 +115,18 @@ def test_it_lists_place_period_file_and_headline_gaps_on_one_index_page(
     assert "Impact (1 → 3)" in text
     assert "Workforce (1 → 4)" in text
     assert "Missing" not in text
+
+
+def test_it_tags_the_index_for_screen_readers_as_the_reports_are(
+    rounds, media, fake_render, tmp_path
+):
+    files, _ = board_pack(tmp_path)
+    index = PdfReader(io.BytesIO(files[INDEX]))
+    root = index.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
+    tags = [element["/S"] for element in structure_elements(index)]
+    assert "/Table" in tags and "/TH" in tags  # its rows read with their headers
 
 
 def test_it_links_each_file_from_the_index_by_its_name_in_the_zip(
@@ -322,6 +335,7 @@ def test_it_refuses_a_wait_of_no_time(rounds, tmp_path):
 # --- the real thing -----------------------------------------------------------------------------
 
 
+@pytest.mark.chromium
 def test_it_packs_a_real_report(place, media, tmp_path):
     closed_round(place, "2026 Q2", {"Asha Patel": {"impact": (1, 3)}})
     files, _ = board_pack(tmp_path)

@@ -1,6 +1,6 @@
-"""The report PDF and its cache (reports.services.pdf_render: one RenderedPdf row per round and
-content): what makes a new PDF, what is served again, what a failure leaves behind. Chromium and
-WeasyPrint are replaced by `fake_render`; test_views.py runs them."""
+"""The report PDF and its cache (reports.services.document_render: one RenderedPdf row per round
+and content): what makes a new PDF, what is served again, what a failure leaves behind. Chromium
+and WeasyPrint are replaced by `fake_render`; test_views.py runs them."""
 
 from datetime import timedelta
 
@@ -17,7 +17,7 @@ from assessment.services import assessment_advance, response_reopen, scores_impo
 from reports import pdf
 from reports.models import PdfStatus, RenderedPdf
 from reports.selectors import report_build
-from reports.services import pdf_render
+from reports.services import document_render
 
 from .pages import download
 from .rounds import answer, record_consensus, respondent_of
@@ -180,7 +180,7 @@ def test_it_never_lets_a_slower_render_of_older_content_remove_the_newer_pdf(
     older = pdf.report_document(report_build(scored_round))
     change_evidence(scored_round, respondent)
     newer = body(get_pdf(signed_in, scored_round))
-    assert pdf_render(document=older) == older.storage_name  # the slow worker finishes
+    assert document_render(document=older) == older.storage_name  # the slow worker finishes
     assert current_name(scored_round) in stored_pdfs()
     assert body(get_pdf(signed_in, scored_round)) == newer
     assert len(fake_render) == 2

@@ -22,7 +22,7 @@ from reports import chart_export
 from reports.models import RenderedPdf
 from reports.pdf import html_to_pdf, report_document, report_print_html
 from reports.selectors import report_build
-from reports.services import pdf_render
+from reports.services import document_render
 
 
 def _timed(fn, repeat: int) -> tuple[float, object]:
@@ -87,7 +87,7 @@ class Command(BaseCommand):
             RenderedPdf.objects.filter(kind=document.kind, key=document.key).delete()
             if default_storage.exists(document.storage_name):
                 default_storage.delete(document.storage_name)
-            return pdf_render(document=document)
+            return document_render(document=document)
 
         fresh_ms, _ = _timed(fresh, repeat)
         rows.append(("WeasyPrint alone on the print HTML (the floor)", f"{floor:.0f} ms", ""))

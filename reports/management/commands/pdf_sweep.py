@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Remove stored PDFs that no rendered PDF names and that are over an hour old: files "
         "storage refused to remove when a round was reopened or a report changed, or a render's "
-        "that died before recording its file. The PDF worker does this hourly by itself."
+        "that died before recording its file; and board packs too old to be served again. The "
+        "PDF worker does this hourly by itself."
     )
 
     def handle(self, *args, **options):
