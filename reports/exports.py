@@ -19,8 +19,9 @@ from assessment.exports import (
 )
 from assessment.models import Consensus, Response
 from assessment.statistics import plain_number
-from frameworks.models import ScaleLevel
+from frameworks.models import FrameworkKind, FrameworkVersion, ScaleLevel
 from reports.compare import RoundColumn
+from reports.compare_mapping import Link, Scored, frameworks_linked, links_touching, place_on
 from reports.models import RoundItemResult
 
 # Column names as analysts' tools read them: one word each.
@@ -43,6 +44,8 @@ SUMMARY_HEADER = [
     "split",
     "rationale",
     "minority_view",
+    "mapped",
+    "mapped_from",
 ]
 DETAIL_HEADER = [
     "place_code",
@@ -58,6 +61,7 @@ DETAIL_HEADER = [
     "confidence",
     "evidence",
 ]
+MATRIX = FrameworkKind.MATURITY_MATRIX
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -69,8 +73,12 @@ def safe(value):
 
 
 def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
-    """One row per round × item, with why the team agreed its position (one query)."""
+    """One row per round × item, with why the team agreed its position; then the round's levels
+    placed on each framework it did not pin that its frameworks map onto (see
+    reports.compare_mapping), one row per item marked mapped (two queries)."""
     by_id = {c.pk: c for c in columns}
+    pinned = FrameworkVersion.objects.filter(assessments__in=list(by_id))
+    links = links_touching(pinned) if by_id else []
     agreed = Consensus.objects.filter(assessment=OuterRef("assessment"), item=OuterRef("item"))
     results = (
         RoundItemResult.objects.filter(assessment__in=list(by_id))
@@ -85,29 +93,73 @@ def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
             "item__position",
         )
     )
-    for r in results:
-        column, item = by_id[r.assessment_id], r.item
-        # Like evidence, the team's reasons often name the place: never out of an anonymous round.
-        reasons = [r.rationale or "", r.minority_view or ""] if column.named else ["", ""]
-        yield [
-            column.place_code,
-            column.place_name,
-            column.period,
-            item.version.framework.slug,
-            item.version.version,
-            item.key,
-            item.title,
-            r.agreed_current,
-            r.agreed_target,
-            plain_number(r.current),
-            plain_number(r.target),
-            plain_number(r.median),
-            r.minimum,
-            r.maximum,
-            r.responses,
-            "yes" if r.split else "no",
-            *reasons,
-        ]
+    for assessment_id, rows in groupby(results, key=lambda r: r.assessment_id):
+        column, scored = by_id[assessment_id], {}
+        for r in rows:
+            version = r.item.version
+            matrix_first = (version.framework.kind != MATRIX, version.framework.slug)
+            if matrix_first not in scored:
+                scored[matrix_first] = Scored(version.pk, version.framework.slug, version.version)
+            scored[matrix_first].values[r.item.key] = r.current
+            scored[matrix_first].targets[r.item.key] = r.target
+            yield _own_row(column, r)
+        yield from _mapped_rows(column, [scored[k] for k in sorted(scored)], links)
+
+
+def _own_row(column: RoundColumn, r: RoundItemResult) -> list:
+    item = r.item
+    # Like evidence, the team's reasons often name the place: never out of an anonymous round.
+    reasons = [r.rationale or "", r.minority_view or ""] if column.named else ["", ""]
+    return [
+        column.place_code,
+        column.place_name,
+        column.period,
+        item.version.framework.slug,
+        item.version.version,
+        item.key,
+        item.title,
+        r.agreed_current,
+        r.agreed_target,
+        plain_number(r.current),
+        plain_number(r.target),
+        plain_number(r.median),
+        r.minimum,
+        r.maximum,
+        r.responses,
+        "yes" if r.split else "no",
+        *reasons,
+        "no",
+        "",
+    ]
+
+
+def _mapped_rows(column: RoundColumn, scored: list[Scored], links: list[Link]) -> Iterator[list]:
+    """The round's levels on each framework it did not pin that one of its frameworks maps
+    onto: only where it stands (no answers, agreement or reasons were given on those items)."""
+    own = {s.framework for s in scored}
+    linked = set().union(*(frameworks_linked(links, slug) for slug in own)) - own
+    for onto in sorted(linked):
+        placed = place_on(links, scored, onto)
+        for key, end in placed.onto.items() if placed else []:
+            sources = ", ".join(placed.sources[key])
+            yield [
+                column.place_code,
+                column.place_name,
+                column.period,
+                end.framework,
+                end.version,
+                key,
+                end.title,
+                None,
+                None,
+                plain_number(placed.values[key]),
+                plain_number(placed.targets[key]),
+                *[None] * 5,  # median, minimum, maximum, responses, split: of its own items
+                "",
+                "",
+                "yes",
+                f"{placed.source}: {sources}",
+            ]
 
 
 def detail_rows(columns: list[RoundColumn]) -> Iterator[list]:
@@ -201,8 +253,8 @@ SUMMARY_COLUMNS = {
     "place_name": "The place, or for a place that shares anonymously, the label it goes by "
     "(the same label on every row of that round).",
     "period": "The round, as the place named it (for example 2026 Q2).",
-    "framework": "The framework the item belongs to: lga-maturity-matrix (the nine factors) "
-    "or kingsfund-16-lessons (the sixteen lessons).",
+    "framework": "The framework the item belongs to, by its short name: for example "
+    "lga-maturity-matrix (the nine factors) or kingsfund-16-lessons (the sixteen lessons).",
     "framework_version": "The version of that framework the round was scored against.",
     "item_key": "The factor or lesson, by key (the same key in every version).",
     "item_title": "The factor or lesson, by title.",
@@ -223,6 +275,12 @@ SUMMARY_COLUMNS = {
     "it agreed none, and for a place that shares anonymously (it often names the place).",
     "minority_view": "A view some of the team held against the agreed position (who held it is "
     "not kept); blank where none was recorded, and for a place that shares anonymously.",
+    "mapped": "no for the round's own results. yes for a row placing a round on a framework it "
+    "was not scored on, through the items its own framework maps to this one: only current and "
+    "target are given; where several of its items map to one, the lowest of their levels; a "
+    "level on a scale of another range at the same point of this framework's scale.",
+    "mapped_from": "On a mapped row, the framework and version the round was scored on and the "
+    "items of it the level is placed from; blank otherwise.",
 }
 DETAIL_COLUMNS = {
     **{k: SUMMARY_COLUMNS[k] for k in DETAIL_HEADER[:7]},

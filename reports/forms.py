@@ -18,6 +18,7 @@ MAX_ROUND_DIGITS = 18
 ANONYMOUS_CODE = re.compile(r"\A[A-Z2-7]{10}\Z")
 PLACE_CODE = "A place code has only letters, digits, hyphens and underscores."
 COLUMN_KEY = "A column is named by its key, in letters, digits, hyphens and underscores."
+FRAMEWORK = "A framework is named by its short name, in letters, digits, hyphens and underscores."
 
 
 class CodeField(forms.CharField):
@@ -74,6 +75,9 @@ class CompareFilterForm(forms.Form):
     period = forms.CharField(required=False, max_length=40, help_text='e.g. "2026 Q2"')
     trend = CodeField(message=PLACE_CODE, required=False, max_length=40, label="Place over time")
     sort = CodeField(message=COLUMN_KEY, required=False, max_length=60, label="Sort by")
+    # Which framework to compare on, by slug: one the chosen rounds pin, else the page falls
+    # back to the first of them (reports.compare.comparison_build).
+    framework = CodeField(message=FRAMEWORK, required=False, max_length=60, label="Compare on")
     detail = forms.ChoiceField(
         choices=[("", "Summary"), ("responses", "Responses")],
         required=False,

@@ -25,7 +25,7 @@ from assessment.services import (
 from frameworks import documents
 from frameworks.selectors import latest_published_versions
 from frameworks.services import framework_files_load
-from tests.frameworks.files import as_published, matrix_data, write_framework
+from tests.frameworks.files import as_published, lessons_data, matrix_data, write_framework
 
 DEFAULT_LEVELS = (2, 3)  # on both frameworks' scales
 
@@ -148,6 +148,88 @@ def matrix_without(tmp_path: Path, monkeypatch, key: str, version: str = "2.0"):
     return FrameworkVersion.objects.get(framework__slug=data["slug"], version=version)
 
 
+# --- a third framework, mapped onto the matrix ------------------------------------------------
+
+READINESS = "place-readiness"
+# Its items, and the matrix 1.1 factors each declares it corresponds to.
+READINESS_MAP = {
+    "common-cause": ["governance", "leadership"],
+    "pool-budgets": ["commissioning-and-payment", "governance"],
+    "share-records": ["information-management"],
+}
+
+
+def readiness_framework(tmp_path: Path, monkeypatch, *, mapped: bool = True):
+    """Publish "Place readiness" 1.0: three items on the lessons' 0–3 scale (lessons 1, 8 and
+    12 under keys of their own), each mapped to the matrix 1.1 factors of READINESS_MAP."""
+    from frameworks.models import FrameworkVersion, Item
+
+    lock = tmp_path / "frameworks.lock.json"
+    shutil.copyfile(documents.LOCK_PATH, lock)
+    monkeypatch.setattr(documents, "LOCK_PATH", lock)
+    data = as_published({**lessons_data(), "slug": READINESS, "title": "Place readiness"}, "1.0")
+    items = {item["key"]: item for item in data["items"]}
+    data["items"] = [
+        {**items[old], "key": new, "number": n}
+        for n, (old, new) in enumerate(
+            [
+                ("lesson-01", "common-cause"),
+                ("lesson-08", "pool-budgets"),
+                ("lesson-12", "share-records"),
+            ],
+            start=1,
+        )
+    ]
+    path = write_framework(tmp_path, data)
+    call_command("lock_frameworks", str(path), stdout=io.StringIO())
+    framework_files_load(paths=[path])
+    version = FrameworkVersion.objects.get(framework__slug=READINESS, version="1.0")
+    if mapped:
+        matrix = FrameworkVersion.objects.get(framework__slug="lga-maturity-matrix", version="1.1")
+        version.mapped_version = matrix
+        version.save(update_fields=["mapped_version"])
+        for key, factors in READINESS_MAP.items():
+            Item.objects.get(version=version, key=key).corresponds_to.add(
+                *Item.objects.filter(version=matrix, key__in=factors)
+            )
+    return version
+
+
+# --- rounds to export -------------------------------------------------------------------------
+
+# Evidence that names its place, as evidence often does: it must never leave an anonymous round.
+TELLING = "Seen at the Hexley Moor frailty hub, run by Northmoor's community trust."
+
+
+def export_rounds(place: Place, other_place: Place, lead) -> dict:
+    """Riverside (shared by name) and Northmoor (shared anonymously) show names; Eastvale keeps
+    its round private. At Riverside three people put Impact at 1, 2 and 4, and the team agreed
+    3 (target 4); nobody agreed Care model, answered 2, 3 and 3 (targets 4, 4, 3)."""
+    riverside = closed_round(
+        place,
+        "2026 Q2",
+        {
+            "Asha Patel": {"impact": (1, 2), "care-model": (2, 4)},
+            "Grace Okafor": {"impact": (2, 3), "care-model": (3, 4)},
+            "Tom Hughes": {"impact": (4, 4), "care-model": (3, 3)},
+        },
+        consensus={"impact": (3, 4)},
+        by=lead,
+        show_names=True,
+    )
+    northmoor = closed_round(
+        other_place,
+        "2026 Q2",
+        {"Ian Walker": {}, "Helen Brook": {}},
+        sharing=Sharing.ANONYMOUS,
+        show_names=True,
+        evidence={("Ian Walker", "impact"): TELLING},
+    )
+    eastvale = make_place("eastvale", "Eastvale Health and Wellbeing Board")
+    private = closed_round(eastvale, "2026 Q2", {"Maria Costa": {}}, sharing=Sharing.PRIVATE)
+    return {"riverside": riverside, "northmoor": northmoor, "eastvale": private}
+
+
 # --- reading the exports ----------------------------------------------------------------------
 
 
@@ -204,7 +286,7 @@ def four_places(place: Place, other_place: Place) -> dict:
 
 # --- reading the comparison page ----------------------------------------------------------------
 
-HEATMAP_CAPTION = "Places (rows) against the factors"
+HEATMAP = HEATMAP_CAPTION = "Places (rows) against the items"
 
 
 def _heatmap(page):
@@ -226,6 +308,6 @@ def heatmap_labels(page) -> list[str]:
 
 
 def heatmap_versions(page) -> dict[str, str]:
-    """Each heat map row's place and round → the version of the matrix the row says it used."""
+    """Each heat map row's place and round → the framework and version the row says it used."""
     versions = [" ".join(span.get_text().split()) for span in _heatmap(page).select("th .version")]
     return dict(zip(heatmap_labels(page), versions, strict=True))

@@ -4,7 +4,7 @@ BeautifulSoup parses it), and the name a browser saves a download under."""
 import json
 from email.message import Message
 
-HEATMAP = "Places (rows) against the factors"
+HEATMAP = "Places (rows) against the items"
 DISTRIBUTION = "Every shared place's latest level"
 
 

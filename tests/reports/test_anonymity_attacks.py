@@ -15,6 +15,7 @@ from assessment.models import PlaceKind, Region, Sharing
 from reports.compare import anonymous_code, anonymous_label, min_group
 
 from .compare_data import (
+    HEATMAP,
     chosen,
     closed_round,
     csv_rows,
@@ -22,7 +23,7 @@ from .compare_data import (
     offered,
     xlsx_rows,
 )
-from .pages import DISTRIBUTION, HEATMAP, figure, table
+from .pages import DISTRIBUTION, figure, table
 
 pytestmark = pytest.mark.django_db
 

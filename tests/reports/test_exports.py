@@ -1,6 +1,5 @@
 """GET /compare/export.csv and /compare/export.xlsx: the numbers behind a comparison."""
 
-import csv
 import io
 
 import pytest
@@ -8,18 +7,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from assessment.models import Sharing
-from assessment.services import assessment_advance, assessment_share
 from reports.compare import anonymous_label
 from reports.exports import DETAIL_HEADER, SUMMARY_HEADER
-from tests.assessment.scoring import respondent_of, score
 
 from .compare_data import (
     chosen,
     closed_round,
     csv_rows,
+    export_rounds,
     first_published_versions,
-    make_place,
     xlsx_rows,
 )
 from .pages import download
@@ -27,39 +23,12 @@ from .pages import download
 pytestmark = pytest.mark.django_db
 
 CSV = reverse("reports-export-csv")
-# Evidence that names its place, as evidence often does: it must never leave an anonymous round.
-TELLING = "Seen at the Hexley Moor frailty hub, run by Northmoor's community trust."
 XLSX = reverse("reports-export-xlsx")
 
 
 @pytest.fixture
 def rounds(place, other_place, lead):
-    """Riverside (shared by name) and Northmoor (shared anonymously) show names; Eastvale keeps
-    its round private. At Riverside three people put Impact at 1, 2 and 4, and the team agreed
-    3 (target 4); nobody agreed Care model, answered 2, 3 and 3 (targets 4, 4, 3)."""
-    riverside = closed_round(
-        place,
-        "2026 Q2",
-        {
-            "Asha Patel": {"impact": (1, 2), "care-model": (2, 4)},
-            "Grace Okafor": {"impact": (2, 3), "care-model": (3, 4)},
-            "Tom Hughes": {"impact": (4, 4), "care-model": (3, 3)},
-        },
-        consensus={"impact": (3, 4)},
-        by=lead,
-        show_names=True,
-    )
-    northmoor = closed_round(
-        other_place,
-        "2026 Q2",
-        {"Ian Walker": {}, "Helen Brook": {}},
-        sharing=Sharing.ANONYMOUS,
-        show_names=True,
-        evidence={("Ian Walker", "impact"): TELLING},
-    )
-    eastvale = make_place("eastvale", "Eastvale Health and Wellbeing Board")
-    private = closed_round(eastvale, "2026 Q2", {"Maria Costa": {}}, sharing=Sharing.PRIVATE)
-    return {"riverside": riverside, "northmoor": northmoor, "eastvale": private}
+    return export_rounds(place, other_place, lead)
 
 
 def _get(client, user, url, query):
@@ -117,6 +86,8 @@ def test_it_exports_an_agreed_item_with_the_spread_of_the_answers(client, analys
         "split": "yes",
         "rationale": "Agreed at the workshop.",
         "minority_view": "",
+        "mapped": "no",
+        "mapped_from": "",
     }
 
 
@@ -134,6 +105,8 @@ def test_it_exports_the_median_where_nothing_was_agreed(client, analyst, rounds)
         "3",
         "no",
         "",
+        "",
+        "no",
         "",
     ]
 
@@ -228,144 +201,6 @@ def test_it_says_which_version_of_each_framework_each_round_used(client, staff, 
         ("2026 Q2", "kingsfund-16-lessons", "1.1"),
     }
     assert len(rows) == 2 * 25  # every item of each round: the keys are the same in both
-
-
-# --- every answer -----------------------------------------------------------------------------
-
-
-def test_it_exports_a_row_per_respondent_and_item(client, lead, rounds):
-    query = {**chosen(rounds["riverside"]), "detail": "responses"}
-    response = _get(client, lead, CSV, query)
-    assert download(response) == ("attachment", "integration-maturity-responses.csv")
-    rows = csv_rows(response)
-    assert list(rows[0]) == DETAIL_HEADER
-    assert len(rows) == 3 * 25
-    impact = [
-        (r["respondent"], r["current"], r["target"], r["confidence"], r["evidence"])
-        for r in rows
-        if r["item_key"] == "impact"
-    ]
-    assert impact == [
-        ("Asha Patel", "1", "2", "medium", "Evidence on impact."),
-        ("Grace Okafor", "2", "3", "medium", "Evidence on impact."),
-        ("Tom Hughes", "4", "4", "medium", "Evidence on impact."),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("who", "round_", "names"),
-    [
-        ("lead", "riverside", ["Asha Patel", "Grace Okafor", "Tom Hughes"]),
-        ("analyst", "riverside", ["Asha Patel", "Grace Okafor", "Tom Hughes"]),
-        # Shared anonymously: the analyst learns neither the place nor who answered.
-        ("analyst", "northmoor", ["", ""]),
-        ("staff", "northmoor", ["Helen Brook", "Ian Walker"]),
-        # The round does not show names: nobody sees them, staff included.
-        ("staff", "eastvale", [""]),
-    ],
-)
-def test_it_names_respondents_only_where_the_round_shows_names_to_the_reader(
-    client, request, rounds, who, round_, names
-):
-    query = {**chosen(rounds[round_]), "detail": "responses"}
-    rows = csv_rows(_get(client, request.getfixturevalue(who), CSV, query))
-    assert [r["respondent"] for r in rows if r["item_key"] == "impact"] == names
-
-
-def test_it_gives_no_label_that_follows_a_person_from_item_to_item(client, lead, place):
-    # Ten people without names, each answering every item with their own level: were the rows
-    # labelled, or each item's rows in the same order, a team member could follow one person.
-    answers = {
-        f"Person {n}": {"impact": (n % 4 + 1, 4), "place": (n % 4 + 1, 4)} for n in range(10)
-    }
-    round_ = closed_round(place, "2026 Q2", answers)
-    rows = _detail(client, lead, CSV, round_)
-    assert {r["respondent"] for r in rows} == {""}
-    impact = [r["current"] for r in rows if r["item_key"] == "impact"]
-    place = [r["current"] for r in rows if r["item_key"] == "place"]
-    assert sorted(impact) == sorted(place)
-    assert impact != place  # each item's rows in an order of their own
-
-
-def test_it_leaves_out_answers_never_submitted(client, analyst, open_round, lead, respondent):
-    score(respondent_of(open_round, lead), levels={"impact": (1, 2)})
-    score(respondent_of(open_round, respondent), levels={"impact": (4, 4)}, submit=False)
-    assessment_advance(assessment=open_round)
-    assessment_advance(assessment=open_round)
-    assessment_share(assessment=open_round, sharing=Sharing.NAMED)
-    detail = csv_rows(_get(client, analyst, CSV, {**chosen(open_round), "detail": "responses"}))
-    assert len(detail) == 25
-    impact = _row(csv_rows(_get(client, analyst, CSV, chosen(open_round))), "impact")
-    assert (impact["current"], impact["maximum"], impact["responses"]) == ("1", "1", "1")
-
-
-@pytest.mark.parametrize("url", [CSV, XLSX])
-@pytest.mark.parametrize("query", [{}, {"region": "north-east-yorkshire"}])
-def test_it_never_exports_evidence_written_for_an_anonymous_round(
-    client, analyst, rounds, url, query
-):
-    ids = chosen(rounds["northmoor"]) if not query else {}
-    response = _get(client, analyst, url, {**ids, **query, "detail": "responses"})
-    if url == CSV:
-        body = b"".join(response.streaming_content)
-        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-    else:
-        body, rows = response.content, xlsx_rows(response)
-    assert b"Hexley" not in body
-    assert len(rows) == (2 * 25 if not query else 0)
-    assert {r["evidence"] for r in rows} <= {"", None}
-
-
-@pytest.mark.parametrize("who", ["outsider", "staff"])
-def test_it_exports_an_anonymous_round_s_evidence_to_whoever_sees_its_name(
-    client, request, rounds, who
-):
-    # Northmoor's own lead, and staff: the evidence stays within those who may read it.
-    query = {**chosen(rounds["northmoor"]), "detail": "responses"}
-    rows = csv_rows(_get(client, request.getfixturevalue(who), CSV, query))
-    assert _row(rows, "impact", "northmoor", "Ian Walker")["evidence"] == TELLING
-
-
-# --- text a spreadsheet would run -------------------------------------------------------------
-
-HOSTILE = {
-    "impact": '=HYPERLINK("http://evil.example","Click")',
-    "place": "+44 20 7946 0000",
-    "care-model": "-1 since last year",
-    "governance": "@SUM(1+1)",
-}
-
-
-@pytest.fixture
-def hostile(place, lead):
-    place.name = "=Riverside Borough"
-    place.save()
-    evidence = {("-Dan Reilly", key): text for key, text in HOSTILE.items()}
-    return closed_round(place, "2026 Q2", {"-Dan Reilly": {}}, show_names=True, evidence=evidence)
-
-
-def _detail(client, user, url, assessment):
-    response = _get(client, user, url, {**chosen(assessment), "detail": "responses"})
-    return csv_rows(response) if url == CSV else xlsx_rows(response)
-
-
-@pytest.mark.parametrize("url", [CSV, XLSX])
-def test_it_keeps_evidence_that_looks_like_a_formula_as_text(client, lead, hostile, url):
-    rows = _detail(client, lead, url, hostile)
-    evidence = {r["item_key"]: r["evidence"] for r in rows if r["item_key"] in HOSTILE}
-    assert evidence == {key: "'" + text for key, text in HOSTILE.items()}
-
-
-@pytest.mark.parametrize("url", [CSV, XLSX])
-def test_it_keeps_names_that_look_like_a_formula_as_text(client, lead, hostile, url):
-    [row, *_] = _detail(client, lead, url, hostile)
-    assert (row["place_name"], row["respondent"]) == ("'=Riverside Borough", "'-Dan Reilly")
-
-
-@pytest.mark.parametrize("url", [CSV, XLSX])
-def test_it_leaves_ordinary_evidence_alone(client, lead, hostile, url):
-    rows = _detail(client, lead, url, hostile)
-    assert _row(rows, "workforce")["evidence"] == "Evidence on workforce."
 
 
 # --- addresses an export cannot answer ---------------------------------------------------------
@@ -466,20 +301,3 @@ def test_it_names_the_rounds_and_the_level_scales_on_the_about_sheet(client, ana
     scale = about[about.index(("Framework", "Level", "What it means")) + 1 :]
     assert len({name for name, *_ in scale}) == 2  # the matrix and the lessons, as scored
     assert all(level[0].isdigit() and meaning for _, level, meaning in scale)
-
-
-def test_it_drops_control_characters_a_workbook_cannot_hold(client, lead, place):
-    pasted = "First line\x0bsecond line"  # Word's line break
-    evidence = {("Asha Patel", "impact"): pasted}
-    round_ = closed_round(place, "2026 Q2", {"Asha Patel": {}}, show_names=True, evidence=evidence)
-    rows = _detail(client, lead, XLSX, round_)
-    assert _row(rows, "impact")["evidence"] == "First linesecond line"
-
-
-def test_it_keeps_a_place_name_that_looks_like_a_formula_as_text_on_the_about_sheet(
-    client, lead, hostile
-):
-    response = _get(client, lead, XLSX, chosen(hostile))
-    about = _workbook(response)["About"]
-    assert [c.coordinate for row in about.iter_rows() for c in row if c.data_type == "f"] == []
-    assert ("Round", "'=Riverside Borough, 2026 Q2") in [row[:2] for row in about.values]
