@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: install system-deps smoke-deps run worker test lint bench bench-pack loadtest prod-smoke \
+.PHONY: install system-deps smoke-deps run worker test test-db lint bench bench-pack loadtest prod-smoke \
 	clean frameworks demo collectstatic lighthouse
 
 PLOTLY_JS := static/vendor/plotly.min.js
@@ -72,9 +72,21 @@ run: frameworks
 worker: frameworks
 	TASKS_BACKEND=$${TASKS_BACKEND:-database} $(MANAGE) pdf_worker
 
+# The whole suite, on SQLite unless DATABASE_URL says otherwise: first everything but the browser
+# (e2e) tests, spread over PYTEST_WORKERS processes (pytest-xdist; `auto` is one per core, and
+# each process has a test database and a media folder of its own), then the e2e tests, which
+# empty their database as they go and so run after the rest.
+PYTEST_WORKERS ?= auto
 test: install
-	$(VENV)/bin/pytest
-	$(VENV)/bin/pytest -m e2e tests/e2e
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m e2e tests/e2e
+
+# The suite without the tests that start Chromium (marked chromium: the PDFs' chart export, the
+# PDF worker's browser, every e2e test), for a second database: `DATABASE_URL=postgres://... make
+# test-db`. Chromium draws the same whatever the database, so CI runs those tests once, in
+# `make test` on SQLite, and gives PostgreSQL the rest.
+test-db: install
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m 'not chromium'
 
 lint: install
 	$(VENV)/bin/ruff check .

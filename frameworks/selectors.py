@@ -114,12 +114,13 @@ def framework_version_page(*, slug: str, version: str) -> VersionPage:
 
 
 def latest_published_versions() -> list[FrameworkVersion]:
-    """The latest published version of each framework, matrix first."""
+    """The latest published version of each framework shipped with the product, matrix first:
+    what a round pins unless its lead chooses otherwise."""
     return _published_versions(newest=True)
 
 
 def first_published_versions() -> list[FrameworkVersion]:
-    """The first published version of each framework, matrix first."""
+    """The first published version of each framework shipped with the product, matrix first."""
     return _published_versions(newest=False)
 
 
@@ -127,7 +128,7 @@ def _published_versions(*, newest: bool) -> list[FrameworkVersion]:
     order = ("-major", "-minor") if newest else ("major", "minor")
     chosen: dict[int, FrameworkVersion] = {}
     for version in (
-        FrameworkVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        FrameworkVersion.objects.filter(status=VersionStatus.PUBLISHED, framework__shipped=True)
         .select_related("framework")
         .order_by(*order)
     ):

@@ -4,11 +4,54 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects
+def pytest_collection_modifyitems(items):
+    # Every browser test drives Chromium: `-m "not chromium"` leaves them all out at once.
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.chromium)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    # The two published frameworks, loaded once for the whole run as `make run` loads them.
+    # The two published frameworks, loaded once per test process (each pytest-xdist worker has
+    # a test database of its own), as `make run` loads them.
     with django_db_blocker.unblock():
         call_command("load_frameworks", verbosity=0)
+
+
+def _is_transactional(request) -> bool:
+    """As pytest-django decides it (live_server aside: the browser tests load their own data)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (
+        marker.kwargs.get("transaction", bool(marker.args) and marker.args[0])
+        or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return "transactional_db" in request.fixturenames and "live_server" not in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def _frameworks_after_a_flush(request):
+    """A transactional test ends by emptying every table, the frameworks with them. Each test
+    process runs those tests after all the others, but in any mix among themselves (pytest-xdist
+    shares them out), so each transactional test makes sure of the frameworks first."""
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        from frameworks.models import FrameworkVersion
+
+        if not FrameworkVersion.objects.exists():
+            call_command("load_frameworks", verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_of_this_process(tmp_path_factory):
+    """Stored files go to a folder of this test process's own: parallel workers never see or
+    overwrite each other's files, and nothing piles up in the repository between runs."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 # The shared cast: a place with its lead, a respondent and a board viewer; an outsider who

@@ -1,5 +1,6 @@
 """When something fails half-way, nothing half-done is left behind and the site keeps going."""
 
+import asyncio
 import threading
 
 import pytest
@@ -45,16 +46,29 @@ def test_it_imports_nothing_when_an_import_dies_half_way(monkeypatch, open_round
     assert not Response.objects.filter(respondent__assessment=open_round).exists()
 
 
-def test_it_keeps_answering_pages_while_the_chart_browser_restarts(client, staff, open_round):
+@pytest.mark.chromium
+def test_it_keeps_answering_pages_while_the_chart_browser_restarts(
+    client, staff, open_round, monkeypatch
+):
     figure = factor_radar(report_build(open_round).factors)
     chart_export.figures_to_svg([figure])  # the browser is up and warm
     chart_export._kaleido.subprocess.kill()
+    # The new browser opens only once the page has been answered, however busy the machine:
+    # the page must not wait for it.
+    answered, opening = threading.Event(), chart_export._open
+
+    async def opens_after_the_page(*args, **kwargs):
+        await asyncio.get_running_loop().run_in_executor(None, answered.wait, 60)
+        return await opening(*args, **kwargs)
+
+    monkeypatch.setattr(chart_export, "_open", opens_after_the_page)
     exported: list[str] = []
     worker = threading.Thread(target=lambda: exported.extend(chart_export.figures_to_svg([figure])))
     worker.start()
     client.force_login(staff)  # who sees the report of a round still open
     page = client.get(reverse("reports-page", args=[open_round.pk]))
     still_restarting = worker.is_alive()
+    answered.set()
     worker.join(timeout=150)  # up to three bounded tries to open a browser
     assert page.status_code == 200
     assert still_restarting, "the page was answered while the browser came back"

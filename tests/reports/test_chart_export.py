@@ -24,6 +24,8 @@ from kaleido._kaleido_tab._tab import _KaleidoTab
 from reports import chart_export
 from reports.chart_export import ChartExportError, figures_to_svg, find_browser
 
+pytestmark = pytest.mark.chromium  # the chart browser itself
+
 
 @pytest.fixture
 def browser() -> str:

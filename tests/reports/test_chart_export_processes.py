@@ -1,23 +1,29 @@
 """What a worker process that exported charts leaves behind when it is killed with SIGKILL.
 
-Each process here gets a TMPDIR of its own under pytest's temporary folder, so the test sees
-only its own browsers and folders, never those of other processes on the machine. (A short one:
-Chromium puts a Unix socket in it, whose path may not exceed 107 bytes.)
+Each process here gets a TMPDIR of its own, so the test sees only its own browsers and folders,
+never those of other processes on the machine. A short one, straight in the temporary folder:
+Chromium puts a Unix socket in it, whose path may not exceed 107 bytes, and pytest's own folders
+(one more level per pytest-xdist worker) come too close to that.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from reports.chart_export import find_browser
+
+pytestmark = pytest.mark.chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,12 +98,18 @@ def still_running(processes: dict[int, str]) -> dict[int, str]:
     return {pid: started for pid, started in processes.items() if start_time(pid) == started}
 
 
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A new folder of this test's own, with a short path (see the module's docstring)."""
+    folder = Path(tempfile.mkdtemp(prefix="charts-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find browsers")
-def test_it_leaves_no_browser_and_no_profile_when_a_worker_is_killed(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
+def test_it_leaves_no_browser_and_no_profile_when_a_worker_is_killed(short_tmp: Path) -> None:
     assert find_browser(), "no Chromium for chart export: run `make install`"
-    tmp_path = tmp_path_factory.mktemp("charts")
+    tmp_path = short_tmp
     worker = python(EXPORT_FORK_AND_WAIT, tmp_path, stdout=subprocess.PIPE)
     helper, browser = None, {}
     try:

@@ -48,6 +48,7 @@ def pdf(client, analyst, world, media):
     return response, reader, text
 
 
+@pytest.mark.chromium
 def test_it_serves_a_pdf_to_open_in_the_browser(pdf):
     response, reader, _ = pdf
     assert response["Content-Type"] == "application/pdf"
@@ -55,6 +56,7 @@ def test_it_serves_a_pdf_to_open_in_the_browser(pdf):
     assert len(reader.pages) >= 2
 
 
+@pytest.mark.chromium
 def test_it_names_the_chosen_rounds_and_every_factor(pdf, world):
     _, _, text = pdf
     anonymous = anonymous_label(world["northmoor"].pk)
@@ -65,6 +67,7 @@ def test_it_names_the_chosen_rounds_and_every_factor(pdf, world):
     assert all(title in text for title in FACTOR_TITLES)
 
 
+@pytest.mark.chromium
 def test_it_gives_the_heat_map_and_the_distribution_as_numbers(pdf):
     _, _, text = pdf
     # Riverside's row of the heat map, with the version it used: Impact 2.5, then 2s,
@@ -75,17 +78,20 @@ def test_it_gives_the_heat_map_and_the_distribution_as_numbers(pdf):
     assert "Impact 3 2.5 2.75 3 3.25 3.5 2.5 3 3.5" in text
 
 
+@pytest.mark.chromium
 def test_it_never_names_an_anonymous_place(pdf):
     _, _, text = pdf
     assert "northmoor" not in text.lower()
 
 
+@pytest.mark.chromium
 def test_it_draws_its_charts_as_vectors(pdf):
     _, reader, _ = pdf
     assert [image for page in reader.pages for image in page.images] == []
     assert not any(raster_images(page["/Resources"]) for page in reader.pages)
 
 
+@pytest.mark.chromium
 def test_it_names_the_comparison_once_and_opens_with_every_round_s_levels(pdf):
     _, reader, _ = pdf
     first = " ".join(reader.pages[0].extract_text().split())
@@ -94,6 +100,7 @@ def test_it_names_the_comparison_once_and_opens_with_every_round_s_levels(pdf):
     assert len(reader.pages) == 4  # the heat map, then a page for each chart and the last table
 
 
+@pytest.mark.chromium
 def test_it_draws_each_chart_across_the_page(pdf):
     _, reader, _ = pdf
     # WeasyPrint gives a figure's box in CSS pixels, at 96 to the inch (a point is 1/72).

@@ -14,7 +14,7 @@ from reports.compare import anonymous_label
 from .compare_data import chosen, four_places
 from .tagged import figures, structure_elements
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.chromium]
 
 
 def fetch(client, url, query=None) -> PdfReader:

@@ -44,6 +44,7 @@ def pages(client, viewer, rounds, media):
     return pdf_pages(client, rounds.current)
 
 
+@pytest.mark.chromium
 def test_it_opens_with_a_one_page_summary_that_names_the_place_once(pages):
     first = pages[0]
     assert first.startswith("INTEGRATION OF HEALTH AND SOCIAL CARE")
@@ -67,6 +68,7 @@ def test_it_opens_with_a_one_page_summary_that_names_the_place_once(pages):
     assert "The nine factors" in pages[2] and "Summary" not in pages[2]
 
 
+@pytest.mark.chromium
 def test_it_prints_both_rounds_levels_and_the_change_since_last_round(pages):
     since = section_text(pages, "Since last round", "Improvement plan")
     assert "Factor 2025 Q4 2026 Q4 Change" in since
@@ -78,6 +80,7 @@ def test_it_prints_both_rounds_levels_and_the_change_since_last_round(pages):
     assert f"{lesson} flexibly 1 2 (median) +1" in since
 
 
+@pytest.mark.chromium
 def test_it_prints_the_actions_completed_since_and_whether_they_worked(pages):
     text = " ".join(pages)
     assert (
@@ -88,6 +91,7 @@ def test_it_prints_the_actions_completed_since_and_whether_they_worked(pages):
     assert "Care model 2 3 4 Not yet" in text
 
 
+@pytest.mark.chromium
 def test_it_prints_the_plan_by_factor_with_owners_due_dates_and_overdue_marked(pages):
     plan = section_text(pages, "Improvement plan", "The sixteen lessons")
     due = (TODAY - timedelta(days=10)).strftime("%-d %b %Y")

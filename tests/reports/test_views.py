@@ -181,6 +181,7 @@ def fetch_pdf(client, assessment):
     return response, PdfReader(io.BytesIO(b"".join(response.streaming_content)))
 
 
+@pytest.mark.chromium
 def test_it_serves_the_report_as_a_pdf_whose_words_are_text(client, viewer, ended_round, media):
     client.force_login(viewer)
     response, pdf = fetch_pdf(client, ended_round)
@@ -195,6 +196,7 @@ def test_it_serves_the_report_as_a_pdf_whose_words_are_text(client, viewer, ende
     assert all(title in text for title in FACTOR_TITLES)
 
 
+@pytest.mark.chromium
 def test_it_draws_the_charts_as_vectors_with_real_text(client, viewer, ended_round, media):
     client.force_login(viewer)
     _, pdf = fetch_pdf(client, ended_round)

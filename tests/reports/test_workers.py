@@ -175,6 +175,7 @@ def test_it_makes_a_board_pack_on_a_worker_and_serves_it_once_made(
     assert browsers() == set()
 
 
+@pytest.mark.chromium
 def test_it_starts_a_browser_in_the_web_process_with_the_immediate_backend(
     client, lead, scored_round, media, no_browser
 ):
@@ -187,6 +188,7 @@ def test_it_starts_a_browser_in_the_web_process_with_the_immediate_backend(
 # --- the worker process -------------------------------------------------------------------------
 
 
+@pytest.mark.chromium
 def test_it_opens_its_browser_when_it_starts_and_renders_every_pdf_with_it(
     client, lead, scored_round, media, worker_backend, in_test_transaction, no_browser, monkeypatch
 ):
@@ -219,6 +221,7 @@ def test_it_refuses_to_start_without_a_browser(worker_backend, no_browser, monke
         run_worker()
 
 
+@pytest.mark.chromium
 def test_it_replaces_a_browser_that_died(no_browser):
     chart_export.warm()
     [first] = browsers()
