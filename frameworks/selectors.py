@@ -60,16 +60,10 @@ def framework_version_get(*, slug: str, version: str | None = None) -> Framework
     return found
 
 
-@dataclass
-class VersionPage:
-    """A version as its page shows it: beside the framework's other versions, and with what
-    changed since the version before it, item by item."""
+class ChangesShown:
+    """What the changes partial (frameworks/_changes.html) reads of a page with `changes`."""
 
-    version: FrameworkVersion
-    versions: list[FrameworkVersion]  # every version of the framework, newest first
-    previous: FrameworkVersion | None = None
-    newer: list[FrameworkVersion] = field(default_factory=list)
-    changes: list[ItemChanges] = field(default_factory=list)
+    changes: list[ItemChanges]
 
     @cached_property
     def changed(self) -> dict[str, ItemChanges]:
@@ -79,6 +73,18 @@ class VersionPage:
     @cached_property
     def unchanged(self) -> list[ItemChanges]:
         return [c for c in self.changes if c.status == ItemStatus.UNCHANGED]
+
+
+@dataclass
+class VersionPage(ChangesShown):
+    """A version as its page shows it: beside the framework's other versions, and with what
+    changed since the version before it, item by item."""
+
+    version: FrameworkVersion
+    versions: list[FrameworkVersion]  # every version of the framework, newest first
+    previous: FrameworkVersion | None = None
+    newer: list[FrameworkVersion] = field(default_factory=list)
+    changes: list[ItemChanges] = field(default_factory=list)
 
 
 def framework_version_page(*, slug: str, version: str) -> VersionPage:
@@ -202,7 +208,7 @@ def _level_entry(descriptor: LevelDescriptor) -> dict:
 
 
 @dataclass
-class UploadPreview:
+class UploadPreview(ChangesShown):
     """An upload as its preview shows it: each item with its levels as they will be named, and
     what changed since the framework's latest version, if it has one."""
 
@@ -211,16 +217,6 @@ class UploadPreview:
     items: list[dict]
     previous: FrameworkVersion | None = None
     changes: list[ItemChanges] = field(default_factory=list)
-
-    # As a VersionPage and its version answer them, so the page shows the changes through the
-    # same partial (frameworks/_changes.html).
-    @cached_property
-    def changed(self) -> dict[str, ItemChanges]:
-        return {c.key: c for c in self.changes if c.status != ItemStatus.UNCHANGED}
-
-    @cached_property
-    def unchanged(self) -> list[ItemChanges]:
-        return [c for c in self.changes if c.status == ItemStatus.UNCHANGED]
 
     @property
     def version(self) -> str:

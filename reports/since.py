@@ -42,6 +42,13 @@ def basis(levels: list[Standing | None]) -> str:
     return "median" if agreed == {False} else "mixed"
 
 
+def change_between(before: Standing | None, now: Standing | None) -> float | None:
+    """How far an item moved between two rounds; None where either round has no level."""
+    if before is None or now is None:
+        return None
+    return now.value - before.value
+
+
 @dataclass(frozen=True)
 class LevelChange:
     """One item of this round beside the previous round."""
@@ -56,9 +63,7 @@ class LevelChange:
 
     @property
     def change(self) -> float | None:
-        if self.before is None or self.now is None:
-            return None
-        return self.now.value - self.before.value
+        return change_between(self.before, self.now)
 
     @property
     def direction(self) -> str:
@@ -113,9 +118,7 @@ class Outcome:
 
     @property
     def change(self) -> float | None:
-        if self.before is None or self.now is None:
-            return None
-        return self.now.value - self.before.value
+        return change_between(self.before, self.now)
 
     @property
     def reached_expected(self) -> bool | None:

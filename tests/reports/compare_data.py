@@ -233,6 +233,25 @@ def export_rounds(place: Place, other_place: Place, lead) -> dict:
 # --- reading the exports ----------------------------------------------------------------------
 
 
+def exported(client, user, url, query):
+    """An export as `user` downloads it (200, or the test fails)."""
+    client.force_login(user)
+    response = client.get(url, query)
+    assert response.status_code == 200
+    return response
+
+
+def export_row(rows, key, place_code="riverside", respondent=None) -> dict:
+    """The exported row of one item of a place's round (and of one respondent's answers)."""
+    return next(
+        r
+        for r in rows
+        if r["item_key"] == key
+        and r["place_code"] == place_code
+        and (respondent is None or r["respondent"] == respondent)
+    )
+
+
 def csv_rows(response) -> list[dict]:
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(body)))

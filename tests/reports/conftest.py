@@ -66,3 +66,27 @@ def fake_render(monkeypatch):
     monkeypatch.setattr(pdf, "comparison_svgs", lambda c: {"overlay": "", "distribution": ""})
     monkeypatch.setattr(pdf, "html_to_pdf", html_to_pdf)
     return renders
+
+
+@pytest.fixture
+def rounds_to_export(place, other_place, lead):
+    """Closed rounds of Riverside and Northmoor with answers to export (compare_data)."""
+    from .compare_data import export_rounds
+
+    return export_rounds(place, other_place, lead)
+
+
+@pytest.fixture
+def shared_places(place, other_place):
+    """Four places' closed rounds, shared three ways (compare_data.four_places)."""
+    from .compare_data import four_places
+
+    return four_places(place, other_place)
+
+
+@pytest.fixture
+def anonymous_northmoor(shared_places):
+    """How an analyst sees Northmoor's round, shared anonymously."""
+    from reports.compare import anonymous_label
+
+    return f"{anonymous_label(shared_places['northmoor'].pk)}, 2026 Q2"

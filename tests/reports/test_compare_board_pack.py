@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from assessment.models import Place
 from reports import pack
 
-from .compare_data import chosen, four_places
+from .compare_data import chosen
 from .pages import download
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +25,6 @@ INDEX = "00-index.pdf"
 RIVERSIDE = "riverside-borough-2026-q2-integration-maturity.pdf"
 WESTFIELD = "westfield-borough-2026-q2-integration-maturity.pdf"
 NORTHMOOR = "northmoor-integrated-care-system-2026-q2-integration-maturity.pdf"
-
-
-@pytest.fixture
-def world(place, other_place):
-    return four_places(place, other_place)
 
 
 def unpacked(response) -> dict[str, bytes]:
@@ -53,10 +48,10 @@ def queue_only(settings):
 
 
 def test_it_serves_a_zip_of_each_chosen_round_s_report_with_an_index(
-    client, analyst, world, media, fake_render
+    client, analyst, shared_places, media, fake_render
 ):
     client.force_login(analyst)
-    response = client.get(URL, chosen(world["riverside"], world["westfield"]))
+    response = client.get(URL, chosen(shared_places["riverside"], shared_places["westfield"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     today = timezone.localdate()
@@ -68,10 +63,10 @@ def test_it_serves_a_zip_of_each_chosen_round_s_report_with_an_index(
 
 
 def test_it_leaves_out_a_round_shared_anonymously_and_never_names_its_place(
-    client, analyst, world, media, fake_render
+    client, analyst, shared_places, media, fake_render
 ):
     client.force_login(analyst)
-    query = chosen(world["riverside"], world["northmoor"])
+    query = chosen(shared_places["riverside"], shared_places["northmoor"])
     page = client.get(reverse("reports-compare"), query)
     assert "1 of the chosen rounds is shared anonymously and left out of it" in page.text
     files = unpacked(client.get(URL, query))
@@ -81,18 +76,22 @@ def test_it_leaves_out_a_round_shared_anonymously_and_never_names_its_place(
     assert not any("Northmoor" in html for html in fake_render)  # its report was never made
 
 
-def test_it_packs_every_chosen_round_by_name_for_staff(client, staff, world, media, fake_render):
+def test_it_packs_every_chosen_round_by_name_for_staff(
+    client, staff, shared_places, media, fake_render
+):
     client.force_login(staff)
-    files = unpacked(client.get(URL, chosen(world["riverside"], world["northmoor"])))
+    files = unpacked(
+        client.get(URL, chosen(shared_places["riverside"], shared_places["northmoor"]))
+    )
     assert set(files) == {INDEX, RIVERSIDE, NORTHMOOR}
     assert "Northmoor Integrated Care System" in index_text(files)
 
 
 def test_it_serves_the_same_pack_again_without_making_it_anew(
-    client, analyst, world, media, fake_render
+    client, analyst, shared_places, media, fake_render
 ):
     client.force_login(analyst)
-    query = chosen(world["riverside"], world["westfield"])
+    query = chosen(shared_places["riverside"], shared_places["westfield"])
     first = unpacked(client.get(URL, query))
     renders = len(fake_render)
     again = unpacked(client.get(URL, query))
@@ -101,10 +100,10 @@ def test_it_serves_the_same_pack_again_without_making_it_anew(
 
 
 def test_it_makes_the_pack_anew_when_a_place_in_it_is_renamed(
-    client, analyst, world, media, fake_render
+    client, analyst, shared_places, media, fake_render
 ):
     client.force_login(analyst)
-    query = chosen(world["riverside"], world["westfield"])
+    query = chosen(shared_places["riverside"], shared_places["westfield"])
     client.get(URL, query)
     Place.objects.filter(code="westfield").update(name="Westfield and Downs Borough")
     files = unpacked(client.get(URL, query))
@@ -115,10 +114,12 @@ def test_it_makes_the_pack_anew_when_a_place_in_it_is_renamed(
 
 
 def test_it_says_the_pack_is_on_its_way_and_queues_it_once(
-    client, analyst, world, media, queue_only
+    client, analyst, shared_places, media, queue_only
 ):
     client.force_login(analyst)
-    query = chosen(world["riverside"], world["northmoor"], world["westfield"])
+    query = chosen(
+        shared_places["riverside"], shared_places["northmoor"], shared_places["westfield"]
+    )
     for _ in range(3):  # the preparing page refreshes itself
         response = client.get(URL, query)
         assert response.status_code == 202
@@ -127,20 +128,20 @@ def test_it_says_the_pack_is_on_its_way_and_queues_it_once(
     assert "The board pack of 2 reports is being made" in response.text
     [result] = task_backends["default"].results
     # Only ids: the worker finds again which rounds this person may open (not Northmoor's).
-    rounds = sorted([world["riverside"].pk, world["westfield"].pk])
+    rounds = sorted([shared_places["riverside"].pk, shared_places["westfield"].pk])
     assert result.task.name == "build_board_pack"
     assert result.kwargs["user_id"] == analyst.pk and sorted(result.kwargs["round_ids"]) == rounds
 
 
 def test_it_tells_the_reader_what_to_do_when_the_pack_cannot_be_made(
-    client, analyst, world, media, fake_render, monkeypatch, caplog
+    client, analyst, shared_places, media, fake_render, monkeypatch, caplog
 ):
     def full_disk(*args, **kwargs):
         raise OSError("No space left on device: /srv/app/media")
 
     monkeypatch.setattr(pack, "pack_write", full_disk)
     client.force_login(analyst)
-    response = client.get(URL, chosen(world["riverside"]))
+    response = client.get(URL, chosen(shared_places["riverside"]))
     assert response.status_code == 503
     assert "The board pack could not be made" in response.text
     assert "Try again in a minute" in response.text
@@ -151,36 +152,38 @@ def test_it_tells_the_reader_what_to_do_when_the_pack_cannot_be_made(
 # --- who may ask --------------------------------------------------------------------------------
 
 
-def test_it_shows_the_button_to_analysts_and_staff_only(client, analyst, staff, lead, world):
-    query = chosen(world["riverside"])
+def test_it_shows_the_button_to_analysts_and_staff_only(
+    client, analyst, staff, lead, shared_places
+):
+    query = chosen(shared_places["riverside"])
     for person, shown in ((analyst, True), (staff, True), (lead, False)):
         client.force_login(person)
         assert (BUTTON in client.get(reverse("reports-compare"), query).text) is shown
 
 
 @pytest.mark.parametrize("who", ["lead", "viewer", "outsider"])
-def test_it_refuses_anyone_who_may_not_compare_places(client, request, world, media, who):
+def test_it_refuses_anyone_who_may_not_compare_places(client, request, shared_places, media, who):
     client.force_login(request.getfixturevalue(who))
-    response = client.get(URL, chosen(world["riverside"]))
+    response = client.get(URL, chosen(shared_places["riverside"]))
     assert response.status_code == 403
     assert not media.exists() or not any(media.rglob("*.zip"))
 
 
-def test_it_refuses_when_no_round_it_may_open_is_chosen(client, analyst, world, media):
+def test_it_refuses_when_no_round_it_may_open_is_chosen(client, analyst, shared_places, media):
     client.force_login(analyst)
     assert client.get(URL).status_code == 400
     # Eastvale's round is private; Northmoor's is anonymous: no report the analyst may open.
-    response = client.get(URL, chosen(world["eastvale"], world["northmoor"]))
+    response = client.get(URL, chosen(shared_places["eastvale"], shared_places["northmoor"]))
     assert response.status_code == 400
     assert "Choose at least one round whose report you may open." in response.text
 
 
-def test_it_sends_someone_signed_out_to_sign_in(client, world):
-    response = client.get(URL, chosen(world["riverside"]))
+def test_it_sends_someone_signed_out_to_sign_in(client, shared_places):
+    response = client.get(URL, chosen(shared_places["riverside"]))
     assert response.status_code == 302
     assert response.url.startswith(f"{reverse('login')}?next=")
 
 
-def test_it_only_answers_get(client, analyst, world):
+def test_it_only_answers_get(client, analyst, shared_places):
     client.force_login(analyst)
-    assert client.post(URL, chosen(world["riverside"])).status_code == 405
+    assert client.post(URL, chosen(shared_places["riverside"])).status_code == 405

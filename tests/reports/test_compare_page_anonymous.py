@@ -9,7 +9,6 @@ from reports.compare import anonymous_label
 from .compare_data import (
     chosen,
     closed_round,
-    four_places,
     heatmap_labels,
     key_of,
     make_place,
@@ -26,40 +25,35 @@ RIVERSIDE = "Riverside Borough, 2026 Q2"
 NORTHMOOR = "Northmoor Integrated Care System, 2026 Q2"
 
 
-@pytest.fixture
-def world(place, other_place):
-    return four_places(place, other_place)
-
-
-@pytest.fixture
-def anonymous(world):
-    """How an analyst sees Northmoor's round, shared anonymously."""
-    return f"{anonymous_label(world['northmoor'].pk)}, 2026 Q2"
-
-
 # --- anonymity --------------------------------------------------------------------------------
 
 
-def test_it_never_names_an_anonymous_place_to_an_analyst(django_app, analyst, world, anonymous):
-    response = django_app.get(URL, chosen(world["northmoor"], world["riverside"]), user=analyst)
-    assert heatmap_labels(response) == [anonymous, RIVERSIDE]
+def test_it_never_names_an_anonymous_place_to_an_analyst(
+    django_app, analyst, shared_places, anonymous_northmoor
+):
+    response = django_app.get(
+        URL, chosen(shared_places["northmoor"], shared_places["riverside"]), user=analyst
+    )
+    assert heatmap_labels(response) == [anonymous_northmoor, RIVERSIDE]
     assert "northmoor" not in response.text.lower()
 
 
-def test_it_lists_an_anonymous_round_without_its_region(django_app, analyst, world, anonymous):
+def test_it_lists_an_anonymous_round_without_its_region(
+    django_app, analyst, shared_places, anonymous_northmoor
+):
     labels = offered(django_app.get(URL, user=analyst))
-    assert labels[key_of(world["northmoor"])] == anonymous
-    assert labels[world["riverside"].pk] == f"{RIVERSIDE} London"
+    assert labels[key_of(shared_places["northmoor"])] == anonymous_northmoor
+    assert labels[shared_places["riverside"].pk] == f"{RIVERSIDE} London"
 
 
 def test_it_counts_an_anonymous_place_s_actions_per_factor_without_their_text(
-    django_app, analyst, world, anonymous
+    django_app, analyst, shared_places, anonymous_northmoor
 ):
     from assessment.models import ActionStatus
     from assessment.services.actions import action_create
     from tests.assessment.scoring import items_by_key
 
-    northmoor = world["northmoor"]
+    northmoor = shared_places["northmoor"]
     workforce = items_by_key(northmoor)["workforce"]
     for status in (ActionStatus.DONE, ActionStatus.PLANNED):
         action_create(
@@ -70,21 +64,21 @@ def test_it_counts_an_anonymous_place_s_actions_per_factor_without_their_text(
             items=[workforce],
             status=status,
         )
-    response = django_app.get(URL, chosen(northmoor, world["riverside"]), user=analyst)
+    response = django_app.get(URL, chosen(northmoor, shared_places["riverside"]), user=analyst)
     rows = {
         row.th.text: [td.text for td in row.select("td")]
         for row in response.html.select("#action-counts tbody tr")
     }
     headers = [th.text for th in response.html.select("#action-counts thead th")][1:]
-    assert rows[anonymous][headers.index("Workforce")] == "1 of 2 done"
+    assert rows[anonymous_northmoor][headers.index("Workforce")] == "1 of 2 done"
     assert set(rows[RIVERSIDE]) == {"—"}
     assert "Hexley" not in response.text
 
 
-def test_it_names_every_place_to_staff(django_app, staff, world):
-    response = django_app.get(URL, chosen(world["northmoor"]), user=staff)
+def test_it_names_every_place_to_staff(django_app, staff, shared_places):
+    response = django_app.get(URL, chosen(shared_places["northmoor"]), user=staff)
     assert heatmap_labels(response) == [NORTHMOOR]
-    assert anonymous_label(world["northmoor"].pk) not in response.text
+    assert anonymous_label(shared_places["northmoor"].pk) not in response.text
 
 
 def test_it_gives_a_thousand_anonymous_rounds_a_thousand_labels():
@@ -100,12 +94,15 @@ def test_it_makes_labels_from_the_site_s_secret_so_none_can_be_guessed(settings)
 
 
 def test_it_labels_each_round_of_a_place_apart_so_none_leads_to_another(
-    django_app, analyst, world, other_place
+    django_app, analyst, shared_places, other_place
 ):
     earlier = closed_round(other_place, "2025 Q4", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS)
     labels = offered(django_app.get(URL, user=analyst))
     assert labels[key_of(earlier)] == f"{anonymous_label(earlier.pk)}, 2025 Q4"
-    assert labels[key_of(earlier)].split(",")[0] != labels[key_of(world["northmoor"])].split(",")[0]
+    assert (
+        labels[key_of(earlier)].split(",")[0]
+        != labels[key_of(shared_places["northmoor"])].split(",")[0]
+    )
 
 
 def test_it_withholds_an_anonymous_round_s_period_unless_it_reads_as_a_date(
@@ -126,7 +123,7 @@ def test_it_withholds_an_anonymous_round_s_period_unless_it_reads_as_a_date(
     assert offered(form.submit("filter")) == {}
 
 
-def test_it_says_how_anonymity_works_on_the_page(django_app, viewer, world):
+def test_it_says_how_anonymity_works_on_the_page(django_app, viewer, shared_places):
     text = " ".join(django_app.get(URL, user=viewer).html.find(id="anonymity").get_text().split())
     assert text.startswith("How anonymity works")
     assert "a region's group, where at least 5 places in it share anonymously" in text
@@ -156,8 +153,10 @@ def north_east(other_place):
         )
         for n in range(1, 5)
     ]
-    anonymous = closed_round(other_place, "2026 Q2", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS)
-    return {"named": named, "anonymous": anonymous}
+    anonymous_northmoor = closed_round(
+        other_place, "2026 Q2", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS
+    )
+    return {"named": named, "anonymous": anonymous_northmoor}
 
 
 def _more_anonymous(count: int, **place):
@@ -185,8 +184,8 @@ def test_it_lists_anonymous_rounds_under_a_region_once_five_anonymous_places_mat
 ):
     more = _more_anonymous(4, region=other_place.region)
     offered_rounds = _filtered(django_app, analyst, region="north-east-yorkshire")
-    anonymous = {key_of(north_east["anonymous"]), *(key_of(r) for r in more)}
-    assert set(offered_rounds) == {r.pk for r in north_east["named"]} | anonymous
+    anonymous_northmoor = {key_of(north_east["anonymous"]), *(key_of(r) for r in more)}
+    assert set(offered_rounds) == {r.pk for r in north_east["named"]} | anonymous_northmoor
 
 
 def test_it_counts_places_not_rounds_towards_the_five(django_app, analyst, north_east, other_place):

@@ -4,13 +4,11 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import Sharing
-from reports.compare import anonymous_label
 from reports.models import RoundItemResult
 
 from .compare_data import (
     chosen,
     closed_round,
-    four_places,
     make_place,
 )
 from .pages import (
@@ -25,22 +23,15 @@ URL = reverse("reports-compare")
 RIVERSIDE = "Riverside Borough, 2026 Q2"
 
 
-@pytest.fixture
-def world(place, other_place):
-    return four_places(place, other_place)
-
-
-@pytest.fixture
-def anonymous(world):
-    """How an analyst sees Northmoor's round, shared anonymously."""
-    return f"{anonymous_label(world['northmoor'].pk)}, 2026 Q2"
-
-
 # --- against every shared place ---------------------------------------------------------------
 
 
-def test_it_sums_up_each_factor_across_every_shared_place(django_app, analyst, world, anonymous):
-    response = django_app.get(URL, chosen(world["riverside"], world["northmoor"]), user=analyst)
+def test_it_sums_up_each_factor_across_every_shared_place(
+    django_app, analyst, shared_places, anonymous_northmoor
+):
+    response = django_app.get(
+        URL, chosen(shared_places["riverside"], shared_places["northmoor"]), user=analyst
+    )
     rows = table(response, DISTRIBUTION)
     assert rows[0] == [
         "Item",
@@ -51,7 +42,7 @@ def test_it_sums_up_each_factor_across_every_shared_place(django_app, analyst, w
         "Upper quartile",
         "Highest",
         RIVERSIDE,
-        anonymous,
+        anonymous_northmoor,
     ]
     # Each shared place's latest round by name, and the anonymous round: Riverside 2.5,
     # Northmoor 3, Westfield 3.5. Eastvale's private 4 and Riverside's earlier 1 do not count.
@@ -59,9 +50,11 @@ def test_it_sums_up_each_factor_across_every_shared_place(django_app, analyst, w
     assert rows[8] == ["Governance", "3", "1", "2", "3", "3.5", "4", "4", "1"]
 
 
-def test_it_shows_a_member_a_small_group_only_as_a_count_and_says_why(django_app, viewer, world):
+def test_it_shows_a_member_a_small_group_only_as_a_count_and_says_why(
+    django_app, viewer, shared_places
+):
     # Three places share: too few for a member to see any of their levels (COMPARE_MIN_GROUP).
-    response = django_app.get(URL, chosen(world["riverside"]), user=viewer)
+    response = django_app.get(URL, chosen(shared_places["riverside"]), user=viewer)
     impact = table(response, DISTRIBUTION)[1]
     assert impact == ["Impact", "3", "not shown: fewer than 5 places", "2.5"]
     assert (
@@ -72,8 +65,8 @@ def test_it_shows_a_member_a_small_group_only_as_a_count_and_says_why(django_app
     assert "Westfield" not in response.text and "Northmoor" not in response.text
 
 
-def test_it_shows_an_analyst_a_small_group_in_full(django_app, analyst, world):
-    response = django_app.get(URL, chosen(world["riverside"]), user=analyst)
+def test_it_shows_an_analyst_a_small_group_in_full(django_app, analyst, shared_places):
+    response = django_app.get(URL, chosen(shared_places["riverside"]), user=analyst)
     assert table(response, DISTRIBUTION)[1] == [
         "Impact",
         "3",
@@ -88,7 +81,7 @@ def test_it_shows_an_analyst_a_small_group_in_full(django_app, analyst, world):
 
 
 @pytest.fixture
-def crowd(world):
+def crowd(shared_places):
     """Two more places share, one of them anonymously: five places in all."""
     for code, impact, sharing in (
         ("southbay", 1, Sharing.NAMED),
@@ -96,7 +89,7 @@ def crowd(world):
     ):
         at = make_place(code, code.capitalize())
         closed_round(at, "2026 Q2", {"Asha Patel": {"impact": (impact, 4)}}, sharing=sharing)
-    return world
+    return shared_places
 
 
 def test_it_shows_a_member_their_round_against_five_others_without_their_names(
@@ -141,7 +134,9 @@ def test_it_names_the_factors_it_hides_when_only_some_are_too_small(
     assert "Fewer than 6 places share a level on Leadership: so that no place" in response.text
 
 
-def test_it_follows_the_minimum_group_size_the_site_sets(django_app, viewer, world, settings):
+def test_it_follows_the_minimum_group_size_the_site_sets(
+    django_app, viewer, shared_places, settings
+):
     settings.COMPARE_MIN_GROUP = 3
-    response = django_app.get(URL, chosen(world["riverside"]), user=viewer)
+    response = django_app.get(URL, chosen(shared_places["riverside"]), user=viewer)
     assert table(response, DISTRIBUTION)[1][:3] == ["Impact", "3", "2.5"]

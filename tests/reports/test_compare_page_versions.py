@@ -12,7 +12,6 @@ from .compare_data import (
     chosen,
     closed_round,
     first_published_versions,
-    four_places,
     heatmap_versions,
     matrix_without,
 )
@@ -30,17 +29,12 @@ NORTHMOOR = "Northmoor Integrated Care System, 2026 Q2"
 MATRIX_TITLE = "Integration maturity matrix: nine factors"
 
 
-@pytest.fixture
-def world(place, other_place):
-    return four_places(place, other_place)
-
-
 # --- over time --------------------------------------------------------------------------------
 
 
-def test_it_shows_a_place_s_rounds_over_time(django_app, analyst, world):
+def test_it_shows_a_place_s_rounds_over_time(django_app, analyst, shared_places):
     response = django_app.get(
-        URL, {**chosen(world["riverside"]), "trend": "riverside"}, user=analyst
+        URL, {**chosen(shared_places["riverside"]), "trend": "riverside"}, user=analyst
     )
     page = response
     rows = table(page, "Riverside Borough: each item of")
@@ -49,31 +43,37 @@ def test_it_shows_a_place_s_rounds_over_time(django_app, analyst, world):
     assert [t["y"] for t in figure(page, "trend-data")["data"]][0] == [1, 2.5]
 
 
-def test_it_shows_the_first_named_chosen_place_over_time_by_default(django_app, analyst, world):
-    response = django_app.get(URL, chosen(world["northmoor"], world["riverside"]), user=analyst)
+def test_it_shows_the_first_named_chosen_place_over_time_by_default(
+    django_app, analyst, shared_places
+):
+    response = django_app.get(
+        URL, chosen(shared_places["northmoor"], shared_places["riverside"]), user=analyst
+    )
     assert '<h2 id="trend-h">Riverside Borough over time</h2>' in response.text
 
 
-def test_it_shows_a_place_over_time_with_no_round_chosen(django_app, analyst, world):
+def test_it_shows_a_place_over_time_with_no_round_chosen(django_app, analyst, shared_places):
     response = django_app.get(URL, {"trend": "riverside"}, user=analyst)
     rows = table(response, "Riverside Borough: each item of")
     assert rows[1] == ["Impact", "1", "2.5"]
 
 
 def test_it_never_shows_an_anonymous_place_over_time_to_an_analyst(
-    django_app, analyst, world, other_place
+    django_app, analyst, shared_places, other_place
 ):
     closed_round(other_place, "2025 Q4", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS)
     response = django_app.get(
-        URL, {**chosen(world["northmoor"]), "trend": "northmoor"}, user=analyst
+        URL, {**chosen(shared_places["northmoor"]), "trend": "northmoor"}, user=analyst
     )
     assert "trend-data" not in response.text
     assert "Northmoor" not in response.text
 
 
-def test_it_shows_staff_any_place_over_time(django_app, staff, world, other_place):
+def test_it_shows_staff_any_place_over_time(django_app, staff, shared_places, other_place):
     closed_round(other_place, "2025 Q4", {"Ian Walker": {}}, sharing=Sharing.ANONYMOUS)
-    response = django_app.get(URL, {**chosen(world["northmoor"]), "trend": "northmoor"}, user=staff)
+    response = django_app.get(
+        URL, {**chosen(shared_places["northmoor"]), "trend": "northmoor"}, user=staff
+    )
     assert "Northmoor Integrated Care System over time" in response.text
 
 
@@ -113,8 +113,10 @@ def test_it_draws_the_radar_on_the_shared_factors_only(django_app, staff, across
     assert (riverside["r"][0], northmoor["r"][0]) == (3, 1)
 
 
-def test_it_says_nothing_of_versions_when_the_rounds_share_one(django_app, staff, world):
-    response = django_app.get(URL, chosen(world["riverside"], world["northmoor"]), user=staff)
+def test_it_says_nothing_of_versions_when_the_rounds_share_one(django_app, staff, shared_places):
+    response = django_app.get(
+        URL, chosen(shared_places["riverside"], shared_places["northmoor"]), user=staff
+    )
     assert "different versions" not in response.text
 
 

@@ -16,7 +16,7 @@ from reports import pdf as pdfs
 from reports.compare import Comparison, Factor, RoundColumn, anonymous_label
 from reports.models import RenderedPdf
 
-from .compare_data import chosen, four_places
+from .compare_data import chosen
 from .pages import download
 from .pdfs import raster_images
 from .rounds import FACTOR_TITLES
@@ -27,20 +27,18 @@ pytestmark = pytest.mark.django_db
 URL = reverse("reports-compare-pdf")
 
 
-@pytest.fixture
-def world(place, other_place):
-    return four_places(place, other_place)
-
-
 def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
 @pytest.fixture
-def pdf(client, analyst, world, media):
+def pdf(client, analyst, shared_places, media):
     """What an analyst gets for Riverside, Northmoor (anonymous) and Westfield."""
     client.force_login(analyst)
-    response = client.get(URL, chosen(world["riverside"], world["northmoor"], world["westfield"]))
+    response = client.get(
+        URL,
+        chosen(shared_places["riverside"], shared_places["northmoor"], shared_places["westfield"]),
+    )
     assert response.status_code == 200, response.content[:300]
     reader = PdfReader(io.BytesIO(body(response)))
     # Table cells wrap their text over lines; read it as one run of words.
@@ -57,9 +55,9 @@ def test_it_serves_a_pdf_to_open_in_the_browser(pdf):
 
 
 @pytest.mark.chromium
-def test_it_names_the_chosen_rounds_and_every_factor(pdf, world):
+def test_it_names_the_chosen_rounds_and_every_factor(pdf, shared_places):
     _, _, text = pdf
-    anonymous = anonymous_label(world["northmoor"].pk)
+    anonymous = anonymous_label(shared_places["northmoor"].pk)
     assert (
         "3 closed rounds: Riverside Borough, 2026 Q2; "
         f"{anonymous}, 2026 Q2; Westfield Borough, 2026 Q2." in text
@@ -150,21 +148,23 @@ def test_it_keeps_heat_map_rows_together_under_a_header_on_every_page(monkeypatc
     assert "Levels:" in with_rows[-1][0]
 
 
-def test_it_refuses_when_no_round_is_chosen(client, analyst, world):
+def test_it_refuses_when_no_round_is_chosen(client, analyst, shared_places):
     client.force_login(analyst)
     response = client.get(URL)
     assert response.status_code == 400
     assert response.content == b"Choose at least one round to compare."
 
 
-def test_it_refuses_when_only_rounds_the_user_may_not_see_are_chosen(client, analyst, world):
+def test_it_refuses_when_only_rounds_the_user_may_not_see_are_chosen(
+    client, analyst, shared_places
+):
     client.force_login(analyst)
-    assert client.get(URL, chosen(world["eastvale"])).status_code == 400
+    assert client.get(URL, chosen(shared_places["eastvale"])).status_code == 400
 
 
-def test_it_refuses_a_round_not_given_by_its_number(client, analyst, world):
+def test_it_refuses_a_round_not_given_by_its_number(client, analyst, shared_places):
     client.force_login(analyst)
-    response = client.get(URL, {"assessment": [world["riverside"].pk, "²"]})
+    response = client.get(URL, {"assessment": [shared_places["riverside"].pk, "²"]})
     assert response.status_code == 400
     assert response.text == (
         "The PDF cannot be made as asked. "
@@ -182,8 +182,10 @@ def signed_in(client, analyst):
     return client
 
 
-def test_it_renders_a_comparison_once_and_serves_it_again(signed_in, world, media, fake_render):
-    query = chosen(world["riverside"], world["westfield"])
+def test_it_renders_a_comparison_once_and_serves_it_again(
+    signed_in, shared_places, media, fake_render
+):
+    query = chosen(shared_places["riverside"], shared_places["westfield"])
     first, second = signed_in.get(URL, query), signed_in.get(URL, query)
     assert body(first) == body(second) == b"%PDF-1.7 render 1"
     assert len(fake_render) == 1
@@ -192,21 +194,23 @@ def test_it_renders_a_comparison_once_and_serves_it_again(signed_in, world, medi
 
 
 def test_it_shares_one_pdf_between_orders_of_the_same_rounds_only_while_it_is_current(
-    signed_in, world, media, fake_render
+    signed_in, shared_places, media, fake_render
 ):
     # The rounds show in the order chosen: another order is other content of the same document,
     # and replaces it.
-    signed_in.get(URL, chosen(world["riverside"], world["westfield"]))
+    signed_in.get(URL, chosen(shared_places["riverside"], shared_places["westfield"]))
     [first] = RenderedPdf.objects.all()
-    response = signed_in.get(URL, chosen(world["westfield"], world["riverside"]))
+    response = signed_in.get(URL, chosen(shared_places["westfield"], shared_places["riverside"]))
     assert body(response) == b"%PDF-1.7 render 2"
     [second] = RenderedPdf.objects.all()
     assert second.key == first.key and second.digest != first.digest
     assert not default_storage.exists(first.name)
 
 
-def test_it_renders_again_when_a_place_shown_is_renamed(signed_in, world, media, fake_render):
-    query = chosen(world["riverside"])
+def test_it_renders_again_when_a_place_shown_is_renamed(
+    signed_in, shared_places, media, fake_render
+):
+    query = chosen(shared_places["riverside"])
     signed_in.get(URL, query)
     Place.objects.filter(code="riverside").update(name="Riverside and Bankside")
     response = signed_in.get(URL, query)
@@ -215,10 +219,10 @@ def test_it_renders_again_when_a_place_shown_is_renamed(signed_in, world, media,
 
 
 def test_it_keeps_apart_the_pdfs_of_readers_who_see_a_round_differently(
-    client, analyst, staff, world, media, fake_render
+    client, analyst, staff, shared_places, media, fake_render
 ):
     # Staff see Northmoor's name; an analyst sees it anonymous. Neither PDF replaces the other.
-    query = chosen(world["northmoor"])
+    query = chosen(shared_places["northmoor"])
     for person in (analyst, staff):
         client.force_login(person)
         client.get(URL, query)
@@ -229,45 +233,50 @@ def test_it_keeps_apart_the_pdfs_of_readers_who_see_a_round_differently(
 
 
 def test_it_shows_a_member_no_place_s_level_in_a_group_too_small_and_says_why(
-    client, viewer, world, media, fake_render
+    client, viewer, shared_places, media, fake_render
 ):
     # Three places share: fewer than COMPARE_MIN_GROUP, so a member sees only how many.
     client.force_login(viewer)
-    client.get(URL, chosen(world["riverside"]))
+    client.get(URL, chosen(shared_places["riverside"]))
     [html] = fake_render
     assert "Fewer than 5 places share their rounds for comparison" in html
     assert "not shown: fewer than 5 places" in html
 
 
 def test_it_tells_the_reader_what_to_do_when_the_pdf_cannot_be_made(
-    signed_in, world, media, fake_render, monkeypatch, caplog
+    signed_in, shared_places, media, fake_render, monkeypatch, caplog
 ):
     def broken(html):
         raise OSError("out of memory in /srv/app/var")
 
     monkeypatch.setattr(pdfs, "html_to_pdf", broken)
-    response = signed_in.get(URL, chosen(world["riverside"]))
+    response = signed_in.get(URL, chosen(shared_places["riverside"]))
     assert response.status_code == 503
     assert "Try again in a minute; if it persists, tell your administrator" in response.text
     assert "/srv/app" not in response.text
     assert "OSError: out of memory in /srv/app/var" in caplog.text
 
 
-def test_it_says_the_pdf_is_on_its_way_when_a_worker_renders_it(signed_in, world, media, settings):
+def test_it_says_the_pdf_is_on_its_way_when_a_worker_renders_it(
+    signed_in, shared_places, media, settings
+):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    response = signed_in.get(URL, chosen(world["riverside"], world["westfield"]))
+    response = signed_in.get(URL, chosen(shared_places["riverside"], shared_places["westfield"]))
     assert response.status_code == 202
     assert "The comparison of 2 rounds is being rendered." in response.text
 
 
 def test_it_hands_the_worker_only_ids_to_build_the_comparison_again(
-    signed_in, analyst, world, media, settings
+    signed_in, analyst, shared_places, media, settings
 ):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    signed_in.get(URL, chosen(world["westfield"], world["eastvale"], world["riverside"]))
+    signed_in.get(
+        URL,
+        chosen(shared_places["westfield"], shared_places["eastvale"], shared_places["riverside"]),
+    )
     [result] = task_backends["default"].results
     # Eastvale's round is private: not the analyst's to compare, so not asked for.
-    rounds = [world["westfield"].pk, world["riverside"].pk]
+    rounds = [shared_places["westfield"].pk, shared_places["riverside"].pk]
     assert result.kwargs == {
         "kind": "comparison",
         "user_id": analyst.pk,
@@ -279,12 +288,12 @@ def test_it_hands_the_worker_only_ids_to_build_the_comparison_again(
 # --- who may ask ------------------------------------------------------------------------------
 
 
-def test_it_sends_someone_signed_out_to_sign_in(client, world):
-    response = client.get(URL, chosen(world["riverside"]))
+def test_it_sends_someone_signed_out_to_sign_in(client, shared_places):
+    response = client.get(URL, chosen(shared_places["riverside"]))
     assert response.status_code == 302
     assert response.url.startswith(f"{reverse('login')}?next=")
 
 
-def test_it_only_answers_get(client, analyst, world):
+def test_it_only_answers_get(client, analyst, shared_places):
     client.force_login(analyst)
-    assert client.post(URL, chosen(world["riverside"])).status_code == 405
+    assert client.post(URL, chosen(shared_places["riverside"])).status_code == 405

@@ -14,7 +14,8 @@ from .compare_data import (
     chosen,
     closed_round,
     csv_rows,
-    export_rounds,
+    export_row,
+    exported,
     first_published_versions,
     xlsx_rows,
 )
@@ -26,33 +27,13 @@ CSV = reverse("reports-export-csv")
 XLSX = reverse("reports-export-xlsx")
 
 
-@pytest.fixture
-def rounds(place, other_place, lead):
-    return export_rounds(place, other_place, lead)
-
-
-def _get(client, user, url, query):
-    client.force_login(user)
-    response = client.get(url, query)
-    assert response.status_code == 200
-    return response
-
-
-def _row(rows, key, place_code="riverside", respondent=None):
-    return next(
-        r
-        for r in rows
-        if r["item_key"] == key
-        and r["place_code"] == place_code
-        and (respondent is None or r["respondent"] == respondent)
-    )
-
-
 # --- the results of each round ----------------------------------------------------------------
 
 
-def test_it_exports_a_row_per_round_and_item(client, analyst, rounds):
-    response = _get(client, analyst, CSV, chosen(rounds["riverside"], rounds["northmoor"]))
+def test_it_exports_a_row_per_round_and_item(client, analyst, rounds_to_export):
+    response = exported(
+        client, analyst, CSV, chosen(rounds_to_export["riverside"], rounds_to_export["northmoor"])
+    )
     rows = csv_rows(response)
     assert list(rows[0]) == SUMMARY_HEADER
     assert len(rows) == 2 * (9 + 16)
@@ -65,14 +46,16 @@ def _version(assessment, framework: str) -> str:
     return assessment.framework_versions.get(framework__slug=framework).version
 
 
-def test_it_exports_an_agreed_item_with_the_spread_of_the_answers(client, analyst, rounds):
-    rows = csv_rows(_get(client, analyst, CSV, chosen(rounds["riverside"])))
-    assert _row(rows, "impact") == {
+def test_it_exports_an_agreed_item_with_the_spread_of_the_answers(
+    client, analyst, rounds_to_export
+):
+    rows = csv_rows(exported(client, analyst, CSV, chosen(rounds_to_export["riverside"])))
+    assert export_row(rows, "impact") == {
         "place_code": "riverside",
         "place_name": "Riverside Borough",
         "period": "2026 Q2",
         "framework": "lga-maturity-matrix",
-        "framework_version": _version(rounds["riverside"], "lga-maturity-matrix"),
+        "framework_version": _version(rounds_to_export["riverside"], "lga-maturity-matrix"),
         "item_key": "impact",
         "item_title": "Impact",
         "agreed_current": "3",
@@ -91,9 +74,9 @@ def test_it_exports_an_agreed_item_with_the_spread_of_the_answers(client, analys
     }
 
 
-def test_it_exports_the_median_where_nothing_was_agreed(client, analyst, rounds):
-    rows = csv_rows(_get(client, analyst, CSV, chosen(rounds["riverside"])))
-    care_model = _row(rows, "care-model")
+def test_it_exports_the_median_where_nothing_was_agreed(client, analyst, rounds_to_export):
+    rows = csv_rows(exported(client, analyst, CSV, chosen(rounds_to_export["riverside"])))
+    care_model = export_row(rows, "care-model")
     assert [care_model[k] for k in SUMMARY_HEADER[7:]] == [
         "",
         "",
@@ -111,27 +94,27 @@ def test_it_exports_the_median_where_nothing_was_agreed(client, analyst, rounds)
     ]
 
 
-def test_it_exports_a_lesson_against_its_own_framework(client, analyst, rounds):
-    rows = csv_rows(_get(client, analyst, CSV, chosen(rounds["riverside"])))
-    lesson = _row(rows, "lesson-01")
+def test_it_exports_a_lesson_against_its_own_framework(client, analyst, rounds_to_export):
+    rows = csv_rows(exported(client, analyst, CSV, chosen(rounds_to_export["riverside"])))
+    lesson = export_row(rows, "lesson-01")
     lessons = "kingsfund-16-lessons"
-    expected = (lessons, _version(rounds["riverside"], lessons))
+    expected = (lessons, _version(rounds_to_export["riverside"], lessons))
     assert (lesson["framework"], lesson["framework_version"]) == expected
     assert (lesson["current"], lesson["responses"]) == ("2", "3")
 
 
-def test_it_starts_the_csv_with_a_byte_order_mark_for_excel(client, analyst, rounds):
-    response = _get(client, analyst, CSV, chosen(rounds["riverside"]))
+def test_it_starts_the_csv_with_a_byte_order_mark_for_excel(client, analyst, rounds_to_export):
+    response = exported(client, analyst, CSV, chosen(rounds_to_export["riverside"]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert download(response) == ("attachment", "integration-maturity-results.csv")
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbfplace_code,place_name,period,")
 
 
-def test_it_exports_the_same_numbers_as_a_spreadsheet(client, analyst, rounds):
-    response = _get(client, analyst, XLSX, chosen(rounds["riverside"]))
+def test_it_exports_the_same_numbers_as_a_spreadsheet(client, analyst, rounds_to_export):
+    response = exported(client, analyst, XLSX, chosen(rounds_to_export["riverside"]))
     assert download(response) == ("attachment", "integration-maturity-results.xlsx")
-    impact = _row(xlsx_rows(response), "impact")
+    impact = export_row(xlsx_rows(response), "impact")
     # Numbers stay numbers, to sum and chart in the spreadsheet.
     assert [impact[k] for k in SUMMARY_HEADER[7:16]] == [3, 4, 3, 4, 2, 1, 4, 3, "yes"]
 
@@ -139,60 +122,71 @@ def test_it_exports_the_same_numbers_as_a_spreadsheet(client, analyst, rounds):
 # --- what an analyst may export ---------------------------------------------------------------
 
 
-def test_it_never_exports_a_private_round_to_an_analyst_asking_for_it(client, analyst, rounds):
-    response = _get(client, analyst, CSV, chosen(rounds["eastvale"]))
+def test_it_never_exports_a_private_round_to_an_analyst_asking_for_it(
+    client, analyst, rounds_to_export
+):
+    response = exported(client, analyst, CSV, chosen(rounds_to_export["eastvale"]))
     assert csv_rows(response) == []
 
 
-def test_it_exports_every_shared_round_when_none_is_chosen(client, analyst, rounds):
-    rows = csv_rows(_get(client, analyst, CSV, {}))
+def test_it_exports_every_shared_round_when_none_is_chosen(client, analyst, rounds_to_export):
+    rows = csv_rows(exported(client, analyst, CSV, {}))
     assert {r["place_code"] for r in rows} == {"riverside", ""}
     assert "Eastvale Health and Wellbeing Board" not in {r["place_name"] for r in rows}
 
 
-def test_it_exports_only_a_member_s_own_place(client, viewer, rounds):
-    rows = csv_rows(_get(client, viewer, CSV, chosen(rounds["riverside"], rounds["northmoor"])))
+def test_it_exports_only_a_member_s_own_place(client, viewer, rounds_to_export):
+    rows = csv_rows(
+        exported(
+            client,
+            viewer,
+            CSV,
+            chosen(rounds_to_export["riverside"], rounds_to_export["northmoor"]),
+        )
+    )
     assert {r["place_code"] for r in rows} == {"riverside"}
 
 
-def test_it_exports_only_the_rounds_the_filters_match(client, staff, rounds):
-    rows = csv_rows(_get(client, staff, CSV, {"region": "north-east-yorkshire"}))
+def test_it_exports_only_the_rounds_the_filters_match(client, staff, rounds_to_export):
+    rows = csv_rows(exported(client, staff, CSV, {"region": "north-east-yorkshire"}))
     assert {r["place_code"] for r in rows} == {"northmoor"}
 
 
 @pytest.mark.parametrize("query", [{}, {"detail": "responses"}])
-def test_it_never_names_an_anonymous_place_in_an_export(client, analyst, rounds, query):
-    response = _get(client, analyst, CSV, {**chosen(rounds["northmoor"]), **query})
+def test_it_never_names_an_anonymous_place_in_an_export(client, analyst, rounds_to_export, query):
+    response = exported(client, analyst, CSV, {**chosen(rounds_to_export["northmoor"]), **query})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "northmoor" not in body.lower()
-    assert f",{anonymous_label(rounds['northmoor'].pk)},2026 Q2," in body
+    assert f",{anonymous_label(rounds_to_export['northmoor'].pk)},2026 Q2," in body
 
 
-def test_it_never_names_an_anonymous_place_in_a_spreadsheet(client, analyst, rounds):
-    rows = xlsx_rows(_get(client, analyst, XLSX, chosen(rounds["northmoor"])))
+def test_it_never_names_an_anonymous_place_in_a_spreadsheet(client, analyst, rounds_to_export):
+    rows = xlsx_rows(exported(client, analyst, XLSX, chosen(rounds_to_export["northmoor"])))
     assert {(r["place_code"], r["place_name"]) for r in rows} == {
-        (None, anonymous_label(rounds["northmoor"].pk))
+        (None, anonymous_label(rounds_to_export["northmoor"].pk))
     }
 
 
 @pytest.mark.parametrize("detail", ["", "responses"])
 @pytest.mark.parametrize("url", [CSV, XLSX])
 def test_it_exports_no_anonymous_round_under_a_region_with_fewer_than_five_anonymous_places(
-    client, analyst, rounds, url, detail
+    client, analyst, rounds_to_export, url, detail
 ):
     # Northmoor is the only place in the North East that shares: its round would be named.
-    response = _get(client, analyst, url, {"region": "north-east-yorkshire", "detail": detail})
+    response = exported(client, analyst, url, {"region": "north-east-yorkshire", "detail": detail})
     assert (csv_rows(response) if url == CSV else xlsx_rows(response)) == []
-    everything = _get(client, analyst, url, {"detail": detail})
+    everything = exported(client, analyst, url, {"detail": detail})
     rows = csv_rows(everything) if url == CSV else xlsx_rows(everything)
-    assert anonymous_label(rounds["northmoor"].pk) in {r["place_name"] for r in rows}
+    assert anonymous_label(rounds_to_export["northmoor"].pk) in {r["place_name"] for r in rows}
 
 
-def test_it_says_which_version_of_each_framework_each_round_used(client, staff, rounds, place):
+def test_it_says_which_version_of_each_framework_each_round_used(
+    client, staff, rounds_to_export, place
+):
     earlier = closed_round(
         place, "2025 Q4", {"Asha Patel": {}}, versions=first_published_versions()
     )
-    rows = csv_rows(_get(client, staff, CSV, chosen(earlier, rounds["riverside"])))
+    rows = csv_rows(exported(client, staff, CSV, chosen(earlier, rounds_to_export["riverside"])))
     used = {(r["period"], r["framework"], r["framework_version"]) for r in rows}
     assert used == {
         ("2025 Q4", "lga-maturity-matrix", "1.0"),
@@ -220,7 +214,9 @@ def test_it_says_which_version_of_each_framework_each_round_used(client, staff, 
         ({"detail": "everything"}, "Detail: Choose the summary or the responses."),
     ],
 )
-def test_it_refuses_an_export_it_cannot_make_as_asked(client, staff, rounds, url, query, problem):
+def test_it_refuses_an_export_it_cannot_make_as_asked(
+    client, staff, rounds_to_export, url, query, problem
+):
     # Never "everything" for a filter it could not read: that could export rounds unasked for.
     client.force_login(staff)
     response = client.get(url, query)
@@ -233,16 +229,16 @@ def test_it_refuses_an_export_it_cannot_make_as_asked(client, staff, rounds, url
 
 
 @pytest.mark.parametrize("url", [CSV, XLSX])
-def test_it_sends_someone_signed_out_to_sign_in(client, rounds, url):
-    response = client.get(url, chosen(rounds["riverside"]))
+def test_it_sends_someone_signed_out_to_sign_in(client, rounds_to_export, url):
+    response = client.get(url, chosen(rounds_to_export["riverside"]))
     assert response.status_code == 302
     assert response.url.startswith(f"{reverse('login')}?next=")
 
 
 @pytest.mark.parametrize("url", [CSV, XLSX])
-def test_it_only_answers_get(client, analyst, rounds, url):
+def test_it_only_answers_get(client, analyst, rounds_to_export, url):
     client.force_login(analyst)
-    assert client.post(url, chosen(rounds["riverside"])).status_code == 405
+    assert client.post(url, chosen(rounds_to_export["riverside"])).status_code == 405
 
 
 # --- a workbook a person can use ----------------------------------------------------------------
@@ -254,10 +250,10 @@ def _workbook(response):
 
 @pytest.mark.parametrize(("detail", "header"), [("", SUMMARY_HEADER), ("responses", DETAIL_HEADER)])
 def test_it_opens_the_workbook_on_a_sheet_that_explains_every_column(
-    client, analyst, rounds, detail, header
+    client, analyst, rounds_to_export, detail, header
 ):
-    query = {**chosen(rounds["riverside"]), "detail": detail}
-    workbook = _workbook(_get(client, analyst, XLSX, query))
+    query = {**chosen(rounds_to_export["riverside"]), "detail": detail}
+    workbook = _workbook(exported(client, analyst, XLSX, query))
     assert workbook.sheetnames == ["About", "Results"]
     explained = {row[1]: row[2] for row in workbook["About"].values if row[0] == "Results"}
     assert [column for column in header if not explained.get(column)] == []
@@ -265,10 +261,10 @@ def test_it_opens_the_workbook_on_a_sheet_that_explains_every_column(
 
 @pytest.mark.parametrize("detail", ["", "responses"])
 def test_it_freezes_the_header_filters_the_data_and_fits_the_columns(
-    client, analyst, rounds, detail
+    client, analyst, rounds_to_export, detail
 ):
-    query = {**chosen(rounds["riverside"]), "detail": detail}
-    results = _workbook(_get(client, analyst, XLSX, query))["Results"]
+    query = {**chosen(rounds_to_export["riverside"]), "detail": detail}
+    results = _workbook(exported(client, analyst, XLSX, query))["Results"]
     assert results.freeze_panes == "A2"
     assert results.auto_filter.ref == f"A1:{get_column_letter(results.max_column)}{results.max_row}"
     assert results.max_row == 1 + (3 if detail else 1) * 25
@@ -279,8 +275,10 @@ def test_it_freezes_the_header_filters_the_data_and_fits_the_columns(
     assert titles.width > len("item_title") + 2  # as wide as the titles, not just the header
 
 
-def test_it_stores_numbers_as_numbers_and_blanks_as_empty_cells(client, analyst, rounds):
-    results = _workbook(_get(client, analyst, XLSX, chosen(rounds["riverside"])))["Results"]
+def test_it_stores_numbers_as_numbers_and_blanks_as_empty_cells(client, analyst, rounds_to_export):
+    results = _workbook(exported(client, analyst, XLSX, chosen(rounds_to_export["riverside"])))[
+        "Results"
+    ]
     rows = {row[SUMMARY_HEADER.index("item_key")].value: row for row in results.iter_rows(2)}
     at = {name: n for n, name in enumerate(SUMMARY_HEADER)}
     impact, care_model = rows["impact"], rows["care-model"]
@@ -290,11 +288,13 @@ def test_it_stores_numbers_as_numbers_and_blanks_as_empty_cells(client, analyst,
     assert care_model[at["agreed_current"]].value is None  # nothing agreed: an empty cell
 
 
-def test_it_names_the_rounds_and_the_level_scales_on_the_about_sheet(client, analyst, rounds):
-    query = chosen(rounds["riverside"], rounds["northmoor"])
-    about = list(_workbook(_get(client, analyst, XLSX, query))["About"].values)
+def test_it_names_the_rounds_and_the_level_scales_on_the_about_sheet(
+    client, analyst, rounds_to_export
+):
+    query = chosen(rounds_to_export["riverside"], rounds_to_export["northmoor"])
+    about = list(_workbook(exported(client, analyst, XLSX, query))["About"].values)
     facts = [row[1] for row in about if row[0] == "Round"]
-    label = anonymous_label(rounds["northmoor"].pk)
+    label = anonymous_label(rounds_to_export["northmoor"].pk)
     assert sorted(facts) == sorted([f"{label}, 2026 Q2", "Riverside Borough, 2026 Q2"])
     assert about[0][0] == "Integration maturity: the results of 2 rounds"
     assert not any("Northmoor" in str(value) for row in about for value in row)

@@ -18,7 +18,8 @@ from .compare_data import (
     chosen,
     closed_round,
     csv_rows,
-    export_rounds,
+    export_row,
+    exported,
     xlsx_rows,
 )
 from .pages import download
@@ -29,34 +30,12 @@ CSV = reverse("reports-export-csv")
 XLSX = reverse("reports-export-xlsx")
 
 
-@pytest.fixture
-def rounds(place, other_place, lead):
-    return export_rounds(place, other_place, lead)
-
-
-def _get(client, user, url, query):
-    client.force_login(user)
-    response = client.get(url, query)
-    assert response.status_code == 200
-    return response
-
-
-def _row(rows, key, place_code="riverside", respondent=None):
-    return next(
-        r
-        for r in rows
-        if r["item_key"] == key
-        and r["place_code"] == place_code
-        and (respondent is None or r["respondent"] == respondent)
-    )
-
-
 # --- every answer -----------------------------------------------------------------------------
 
 
-def test_it_exports_a_row_per_respondent_and_item(client, lead, rounds):
-    query = {**chosen(rounds["riverside"]), "detail": "responses"}
-    response = _get(client, lead, CSV, query)
+def test_it_exports_a_row_per_respondent_and_item(client, lead, rounds_to_export):
+    query = {**chosen(rounds_to_export["riverside"]), "detail": "responses"}
+    response = exported(client, lead, CSV, query)
     assert download(response) == ("attachment", "integration-maturity-responses.csv")
     rows = csv_rows(response)
     assert list(rows[0]) == DETAIL_HEADER
@@ -86,10 +65,10 @@ def test_it_exports_a_row_per_respondent_and_item(client, lead, rounds):
     ],
 )
 def test_it_names_respondents_only_where_the_round_shows_names_to_the_reader(
-    client, request, rounds, who, round_, names
+    client, request, rounds_to_export, who, round_, names
 ):
-    query = {**chosen(rounds[round_]), "detail": "responses"}
-    rows = csv_rows(_get(client, request.getfixturevalue(who), CSV, query))
+    query = {**chosen(rounds_to_export[round_]), "detail": "responses"}
+    rows = csv_rows(exported(client, request.getfixturevalue(who), CSV, query))
     assert [r["respondent"] for r in rows if r["item_key"] == "impact"] == names
 
 
@@ -114,19 +93,19 @@ def test_it_leaves_out_answers_never_submitted(client, analyst, open_round, lead
     assessment_advance(assessment=open_round)
     assessment_advance(assessment=open_round)
     assessment_share(assessment=open_round, sharing=Sharing.NAMED)
-    detail = csv_rows(_get(client, analyst, CSV, {**chosen(open_round), "detail": "responses"}))
+    detail = csv_rows(exported(client, analyst, CSV, {**chosen(open_round), "detail": "responses"}))
     assert len(detail) == 25
-    impact = _row(csv_rows(_get(client, analyst, CSV, chosen(open_round))), "impact")
+    impact = export_row(csv_rows(exported(client, analyst, CSV, chosen(open_round))), "impact")
     assert (impact["current"], impact["maximum"], impact["responses"]) == ("1", "1", "1")
 
 
 @pytest.mark.parametrize("url", [CSV, XLSX])
 @pytest.mark.parametrize("query", [{}, {"region": "north-east-yorkshire"}])
 def test_it_never_exports_evidence_written_for_an_anonymous_round(
-    client, analyst, rounds, url, query
+    client, analyst, rounds_to_export, url, query
 ):
-    ids = chosen(rounds["northmoor"]) if not query else {}
-    response = _get(client, analyst, url, {**ids, **query, "detail": "responses"})
+    ids = chosen(rounds_to_export["northmoor"]) if not query else {}
+    response = exported(client, analyst, url, {**ids, **query, "detail": "responses"})
     if url == CSV:
         body = b"".join(response.streaming_content)
         rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
@@ -139,12 +118,12 @@ def test_it_never_exports_evidence_written_for_an_anonymous_round(
 
 @pytest.mark.parametrize("who", ["outsider", "staff"])
 def test_it_exports_an_anonymous_round_s_evidence_to_whoever_sees_its_name(
-    client, request, rounds, who
+    client, request, rounds_to_export, who
 ):
     # Northmoor's own lead, and staff: the evidence stays within those who may read it.
-    query = {**chosen(rounds["northmoor"]), "detail": "responses"}
-    rows = csv_rows(_get(client, request.getfixturevalue(who), CSV, query))
-    assert _row(rows, "impact", "northmoor", "Ian Walker")["evidence"] == TELLING
+    query = {**chosen(rounds_to_export["northmoor"]), "detail": "responses"}
+    rows = csv_rows(exported(client, request.getfixturevalue(who), CSV, query))
+    assert export_row(rows, "impact", "northmoor", "Ian Walker")["evidence"] == TELLING
 
 
 # --- text a spreadsheet would run -------------------------------------------------------------
@@ -166,7 +145,7 @@ def hostile(place, lead):
 
 
 def _detail(client, user, url, assessment):
-    response = _get(client, user, url, {**chosen(assessment), "detail": "responses"})
+    response = exported(client, user, url, {**chosen(assessment), "detail": "responses"})
     return csv_rows(response) if url == CSV else xlsx_rows(response)
 
 
@@ -186,7 +165,7 @@ def test_it_keeps_names_that_look_like_a_formula_as_text(client, lead, hostile, 
 @pytest.mark.parametrize("url", [CSV, XLSX])
 def test_it_leaves_ordinary_evidence_alone(client, lead, hostile, url):
     rows = _detail(client, lead, url, hostile)
-    assert _row(rows, "workforce")["evidence"] == "Evidence on workforce."
+    assert export_row(rows, "workforce")["evidence"] == "Evidence on workforce."
 
 
 # --- in a workbook ---------------------------------------------------------------------------
@@ -201,13 +180,13 @@ def test_it_drops_control_characters_a_workbook_cannot_hold(client, lead, place)
     evidence = {("Asha Patel", "impact"): pasted}
     round_ = closed_round(place, "2026 Q2", {"Asha Patel": {}}, show_names=True, evidence=evidence)
     rows = _detail(client, lead, XLSX, round_)
-    assert _row(rows, "impact")["evidence"] == "First linesecond line"
+    assert export_row(rows, "impact")["evidence"] == "First linesecond line"
 
 
 def test_it_keeps_a_place_name_that_looks_like_a_formula_as_text_on_the_about_sheet(
     client, lead, hostile
 ):
-    response = _get(client, lead, XLSX, chosen(hostile))
+    response = exported(client, lead, XLSX, chosen(hostile))
     about = _workbook(response)["About"]
     assert [c.coordinate for row in about.iter_rows() for c in row if c.data_type == "f"] == []
     assert ("Round", "'=Riverside Borough, 2026 Q2") in [row[:2] for row in about.values]
