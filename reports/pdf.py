@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from assessment.text import file_name_part
-from reports import chart_alt, charts, compare, plan_sections
+from reports import chart_alt, compare, compare_charts, plan_sections
 from reports.chart_export import figures_to_svg
 from reports.compare import Comparison
 from reports.digests import content_hash, document_digest
@@ -139,8 +139,8 @@ def comparison_svgs(comparison: Comparison) -> dict[str, str]:
     shown = comparison.rounds[: compare.MAX_OVERLAY]
     overlay, distribution = figures_to_svg(
         [
-            charts.overlay_radar(shown, comparison.factors, comparison.levels),
-            charts.distribution_chart(comparison),
+            compare_charts.overlay_radar(shown, comparison.factors, comparison.levels),
+            compare_charts.distribution_chart(comparison),
         ]
     )
     summary = comparison.distribution_summary()

@@ -21,7 +21,7 @@ from assessment.disclosure import get_assessment_for_reader
 from assessment.models import can_compare
 from assessment.permissions import reader_from_outside
 from assessment.views.common import withheld
-from reports import charts, compare, exports
+from reports import compare, compare_charts, exports
 from reports.compare import (
     columns_chosen,
     comparison_build,
@@ -188,11 +188,13 @@ def _compare_figures(comparison) -> dict:
     figures = {}
     if comparison.rounds:
         shown = comparison.rounds[: compare.MAX_OVERLAY]
-        figures["overlay"] = charts.overlay_radar(shown, comparison.factors, comparison.levels)
-        figures["distribution"] = charts.distribution_chart(comparison)
+        figures["overlay"] = compare_charts.overlay_radar(
+            shown, comparison.factors, comparison.levels
+        )
+        figures["distribution"] = compare_charts.distribution_chart(comparison)
     if len(comparison.trend) > 1:
         trend = comparison.trend, comparison.trend_factors, comparison.levels
-        figures["trend"] = charts.trend_chart(*trend)
+        figures["trend"] = compare_charts.trend_chart(*trend)
     return {name: json.loads(fig.to_json()) for name, fig in figures.items()}
 
 

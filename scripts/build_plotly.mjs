@@ -12,7 +12,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
-// Every trace type reports/charts.py builds (tests/test_static.py holds the two in step).
+// Every trace type reports/charts.py and reports/compare_charts.py build (tests/test_static.py
+// holds the two in step).
 // scatter is in plotly.js's core whatever this says.
 const TRACES = ["scatter", "scatterpolar", "box"];
 

@@ -174,3 +174,17 @@ def _fresh_cache():
     cache.clear()
     forget_published_items()
     yield
+
+
+@pytest.fixture
+def lead_client(client, lead):
+    """A test client signed in as the place's lead."""
+    client.force_login(lead)
+    return client
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    """A test client signed in as the analyst."""
+    client.force_login(analyst)
+    return client

@@ -25,8 +25,21 @@ TEN_YEARS = 10 * 365 * 24 * 60 * 60
 
 
 def _chart_trace_types() -> set[str]:
-    """The trace type of every `go.<Trace>(...)` and `fig.add_<trace>(...)` in reports/charts.py."""
-    tree = ast.parse((ROOT / "reports" / "charts.py").read_text(encoding="utf-8"))
+    """The trace type of every `go.<Trace>(...)` and `fig.add_<trace>(...)` in the chart
+    builders: reports/charts.py and reports/compare_charts.py."""
+    names = set()
+    for builder in ("charts.py", "compare_charts.py"):
+        names |= _traces_named((ROOT / "reports" / builder).read_text(encoding="utf-8"))
+    traces = [getattr(go, name, None) for name in names]
+    return {
+        trace().plotly_name
+        for trace in traces
+        if isinstance(trace, type) and issubclass(trace, BaseTraceType)
+    }
+
+
+def _traces_named(source: str) -> set[str]:
+    tree = ast.parse(source)
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -35,12 +48,7 @@ def _chart_trace_types() -> set[str]:
                 names.add(name)
             elif name.startswith("add_"):
                 names.add(name.removeprefix("add_").capitalize())
-    traces = [getattr(go, name, None) for name in names]
-    return {
-        trace().plotly_name
-        for trace in traces
-        if isinstance(trace, type) and issubclass(trace, BaseTraceType)
-    }
+    return names
 
 
 def _bundle_manifest() -> dict:

@@ -12,13 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessment import selectors, services, states
 from assessment.forms import ImportConfirmForm, ScoresUploadForm
 from assessment.import_forms import ImportGoAheadForm
-from assessment.imports import (
-    ScoresFileError,
-    check_rows,
-    plural,
-    read_table,
-    template_workbook,
-)
+from assessment.import_template import template_workbook
+from assessment.imports import ScoresFileError, check_rows, plural, read_table
 from assessment.permissions import get_assessment_for_user
 from assessment.text import file_name_part
 from assessment.views.common import LEADS

@@ -40,3 +40,10 @@ def respondent_of(assessment, user) -> Respondent:
 def named_respondent(assessment, name: str) -> Respondent:
     """Someone scoring without an account, as a workshop sheet names them."""
     return Respondent.objects.create(assessment=assessment, name=name)
+
+
+def scoring_form(page):
+    """The page's form of answers, the one that posts back to the scoring page (the page also
+    holds the sign-out form, and the reopen form once submitted)."""
+    path = page.request.path
+    return next(f for f in page.forms.values() if (f.action or path).split("?")[0] == path)

@@ -56,7 +56,7 @@ def _fill(form, **values):
 
 
 @pytest.fixture
-def scored_round(open_round, lead, respondent):
+def answered_alike(open_round, lead, respondent):
     """Both have submitted alike, so the lead, taking part, sees the team's gaps."""
     for person in (lead, respondent):
         score(respondent_of(open_round, person), levels={"impact": (3, 3)})
@@ -84,10 +84,10 @@ def _add(round_, user, keys=("workforce",), **values):
 
 
 @pytest.mark.parametrize("who", ["lead", "respondent", "viewer"])
-def test_it_shows_the_plan_to_everyone_in_the_place(django_app, request, scored_round, lead, who):
-    assessment_advance(assessment=scored_round)  # a board viewer reads it once scoring ends
-    _add(scored_round, lead)
-    page = django_app.get(_plan(scored_round), user=request.getfixturevalue(who))
+def test_it_shows_the_plan_to_everyone_in_the_place(django_app, request, answered_alike, lead, who):
+    assessment_advance(assessment=answered_alike)  # a board viewer reads it once scoring ends
+    _add(answered_alike, lead)
+    page = django_app.get(_plan(answered_alike), user=request.getfixturevalue(who))
     assert "Joint induction for the neighbourhood teams" in page
     assert ("Add an action" in page) == (who == "lead")
 
@@ -95,36 +95,38 @@ def test_it_shows_the_plan_to_everyone_in_the_place(django_app, request, scored_
 @pytest.mark.parametrize(
     "url", [_plan, _new, lambda r: reverse("assessment-action-edit", args=[r.pk, 1])]
 )
-def test_it_answers_404_to_an_outsider(client, outsider, scored_round, lead, url):
-    _add(scored_round, lead)
+def test_it_answers_404_to_an_outsider(client, outsider, answered_alike, lead, url):
+    _add(answered_alike, lead)
     client.force_login(outsider)
-    assert client.get(url(scored_round)).status_code == 404
+    assert client.get(url(answered_alike)).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["respondent", "viewer"])
 def test_it_forbids_anyone_but_a_lead_to_add_or_change_actions(
-    client, request, scored_round, lead, who
+    client, request, answered_alike, lead, who
 ):
-    action = _add(scored_round, lead)
+    action = _add(answered_alike, lead)
     client.force_login(request.getfixturevalue(who))
-    assert client.get(_new(scored_round)).status_code == 403
+    assert client.get(_new(answered_alike)).status_code == 403
     body = {"title": "Mine", "owner": "Me", "status": "done", "items": ["impact"]}
-    assert client.post(_new(scored_round), body).status_code == 403
+    assert client.post(_new(answered_alike), body).status_code == 403
     assert client.post(_edit(action), body).status_code == 403
     action.refresh_from_db()
     assert (Action.objects.count(), action.status) == (1, ActionStatus.PLANNED)
 
 
-def test_it_answers_405_to_a_post_to_the_plan(client, lead, scored_round):
+def test_it_answers_405_to_a_post_to_the_plan(client, lead, answered_alike):
     client.force_login(lead)
-    assert client.post(_plan(scored_round)).status_code == 405
+    assert client.post(_plan(answered_alike)).status_code == 405
 
 
-def test_it_answers_404_for_an_action_of_another_round(client, lead, scored_round, place, versions):
+def test_it_answers_404_for_an_action_of_another_round(
+    client, lead, answered_alike, place, versions
+):
     other = assessment_open(place=place, period="2027 Q1", versions=versions, participants=[])
     action = _add(other, lead)
     client.force_login(lead)
-    url = reverse("assessment-action-edit", args=[scored_round.pk, action.pk])
+    url = reverse("assessment-action-edit", args=[answered_alike.pk, action.pk])
     assert client.get(url).status_code == 404
 
 
@@ -132,23 +134,23 @@ def test_it_answers_404_for_an_action_of_another_round(client, lead, scored_roun
 
 
 def test_it_marks_an_overdue_action_and_lists_gaps_with_no_action_yet(
-    django_app, lead, scored_round
+    django_app, lead, answered_alike
 ):
     _add(
-        scored_round,
+        answered_alike,
         lead,
         title="Sign the data-sharing agreement",
         due=TODAY - timedelta(days=2),
         status=ActionStatus.IN_PROGRESS,
     )
     _add(
-        scored_round,
+        answered_alike,
         lead,
         title="Finished already",
         due=TODAY - timedelta(days=2),
         status=ActionStatus.DONE,
     )
-    page = django_app.get(_plan(scored_round), user=lead)
+    page = django_app.get(_plan(answered_alike), user=lead)
     late = page.html.find("a", string="Sign the data-sharing agreement").find_parent("tr")
     done = page.html.find("a", string="Finished already").find_parent("tr")
     assert "Overdue" in late.text and "Overdue" not in done.text
@@ -156,13 +158,13 @@ def test_it_marks_an_overdue_action_and_lists_gaps_with_no_action_yet(
     care_model = page.html.find(id="item-care-model")
     assert "No action yet" not in workforce.text
     assert "No action yet" in care_model.text
-    assert care_model.find("a")["href"] == _new(scored_round) + "?item=care-model"
+    assert care_model.find("a")["href"] == _new(answered_alike) + "?item=care-model"
     assert page.html.find(id="item-impact") is None  # at its target, no action: not listed
     assert page.html.find(id="item-place") is None  # a context factor is never a gap
 
 
-def test_it_lists_factors_before_lessons(django_app, lead, scored_round):
-    page = django_app.get(_plan(scored_round), user=lead)
+def test_it_lists_factors_before_lessons(django_app, lead, answered_alike):
+    page = django_app.get(_plan(answered_alike), user=lead)
     captions = [c.text for c in page.html.find_all("caption")]
     assert captions[0].startswith("Factors of the maturity matrix")
     assert captions[1].startswith("The sixteen lessons")
@@ -197,9 +199,11 @@ def test_it_draws_the_plan_in_the_same_queries_however_many_actions(
 # --- adding an action through the form --------------------------------------------------------
 
 
-def test_it_adds_an_action_through_the_page_s_own_form(django_app, lead, respondent, scored_round):
+def test_it_adds_an_action_through_the_page_s_own_form(
+    django_app, lead, respondent, answered_alike
+):
     member = Membership.objects.get(user=respondent)
-    page = django_app.get(_new(scored_round), user=lead)
+    page = django_app.get(_new(answered_alike), user=lead)
     form = _fill(
         _own_form(page),
         title="  Joint   induction ",
@@ -228,8 +232,8 @@ def test_it_adds_an_action_through_the_page_s_own_form(django_app, lead, respond
     assert action.created_by == lead
 
 
-def test_it_pre_selects_an_item_and_shows_what_good_looks_like(django_app, lead, scored_round):
-    page = django_app.get(_new(scored_round) + "?item=workforce", user=lead)
+def test_it_pre_selects_an_item_and_shows_what_good_looks_like(django_app, lead, answered_alike):
+    page = django_app.get(_new(answered_alike) + "?item=workforce", user=lead)
     form = _own_form(page)
     ticked = [box._value for box in form.fields["items"] if box.checked]
     assert ticked == ["workforce"]
@@ -237,30 +241,30 @@ def test_it_pre_selects_an_item_and_shows_what_good_looks_like(django_app, lead,
     good = page.html.find(id="what-good").find_parent("section").text
     assert "Workforce: what good looks like" in good
     assert "Level 3 Well developed" in good
-    descriptor = items_by_key(scored_round)["workforce"].descriptors.get(value=3).descriptor
+    descriptor = items_by_key(answered_alike)["workforce"].descriptors.get(value=3).descriptor
     assert descriptor in good
 
 
 @pytest.mark.parametrize("key", ["no-such-item", "'; DROP TABLE", "\x00", "lesson-99"])
-def test_it_ignores_an_item_the_round_does_not_have(django_app, lead, scored_round, key):
-    page = django_app.get(_new(scored_round), {"item": key}, user=lead)
+def test_it_ignores_an_item_the_round_does_not_have(django_app, lead, answered_alike, key):
+    page = django_app.get(_new(answered_alike), {"item": key}, user=lead)
     assert page.status_code == 200
     assert not any(box.checked for box in _own_form(page).fields["items"])
     assert page.html.find(id="what-good") is None
 
 
 def test_it_adds_actions_at_every_stage_of_the_round_without_touching_scores(
-    django_app, lead, scored_round
+    django_app, lead, answered_alike
 ):
     scores_before = list(Response.objects.values_list("pk", "current", "target", "evidence"))
     for stage in (RoundStatus.OPEN, RoundStatus.CONSENSUS, RoundStatus.CLOSED):
-        scored_round.refresh_from_db()
-        assert scored_round.status == stage
-        page = django_app.get(_new(scored_round), user=lead)
+        answered_alike.refresh_from_db()
+        assert answered_alike.status == stage
+        page = django_app.get(_new(answered_alike), user=lead)
         form = _fill(_own_form(page), title=f"At {stage}", owner="Jo", items=["impact"])
         assert form.submit(user=lead).status_code == 302
         if stage != RoundStatus.CLOSED:
-            assessment_advance(assessment=scored_round)
+            assessment_advance(assessment=answered_alike)
     assert list(Action.objects.values_list("title", flat=True).order_by("pk")) == [
         "At open",
         "At consensus",
@@ -270,8 +274,8 @@ def test_it_adds_actions_at_every_stage_of_the_round_without_touching_scores(
         scores_before
     )
     assert not Consensus.objects.exists()
-    scored_round.refresh_from_db()
-    assert scored_round.status == RoundStatus.CLOSED
+    answered_alike.refresh_from_db()
+    assert answered_alike.status == RoundStatus.CLOSED
 
 
 # --- bad input: a form error, never a 500, nothing written ------------------------------------
@@ -285,15 +289,15 @@ def _post_new(django_app, lead, round_, **values):
     return form
 
 
-def test_it_requires_at_least_one_item(django_app, lead, scored_round):
-    response = _post_new(django_app, lead, scored_round, items=[]).submit(user=lead)
+def test_it_requires_at_least_one_item(django_app, lead, answered_alike):
+    response = _post_new(django_app, lead, answered_alike, items=[]).submit(user=lead)
     assert response.status_code == 200
     assert "Choose at least one factor or lesson." in response
     assert not Action.objects.exists()
 
 
-def test_it_refuses_an_item_key_the_round_does_not_have(django_app, lead, scored_round):
-    form = _post_new(django_app, lead, scored_round)
+def test_it_refuses_an_item_key_the_round_does_not_have(django_app, lead, answered_alike):
+    form = _post_new(django_app, lead, answered_alike)
     form.fields["items"][0].options = [("no-such-item", True, None)]
     form.fields["items"][0]._value = "no-such-item"
     response = form.submit(user=lead)
@@ -302,9 +306,9 @@ def test_it_refuses_an_item_key_the_round_does_not_have(django_app, lead, scored
     assert not Action.objects.exists()
 
 
-def test_it_refuses_a_member_of_another_place_as_owner(django_app, lead, outsider, scored_round):
+def test_it_refuses_a_member_of_another_place_as_owner(django_app, lead, outsider, answered_alike):
     elsewhere = Membership.objects.get(user=outsider)
-    form = _post_new(django_app, lead, scored_round)
+    form = _post_new(django_app, lead, answered_alike)
     form["owner_member"].force_value(str(elsewhere.pk))
     response = form.submit(user=lead)
     assert response.status_code == 200
@@ -312,14 +316,14 @@ def test_it_refuses_a_member_of_another_place_as_owner(django_app, lead, outside
     assert not Action.objects.exists()
 
 
-def test_it_asks_who_owns_the_action(django_app, lead, scored_round):
-    response = _post_new(django_app, lead, scored_round, owner="  ").submit(user=lead)
+def test_it_asks_who_owns_the_action(django_app, lead, answered_alike):
+    response = _post_new(django_app, lead, answered_alike, owner="  ").submit(user=lead)
     assert "Say who owns the action" in response
     assert not Action.objects.exists()
 
 
-def test_it_refuses_a_date_it_cannot_read_and_does_not_echo_it(django_app, lead, scored_round):
-    form = _post_new(django_app, lead, scored_round)
+def test_it_refuses_a_date_it_cannot_read_and_does_not_echo_it(django_app, lead, answered_alike):
+    form = _post_new(django_app, lead, answered_alike)
     form["due"].force_value("31/03/2027<script>")
     response = form.submit(user=lead)
     assert "Enter a valid date." in response
@@ -328,17 +332,17 @@ def test_it_refuses_a_date_it_cannot_read_and_does_not_echo_it(django_app, lead,
     assert not Action.objects.exists()
 
 
-def test_it_refuses_a_level_off_the_scale_of_a_linked_item(django_app, lead, scored_round):
+def test_it_refuses_a_level_off_the_scale_of_a_linked_item(django_app, lead, answered_alike):
     # Level 4 is on the matrix's scale, not on the lessons' (0 to 3).
-    form = _post_new(django_app, lead, scored_round, items=["impact", "lesson-05"])
+    form = _post_new(django_app, lead, answered_alike, items=["impact", "lesson-05"])
     form["expected_lesson-05"].force_value("4")
     response = form.submit(user=lead)
     assert "Select a valid choice. 4 is not one of the available choices." in response
     assert not Action.objects.exists()
 
 
-def test_it_refuses_an_unknown_status(django_app, lead, scored_round):
-    form = _post_new(django_app, lead, scored_round)
+def test_it_refuses_an_unknown_status(django_app, lead, answered_alike):
+    form = _post_new(django_app, lead, answered_alike)
     form["status"].force_value("finished")
     response = form.submit(user=lead)
     assert "Select a valid choice. finished is not one of the available choices." in response
@@ -349,9 +353,9 @@ def test_it_refuses_an_unknown_status(django_app, lead, scored_round):
 
 
 def test_it_changes_an_action_through_its_form_and_keeps_every_change(
-    django_app, lead, scored_round
+    django_app, lead, answered_alike
 ):
-    action = _add(scored_round, lead)
+    action = _add(answered_alike, lead)
     page = django_app.get(_edit(action), user=lead)
     form = _fill(_own_form(page), status="done", items=["workforce", "lesson-09"], due="2027-01-10")
     form.submit(user=lead).follow()
@@ -370,9 +374,9 @@ def test_it_changes_an_action_through_its_form_and_keeps_every_change(
 
 
 def test_it_shows_a_change_saved_in_between_instead_of_overwriting_it(
-    django_app, lead, scored_round
+    django_app, lead, answered_alike
 ):
-    action = _add(scored_round, lead)
+    action = _add(answered_alike, lead)
     page = django_app.get(_edit(action), user=lead)
     other_tab = django_app.get(_edit(action), user=lead)
     _fill(_own_form(other_tab), status="dropped").submit(user=lead)
@@ -386,8 +390,8 @@ def test_it_shows_a_change_saved_in_between_instead_of_overwriting_it(
     assert action.status == ActionStatus.DONE
 
 
-def test_it_asks_for_a_reload_when_the_form_s_state_is_unreadable(django_app, lead, scored_round):
-    action = _add(scored_round, lead)
+def test_it_asks_for_a_reload_when_the_form_s_state_is_unreadable(django_app, lead, answered_alike):
+    action = _add(answered_alike, lead)
     form = _fill(_own_form(django_app.get(_edit(action), user=lead)), status="done")
     form["updated_at"].force_value("yesterday")
     response = form.submit(user=lead)

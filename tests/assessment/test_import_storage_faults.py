@@ -27,12 +27,6 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def signed_in(client, lead):
-    client.force_login(lead)
-    return client
-
-
-@pytest.fixture
 def url(open_round):
     return reverse("assessment-import", args=[open_round.pk])
 
@@ -57,50 +51,52 @@ def _confirm(client, url, preview):
     return client.post(url, form.data(), follow=True)
 
 
-def test_it_says_so_when_storage_cannot_keep_an_upload_for_its_preview(signed_in, url, monkeypatch):
+def test_it_says_so_when_storage_cannot_keep_an_upload_for_its_preview(
+    lead_client, url, monkeypatch
+):
     _storage_refuses(monkeypatch, "save")
-    response = _upload(signed_in, url)
+    response = _upload(lead_client, url)
     assert response.status_code == 503
     assert "The file could not be kept while you check what it would import" in response.text
     assert STORAGE_DOWN in response.text
 
 
 def test_it_still_previews_when_storage_will_not_list_old_uploads(
-    signed_in, url, monkeypatch, caplog
+    lead_client, url, monkeypatch, caplog
 ):
     _storage_refuses(monkeypatch, "listdir")
-    response = _upload(signed_in, url)
+    response = _upload(lead_client, url)
     assert response.status_code == 200
     assert "Grace Okafor" in response.text
     assert "Uploads kept over a day were not swept" in caplog.text
 
 
 def test_it_imports_and_says_so_when_storage_cannot_remove_the_upload_afterwards(
-    signed_in, url, monkeypatch, caplog
+    lead_client, url, monkeypatch, caplog
 ):
-    preview = _upload(signed_in, url)
+    preview = _upload(lead_client, url)
     _storage_refuses(monkeypatch, "delete")
-    response = _confirm(signed_in, url, preview)
+    response = _confirm(lead_client, url, preview)
     assert "Imported 2 scores from 2 respondents (2 new)" in response.text
     assert Response.objects.count() == 2
     assert "could not be removed" in caplog.text
 
 
 def test_it_never_imports_one_upload_twice_when_storage_could_not_remove_it(
-    signed_in, url, monkeypatch
+    lead_client, url, monkeypatch
 ):
-    preview = _upload(signed_in, url)
+    preview = _upload(lead_client, url)
     _storage_refuses(monkeypatch, "delete")
-    _confirm(signed_in, url, preview)
-    again = _confirm(signed_in, url, preview)  # the browser's back button, and the button again
+    _confirm(lead_client, url, preview)
+    again = _confirm(lead_client, url, preview)  # the browser's back button, and the button again
     assert "That upload has expired or was already imported" in again.text
     assert "Imported" not in again.text
 
 
-def test_it_says_so_when_storage_cannot_read_an_upload_back(signed_in, url, monkeypatch):
-    preview = _upload(signed_in, url)
+def test_it_says_so_when_storage_cannot_read_an_upload_back(lead_client, url, monkeypatch):
+    preview = _upload(lead_client, url)
     _storage_refuses(monkeypatch, "open")
-    response = _confirm(signed_in, url, preview)
+    response = _confirm(lead_client, url, preview)
     assert "The file kept for this preview could not be read back" in response.text
     assert STORAGE_DOWN in response.text
     assert not Response.objects.exists()

@@ -6,7 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from assessment import selectors
-from assessment.imports import ScoresFileError, check_rows, read_table, template_workbook
+from assessment.import_template import template_workbook
+from assessment.imports import ScoresFileError, check_rows, read_table
 from assessment.models import EVIDENCE_MAX_LENGTH
 from tests.assessment.import_files import check, errors, xlsx
 

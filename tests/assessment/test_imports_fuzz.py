@@ -8,42 +8,34 @@ The runs are fixed (derandomize, no example database) so CI sees the same exampl
 """
 
 import csv
-import functools
 import io
-import re
 import zipfile
-from dataclasses import dataclass
-from types import SimpleNamespace
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from assessment import imports
-from assessment.imports import ScoresFileError, check_rows, read_table
+from assessment.imports import ScoresFileError
 from frameworks.models import FrameworkVersion
 from tests.assessment.import_files import SHEET, patched
+from tests.assessment.import_fuzzing import (
+    COLUMNS,
+    FUZZ,
+    FUZZ_XLSX,
+    XLSX_UNWRITABLE,
+    assert_readable,
+    catalogue_of,
+    csv_file,
+    fields_of,
+    read_scores,
+    strategies_for,
+    xlsx_file,
+)
 
 pytestmark = pytest.mark.django_db
-
-FUZZ = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    # The framework versions fixture is read, never changed, by every example.
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-# A workbook takes openpyxl some milliseconds to write and read: fewer of them.
-FUZZ_XLSX = settings(FUZZ, max_examples=100)
-COLUMNS = ["respondent", "framework", "item", "current", "target", "evidence", "confidence"]
-# XML 1.0 cannot hold these, so neither can a workbook (and a name may not hold them at all).
-CONTROL = [chr(c) for c in range(32) if chr(c) not in "\t\n\r"]
-# A CR in a workbook cell comes back as LF: XML reads every line break as LF.
-XLSX_UNWRITABLE = [*CONTROL, "\r"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @pytest.fixture
@@ -57,258 +49,15 @@ def versions(versions):
     return [by_pk[v.pk] for v in versions]
 
 
-@dataclass(frozen=True)
-class Item:
-    framework: str
-    key: str
-    labels: tuple  # (level value, label), in order
-    is_context: bool = False  # a context factor (Place) takes no target
-
-
-@dataclass
-class Row:
-    cells: dict  # column → what is written in the file
-    expected: tuple | None  # the ScoreRow fields it must import as; None: passed over
-    poison: bool = False  # a row the file must be refused for
-
-
-def _catalogue(versions) -> tuple[Item, ...]:
-    return tuple(
-        Item(
-            v.framework.slug,
-            item.key,
-            tuple((lv.value, lv.label) for lv in v.levels.all()),
-            item.is_context,
-        )
-        for v in versions
-        for item in v.items.all()
-    )
-
-
-def _expected_name(written: str) -> str:
-    """A name as a lead sees it: trimmed, and without the apostrophe the template adds."""
-    name = written.strip()
-    if name.startswith("'") and name[1:2] in (*FORMULA_START, "'"):
-        name = name[1:]
-    return name
-
-
-def _written_level(item: Item, xlsx: bool):
-    """(value, as written): '2', '2.0', '2 Developed', or the number itself in a workbook."""
-    forms = ["{n}", "{n}.0", "{n} {label}", " {n} – {label} ", "{n}:{label}"]
-    written = [(n, form.format(n=n, label=label)) for n, label in item.labels for form in forms]
-    if xlsx:
-        written += [(n, n) for n, _ in item.labels]
-    return st.sampled_from(written)
-
-
-def _unique(rows: list[Row]) -> bool:
-    keys = [(r.expected[0].lower(), r.expected[1], r.expected[2]) for r in rows if r.expected]
-    return len(keys) == len(set(keys))
-
-
-def _no_leading_digit(text: str) -> bool:
-    return not re.match(r"\s*\d", text)
-
-
-@functools.cache
-def _strategies(catalogue: tuple[Item, ...], xlsx: bool) -> SimpleNamespace:
-    """The strategies for one catalogue and kind of file, built once: Hypothesis is slow to
-    build a strategy, quick to draw from one."""
-    text_characters = st.characters(
-        codec="utf-8", exclude_characters=XLSX_UNWRITABLE if xlsx else ["\x00"]
-    )
-    name_characters = st.characters(
-        codec="utf-8", exclude_characters=XLSX_UNWRITABLE if xlsx else CONTROL
-    )
-    plain_names = st.text(name_characters, min_size=1, max_size=30)
-    formula_names = st.tuples(
-        st.sampled_from(["=", "+", "-", "@", "'", "'=", "''"]), plain_names
-    ).map("".join)
-    names = st.one_of(plain_names, formula_names).filter(_expected_name)
-    items = st.sampled_from(catalogue)
-    levels = {item: _written_level(item, xlsx) for item in catalogue}
-    no_target = st.just((None, ""))
-    targets = {
-        item: no_target if item.is_context else st.one_of(no_target, levels[item])
-        for item in catalogue
-    }
-    evidence = st.one_of(
-        st.text(text_characters, max_size=60),
-        st.integers(4_990, 5_000).map(lambda n: "é" * n),  # up to the limit
-    )
-    confidence = st.sampled_from(["", "low", "Medium", " HIGH "])
-
-    @st.composite
-    def good_row(draw):
-        item = draw(items)
-        name = draw(names)
-        current, current_written = draw(levels[item])
-        target, target_written = draw(targets[item])
-        text, sure = draw(evidence), draw(confidence)
-        cells = dict(
-            zip(
-                COLUMNS,
-                [name, item.framework, item.key, current_written, target_written, text, sure],
-                strict=True,
-            )
-        )
-        fields = [
-            _expected_name(name),
-            item.framework,
-            item.key,
-            current,
-            target,
-            text.strip(),
-            sure.strip().lower(),
-        ]
-        return Row(cells, tuple(fields))
-
-    template_row = st.tuples(names, items).map(
-        lambda t: Row({"respondent": t[0], "framework": t[1].framework, "item": t[1].key}, None)
-    )
-    # A template row nobody filled in, or a blank row: passed over either way.
-    unscored = st.lists(st.one_of(template_row, st.just(Row({}, None))), max_size=2)
-    scored = st.lists(good_row(), min_size=1, max_size=8).filter(_unique)
-    headers = {c: st.sampled_from([c, c.upper(), f" {c.title()} "]) for c in COLUMNS}
-
-    @st.composite
-    def good_file(draw):
-        rows = []
-        for row in draw(scored):
-            rows.extend(draw(unscored))
-            rows.append(row)
-        columns = draw(st.permutations(COLUMNS))
-        return [draw(headers[c]) for c in columns], columns, rows
-
-    kinds = [
-        "framework",
-        "item",
-        "off-scale",
-        "not-a-number",
-        "no-respondent",
-        "long-evidence",
-        "confidence",
-        "long-name",
-        "duplicate",
-    ]
-    if not xlsx:
-        kinds += ["control-in-name", "nul"]
-    kind = st.sampled_from(kinds)
-    junk = st.text(text_characters, min_size=1, max_size=20).filter(_no_leading_digit)
-    off_scale = st.sampled_from(["7", "12", "9 Perfect"])
-    blank = st.sampled_from(["", "  "])
-    control = st.sampled_from(CONTROL[1:])
-    nul_column = st.sampled_from(["respondent", "evidence", "confidence"])
-
-    def poison_row(draw, good: Row) -> Row:
-        """A row the whole file must be refused for."""
-        cells = dict(good.cells)
-        match draw(kind):
-            case "framework":
-                cells["framework"] = "no-such-" + draw(junk)
-            case "item":
-                cells["item"] = "no-such-" + draw(junk)
-            case "off-scale":
-                cells["current"] = draw(off_scale)
-            case "not-a-number":
-                cells["current"] = draw(junk.filter(str.strip))
-            case "no-respondent":
-                cells["respondent"] = draw(blank)
-            case "long-evidence":
-                cells["evidence"] = "x" * 5_001
-            case "confidence":
-                cells["confidence"] = draw(junk)
-                assume(cells["confidence"].strip().lower() not in ("", "low", "medium", "high"))
-            case "long-name":
-                cells["respondent"] = "N" * 201
-            case "duplicate":
-                cells["respondent"] = cells["respondent"].swapcase()
-                assume(_expected_name(cells["respondent"]).lower() == good.expected[0].lower())
-            case "control-in-name":
-                cells["respondent"] = "Gr" + draw(control) + "ace"
-            case "nul":
-                column = draw(nul_column)
-                cells[column] = cells[column] + "\x00"
-        return Row(cells, None, poison=True)
-
-    @st.composite
-    def poisoned_file(draw):
-        header, columns, rows = draw(good_file())
-        scored = [r for r in rows if r.expected]
-        for _ in range(draw(st.integers(1, 3))):
-            good = draw(st.sampled_from(scored))
-            # after the row it was made from, so a duplicate is the one refused
-            after = next(n for n, row in enumerate(rows) if row is good) + 1
-            rows.insert(draw(st.integers(after, len(rows))), poison_row(draw, good))
-        return header, columns, rows
-
-    return SimpleNamespace(good_file=good_file(), poisoned_file=poisoned_file())
-
-
-def _csv(header, columns, rows, terminator="\r\n", bom=False) -> tuple[bytes, list[range]]:
-    """The CSV file, and the physical lines each row spans (line 1 is the header)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=terminator)
-    writer.writerow(header)
-    spans, line = [], 2
-    for row in rows:
-        start = buffer.tell()
-        writer.writerow([row.cells.get(c, "") for c in columns])
-        breaks = len(re.findall(r"\r\n|\r|\n", buffer.getvalue()[start:]))
-        spans.append(range(line, line + breaks))
-        line += breaks
-    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode(), spans
-
-
-def _xlsx(header, columns, rows) -> tuple[bytes, list[range]]:
-    """The workbook, and the spreadsheet row of each row. Text is written as text, never as a
-    formula, as a spreadsheet stores what someone types after an apostrophe."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Scores"
-    sheet.append(header)
-    for number, row in enumerate(rows, start=2):
-        for column, name in enumerate(columns, start=1):
-            value = row.cells.get(name)
-            if value is None or value == "":
-                continue
-            cell = sheet.cell(row=number, column=column, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), [range(n, n + 1) for n in range(2, len(rows) + 2)]
-
-
-def _fields(rows):
-    return [
-        (r.respondent, r.framework, r.item, r.current, r.target, r.evidence, r.confidence)
-        for r in rows
-    ]
-
-
-def _assert_readable(refused: ScoresFileError, last_line: int):
-    assert refused.errors
-    for error in refused.errors:
-        assert isinstance(error.line, int) and 0 <= error.line <= last_line
-        assert error.reason.strip() and len(error.reason) < 300
-        assert "Traceback" not in error.reason
-
-
-def _read(name, content, versions):
-    return check_rows(read_table(name, content), versions)
-
-
 # Good files come back exactly
 
 
 @FUZZ
 @given(data=st.data(), terminator=st.sampled_from(["\n", "\r\n"]), bom=st.booleans())
 def test_it_imports_any_good_csv_exactly(versions, data, terminator, bom):
-    header, columns, rows = data.draw(_strategies(_catalogue(versions), xlsx=False).good_file)
-    content, _ = _csv(header, columns, rows, terminator, bom)
-    assert _fields(_read("workshop.csv", content, versions)) == [
+    header, columns, rows = data.draw(strategies_for(catalogue_of(versions), xlsx=False).good_file)
+    content, _ = csv_file(header, columns, rows, terminator, bom)
+    assert fields_of(read_scores("workshop.csv", content, versions)) == [
         r.expected for r in rows if r.expected
     ]
 
@@ -316,10 +65,10 @@ def test_it_imports_any_good_csv_exactly(versions, data, terminator, bom):
 @FUZZ_XLSX
 @given(data=st.data())
 def test_it_imports_any_good_workbook_exactly(versions, data):
-    header, columns, rows = data.draw(_strategies(_catalogue(versions), xlsx=True).good_file)
-    content, lines = _xlsx(header, columns, rows)
-    imported = _read("workshop.xlsx", content, versions)
-    assert _fields(imported) == [r.expected for r in rows if r.expected]
+    header, columns, rows = data.draw(strategies_for(catalogue_of(versions), xlsx=True).good_file)
+    content, lines = xlsx_file(header, columns, rows)
+    imported = read_scores("workshop.xlsx", content, versions)
+    assert fields_of(imported) == [r.expected for r in rows if r.expected]
     assert [r.line for r in imported] == [
         line.start for line, r in zip(lines, rows, strict=True) if r.expected
     ]
@@ -331,11 +80,13 @@ def test_it_imports_any_good_workbook_exactly(versions, data):
 @FUZZ
 @given(data=st.data())
 def test_it_refuses_a_csv_with_a_bad_row_naming_its_line(versions, data):
-    header, columns, rows = data.draw(_strategies(_catalogue(versions), xlsx=False).poisoned_file)
-    content, spans = _csv(header, columns, rows)
+    header, columns, rows = data.draw(
+        strategies_for(catalogue_of(versions), xlsx=False).poisoned_file
+    )
+    content, spans = csv_file(header, columns, rows)
     with pytest.raises(ScoresFileError) as refused:
-        _read("workshop.csv", content, versions)
-    _assert_readable(refused.value, spans[-1].stop)
+        read_scores("workshop.csv", content, versions)
+    assert_readable(refused.value, spans[-1].stop)
     poisoned = {n for span, r in zip(spans, rows, strict=True) if r.poison for n in span}
     assert {e.line for e in refused.value.errors} <= poisoned
 
@@ -343,11 +94,13 @@ def test_it_refuses_a_csv_with_a_bad_row_naming_its_line(versions, data):
 @FUZZ_XLSX
 @given(data=st.data())
 def test_it_refuses_a_workbook_with_a_bad_row_naming_its_line(versions, data):
-    header, columns, rows = data.draw(_strategies(_catalogue(versions), xlsx=True).poisoned_file)
-    content, lines = _xlsx(header, columns, rows)
+    header, columns, rows = data.draw(
+        strategies_for(catalogue_of(versions), xlsx=True).poisoned_file
+    )
+    content, lines = xlsx_file(header, columns, rows)
     with pytest.raises(ScoresFileError) as refused:
-        _read("workshop.xlsx", content, versions)
-    _assert_readable(refused.value, len(rows) + 1)
+        read_scores("workshop.xlsx", content, versions)
+    assert_readable(refused.value, len(rows) + 1)
     poisoned = {line.start for line, r in zip(lines, rows, strict=True) if r.poison}
     assert {e.line for e in refused.value.errors} <= poisoned
 
@@ -381,9 +134,9 @@ def _assert_clean(name, content, versions, catalogue):
     else:
         last_line = imports.SHEET_MAX_ROWS
     try:
-        imported = _read(name, content, versions)
+        imported = read_scores(name, content, versions)
     except ScoresFileError as refused:
-        _assert_readable(refused, last_line)
+        assert_readable(refused, last_line)
     else:
         items = {(i.framework, i.key): i for i in catalogue}
         for row in imported:
@@ -396,7 +149,7 @@ def _assert_clean(name, content, versions, catalogue):
 def test_it_reads_any_csv_or_refuses_it_cleanly(versions, header, rows):
     buffer = io.StringIO()
     csv.writer(buffer).writerows([header, *rows])
-    catalogue = _catalogue(versions)
+    catalogue = catalogue_of(versions)
     _assert_clean("workshop.csv", buffer.getvalue().encode(), versions, catalogue)
 
 
@@ -411,23 +164,23 @@ def test_it_reads_any_workbook_or_refuses_it_cleanly(versions, header, rows):
         assume(False)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    _assert_clean("workshop.xlsx", buffer.getvalue(), versions, _catalogue(versions))
+    _assert_clean("workshop.xlsx", buffer.getvalue(), versions, catalogue_of(versions))
 
 
 @FUZZ_XLSX
 @given(data=st.data())
 def test_it_refuses_a_damaged_workbook_cleanly(versions, data):
-    header, columns, rows = data.draw(_strategies(_catalogue(versions), xlsx=True).good_file)
-    content, _ = _xlsx(header, columns, rows)
+    header, columns, rows = data.draw(strategies_for(catalogue_of(versions), xlsx=True).good_file)
+    content, _ = xlsx_file(header, columns, rows)
     sheet = zipfile.ZipFile(io.BytesIO(content)).read(SHEET)
     start = data.draw(st.integers(0, len(sheet)))
     end = data.draw(st.integers(start, min(len(sheet), start + 40)))
     junk = data.draw(XML_DAMAGE)
     damaged = patched(content, SHEET, lambda xml: xml[:start] + junk + xml[end:])
-    _assert_clean("workshop.xlsx", damaged, versions, _catalogue(versions))
+    _assert_clean("workshop.xlsx", damaged, versions, catalogue_of(versions))
 
 
 @FUZZ
 @given(content=st.binary(max_size=3_000), name=st.sampled_from(["a.csv", "a.xlsx"]))
 def test_it_refuses_any_bytes_cleanly(versions, content, name):
-    _assert_clean(name, content, versions, _catalogue(versions))
+    _assert_clean(name, content, versions, catalogue_of(versions))

@@ -21,7 +21,7 @@ TODAY = date.today()
 
 
 @pytest.fixture
-def scored_round(open_round, respondent):
+def round_with_gaps(open_round, respondent):
     """Everyone answered 2 now, 3 target, except impact (already at target) and place."""
     score(respondent_of(open_round, respondent), levels={"impact": (3, 3), "place": (1, 3)})
     return open_round
@@ -34,8 +34,8 @@ def _add(round_, lead, keys, **values):
     return action_create(assessment=round_, user=lead, items=[items[k] for k in keys], **values)
 
 
-def test_it_lists_every_gap_nobody_owns_leaving_out_context_and_met_targets(scored_round):
-    plan = plan_get(scored_round)
+def test_it_lists_every_gap_nobody_owns_leaving_out_context_and_met_targets(round_with_gaps):
+    plan = plan_get(round_with_gaps)
     unowned = [row.item.key for row in plan.gaps_without_action]
     assert "impact" not in unowned  # at its target
     assert "place" not in unowned  # a context factor is never a gap
@@ -43,19 +43,19 @@ def test_it_lists_every_gap_nobody_owns_leaving_out_context_and_met_targets(scor
     assert "lesson-05" in unowned and len(unowned) == 23
 
 
-def test_it_counts_a_gap_as_owned_unless_its_only_action_was_dropped(scored_round, lead):
-    _add(scored_round, lead, ["workforce"], status=ActionStatus.DONE)
-    _add(scored_round, lead, ["governance"], status=ActionStatus.DROPPED)
-    unowned = {row.item.key for row in plan_get(scored_round).gaps_without_action}
+def test_it_counts_a_gap_as_owned_unless_its_only_action_was_dropped(round_with_gaps, lead):
+    _add(round_with_gaps, lead, ["workforce"], status=ActionStatus.DONE)
+    _add(round_with_gaps, lead, ["governance"], status=ActionStatus.DROPPED)
+    unowned = {row.item.key for row in plan_get(round_with_gaps).gaps_without_action}
     assert "workforce" not in unowned
     assert "governance" in unowned
 
 
-def test_it_uses_the_agreed_position_once_the_team_has_recorded_it(scored_round, lead):
-    assessment_advance(assessment=scored_round)
-    item = items_by_key(scored_round)["workforce"]
+def test_it_uses_the_agreed_position_once_the_team_has_recorded_it(round_with_gaps, lead):
+    assessment_advance(assessment=round_with_gaps)
+    item = items_by_key(round_with_gaps)["workforce"]
     consensus_record(
-        assessment=scored_round,
+        assessment=round_with_gaps,
         item=item,
         current=3,
         target=3,
@@ -63,37 +63,37 @@ def test_it_uses_the_agreed_position_once_the_team_has_recorded_it(scored_round,
         user=lead,
         revision=0,
     )
-    rows = {row.item.key: row for row in plan_get(scored_round).rows}
+    rows = {row.item.key: row for row in plan_get(round_with_gaps).rows}
     assert rows["workforce"].gap is None
     assert rows["governance"].gap_text == "now 2 Developed, target 3 Well developed (team's median)"
 
 
-def test_it_groups_actions_under_each_of_their_items_soonest_due_first(scored_round, lead):
-    later = _add(scored_round, lead, ["workforce", "lesson-05"], due=TODAY + timedelta(days=40))
-    undated = _add(scored_round, lead, ["workforce"])
-    sooner = _add(scored_round, lead, ["workforce"], due=TODAY + timedelta(days=5))
-    plan = plan_get(scored_round)
+def test_it_groups_actions_under_each_of_their_items_soonest_due_first(round_with_gaps, lead):
+    later = _add(round_with_gaps, lead, ["workforce", "lesson-05"], due=TODAY + timedelta(days=40))
+    undated = _add(round_with_gaps, lead, ["workforce"])
+    sooner = _add(round_with_gaps, lead, ["workforce"], due=TODAY + timedelta(days=5))
+    plan = plan_get(round_with_gaps)
     rows = {row.item.key: row for row in plan.rows}
     assert rows["workforce"].actions == [sooner, later, undated]
     assert rows["lesson-05"].actions == [later]
     assert plan.actions == [sooner, later, undated]
 
 
-def test_it_marks_only_open_actions_past_their_due_date_as_overdue(scored_round, lead):
+def test_it_marks_only_open_actions_past_their_due_date_as_overdue(round_with_gaps, lead):
     past = TODAY - timedelta(days=1)
-    late = _add(scored_round, lead, ["workforce"], due=past, status=ActionStatus.IN_PROGRESS)
-    _add(scored_round, lead, ["workforce"], due=past, status=ActionStatus.DONE)
-    _add(scored_round, lead, ["workforce"], due=past, status=ActionStatus.DROPPED)
-    _add(scored_round, lead, ["workforce"], due=TODAY, status=ActionStatus.PLANNED)
-    assert plan_get(scored_round).overdue == [late]
+    late = _add(round_with_gaps, lead, ["workforce"], due=past, status=ActionStatus.IN_PROGRESS)
+    _add(round_with_gaps, lead, ["workforce"], due=past, status=ActionStatus.DONE)
+    _add(round_with_gaps, lead, ["workforce"], due=past, status=ActionStatus.DROPPED)
+    _add(round_with_gaps, lead, ["workforce"], due=TODAY, status=ActionStatus.PLANNED)
+    assert plan_get(round_with_gaps).overdue == [late]
 
 
-def test_it_sums_up_the_plan_for_a_board(scored_round, lead):
+def test_it_sums_up_the_plan_for_a_board(round_with_gaps, lead):
     past = TODAY - timedelta(days=3)
-    _add(scored_round, lead, ["workforce"], status=ActionStatus.DONE)
-    _add(scored_round, lead, ["workforce", "governance"], due=past)
-    _add(scored_round, lead, ["lesson-05"], status=ActionStatus.DROPPED)
-    summary = plan_summary(scored_round)
+    _add(round_with_gaps, lead, ["workforce"], status=ActionStatus.DONE)
+    _add(round_with_gaps, lead, ["workforce", "governance"], due=past)
+    _add(round_with_gaps, lead, ["lesson-05"], status=ActionStatus.DROPPED)
+    summary = plan_summary(round_with_gaps)
     counts = summary.counts
     assert (counts.total, counts.done, counts.open, counts.overdue, counts.dropped) == (
         3,
@@ -110,15 +110,15 @@ def test_it_sums_up_the_plan_for_a_board(scored_round, lead):
 
 
 def test_it_counts_actions_per_round_and_item_in_one_query(
-    scored_round, lead, django_assert_num_queries
+    round_with_gaps, lead, django_assert_num_queries
 ):
-    _add(scored_round, lead, ["workforce"], status=ActionStatus.DONE)
-    _add(scored_round, lead, ["workforce", "impact"])
+    _add(round_with_gaps, lead, ["workforce"], status=ActionStatus.DONE)
+    _add(round_with_gaps, lead, ["workforce", "impact"])
     with django_assert_num_queries(1):
-        counts = action_counts([scored_round.pk])
-    workforce = counts[scored_round.pk]["workforce"]
+        counts = action_counts([round_with_gaps.pk])
+    workforce = counts[round_with_gaps.pk]["workforce"]
     assert (workforce.total, workforce.done, workforce.open) == (2, 1, 1)
-    assert counts[scored_round.pk]["impact"].total == 1
+    assert counts[round_with_gaps.pk]["impact"].total == 1
 
 
 # --- since last round -------------------------------------------------------------------------

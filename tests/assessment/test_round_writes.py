@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from assessment import services
 from assessment.models import Assessment, Membership, Respondent, Response, RoundStatus, Sharing
-from tests.assessment.scoring import items_by_key, respondent_of, score
+from tests.assessment.scoring import items_by_key, respondent_of, score, scoring_form
 
 pytestmark = pytest.mark.django_db
 
@@ -76,10 +76,6 @@ def test_it_refuses_to_share_a_round_that_was_reopened_in_between(open_round):
 # --- scoring --------------------------------------------------------------------------------
 
 
-def _score_form(page):
-    return next(f for f in page.forms.values() if f.action in ("", page.request.path))
-
-
 def test_it_keeps_saved_answers_that_a_submit_did_not_carry(
     django_app, client, respondent, open_round
 ):
@@ -96,8 +92,8 @@ def test_it_shows_a_stale_tab_the_newer_answers_instead_of_overwriting_them(
 ):
     impact = items_by_key(open_round)["impact"]
     field = f"i{impact.pk}_current"
-    stale_tab = _score_form(django_app.get(_respond(open_round), user=respondent))
-    fresh_tab = _score_form(django_app.get(_respond(open_round), user=respondent))
+    stale_tab = scoring_form(django_app.get(_respond(open_round), user=respondent))
+    fresh_tab = scoring_form(django_app.get(_respond(open_round), user=respondent))
     fresh_tab[field] = "3"
     fresh_tab.submit("action", value="save", user=respondent)
     stale_tab[field] = "1"
@@ -106,7 +102,7 @@ def test_it_shows_a_stale_tab_the_newer_answers_instead_of_overwriting_them(
     assert "saved current 3" in clash.html.select_one("#conflict").text
     assert Response.objects.get(item=impact, respondent__user=respondent).current == 3
     # This tab's choice is still on the page; saving again keeps it, on purpose.
-    again = _score_form(clash)
+    again = scoring_form(clash)
     assert again[field].value == "1"
     again.submit("action", value="save", user=respondent).follow()
     assert Response.objects.get(item=impact, respondent__user=respondent).current == 1
@@ -114,7 +110,7 @@ def test_it_shows_a_stale_tab_the_newer_answers_instead_of_overwriting_them(
 
 def test_it_takes_a_double_click_on_save_without_a_clash(django_app, respondent, open_round):
     impact = items_by_key(open_round)["impact"]
-    form = _score_form(django_app.get(_respond(open_round), user=respondent))
+    form = scoring_form(django_app.get(_respond(open_round), user=respondent))
     form[f"i{impact.pk}_current"] = "2"
     form.submit("action", value="save", user=respondent).follow()
     again = form.submit("action", value="save", user=respondent).follow()
@@ -126,7 +122,7 @@ def test_it_saves_nothing_after_scoring_has_ended_even_from_an_open_page(
     django_app, lead, respondent, open_round
 ):
     impact = items_by_key(open_round)["impact"]
-    form = _score_form(django_app.get(_respond(open_round), user=respondent))
+    form = scoring_form(django_app.get(_respond(open_round), user=respondent))
     services.assessment_advance(assessment=open_round)
     form[f"i{impact.pk}_current"] = "2"
     page = form.submit("action", value="save", user=respondent).follow()

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessment.models import Response
 from assessment.services import Answer, responses_save
-from tests.assessment.scoring import items_by_key, respondent_of
+from tests.assessment.scoring import items_by_key, respondent_of, scoring_form
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +18,6 @@ def url(open_round):
 @pytest.fixture
 def place_item(open_round):
     return items_by_key(open_round)["place"]
-
-
-def _score_form(page):
-    return next(form for form in page.forms.values() if "/respond/" in (form.action or ""))
 
 
 def test_it_asks_no_target_for_place_on_the_long_form(
@@ -44,7 +40,7 @@ def test_it_asks_no_target_for_place_on_its_step(django_app, respondent, url, pl
 def test_it_refuses_a_target_posted_for_place_and_saves_nothing(
     django_app, respondent, url, place_item
 ):
-    form = _score_form(django_app.get(f"{url}?item=2", user=respondent))
+    form = scoring_form(django_app.get(f"{url}?item=2", user=respondent))
     form[f"i{place_item.pk}_current"] = "2"
     fields = [*form.submit_fields("step", submit_value="next"), (f"i{place_item.pk}_target", "3")]
     refused = django_app.post(f"{url}?item=2", params=fields, user=respondent)

@@ -7,7 +7,7 @@ from simple_history.manager import HistoryManager
 
 from assessment import services
 from assessment.models import Response
-from tests.assessment.scoring import items_by_key, respondent_of, score
+from tests.assessment.scoring import items_by_key, respondent_of, score, scoring_form
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,6 @@ def _draft(open_round, current: int, evidence: str) -> dict:
 
 def _url(round_):
     return reverse("assessment-respond", args=[round_.pk])
-
-
-def _score_form(page):
-    return next(f for f in page.forms.values() if f.action in ("", page.request.path))
 
 
 def test_it_saves_a_first_draft_of_25_answers_in_fixed_queries(
@@ -102,7 +98,7 @@ def test_it_saves_none_of_a_draft_when_the_save_dies_half_way(monkeypatch, open_
 def test_it_saves_the_page_of_25_answers_in_fixed_queries(
     django_app, respondent, open_round, django_assert_num_queries
 ):
-    form = _score_form(django_app.get(_url(open_round), user=respondent))
+    form = scoring_form(django_app.get(_url(open_round), user=respondent))
     for item in items_by_key(open_round).values():
         form[f"i{item.pk}_current"] = "2"
         form[f"i{item.pk}_evidence"] = "Seen in the minutes."
@@ -120,13 +116,13 @@ def test_it_redraws_a_refused_page_with_its_choices_and_the_field_at_fault(
     django_app, respondent, open_round
 ):
     impact = items_by_key(open_round)["impact"]
-    form = _score_form(django_app.get(_url(open_round), user=respondent))
+    form = scoring_form(django_app.get(_url(open_round), user=respondent))
     form[f"i{impact.pk}_current"] = "3"
     form[f"i{impact.pk}_target"] = "2"
     form[f"i{impact.pk}_confidence"] = "high"
     form[f"i{impact.pk}_evidence"] = "x" * 5001
     refused = form.submit("action", value="save", user=respondent)
-    redrawn = _score_form(refused)
+    redrawn = scoring_form(refused)
     assert [
         redrawn[f"i{impact.pk}_{name}"].value for name in ("current", "target", "confidence")
     ] == [

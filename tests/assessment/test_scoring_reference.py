@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from assessment import services
-from tests.assessment.scoring import items_by_key, respondent_of, score
+from tests.assessment.scoring import items_by_key, respondent_of, score, scoring_form
 
 pytestmark = pytest.mark.django_db
 
@@ -108,10 +108,6 @@ def test_it_ignores_a_round_still_at_consensus(django_app, place, lead, responde
 # --- a target below the current level ----------------------------------------------------
 
 
-def _score_form(page):
-    return next(form for form in page.forms.values() if form.action == page.request.path)
-
-
 def test_it_flags_a_saved_target_below_the_current_level(django_app, respondent, open_round):
     score(respondent_of(open_round, respondent), levels={"workforce": (3, 2)}, submit=False)
     page = django_app.get(_url(open_round), user=respondent)
@@ -127,7 +123,7 @@ def test_it_flags_the_target_after_an_items_save_and_still_saves_it(
     django_app, respondent, open_round
 ):
     impact = items_by_key(open_round)["impact"]
-    form = _score_form(django_app.get(_url(open_round), user=respondent))
+    form = scoring_form(django_app.get(_url(open_round), user=respondent))
     form[f"i{impact.pk}_current"] = "4"
     form[f"i{impact.pk}_target"] = "1"
     page = form.submit("save_at", value=str(impact.pk), user=respondent).follow()
@@ -141,7 +137,7 @@ def test_it_flags_the_target_on_a_page_drawn_again_after_an_error(
 ):
     items = items_by_key(open_round)
     impact, place = items["impact"], items["place"]
-    form = _score_form(django_app.get(_url(open_round), user=respondent))
+    form = scoring_form(django_app.get(_url(open_round), user=respondent))
     form[f"i{impact.pk}_current"] = "3"
     form[f"i{impact.pk}_target"] = "2"
     form[f"i{place.pk}_evidence"] = "x" * 5001

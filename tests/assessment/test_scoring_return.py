@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from assessment.models import Response
 from assessment.services import assessment_advance
-from tests.assessment.scoring import items_by_key, respondent_of, score
+from tests.assessment.scoring import items_by_key, respondent_of, score, scoring_form
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,6 @@ def items(open_round):
     return items_by_key(open_round)
 
 
-def _score_form(page):
-    # The page also holds the sign-out form (and the reopen form once submitted).
-    return next(form for form in page.forms.values() if form.action == page.request.path)
-
-
 def _form_tag(page):
     return page.html.select_one(f"form[action='{page.request.path}']")
 
@@ -34,7 +29,7 @@ def test_it_saves_from_an_items_own_button_and_comes_back_to_that_item(
     django_app, respondent, open_round, url, items
 ):
     workforce = items["workforce"]
-    form = _score_form(django_app.get(url, user=respondent))
+    form = scoring_form(django_app.get(url, user=respondent))
     form[f"i{workforce.pk}_current"] = "2"
     saved = form.submit("save_at", value=str(workforce.pk), user=respondent)
     assert saved.status_code == 302
@@ -62,7 +57,7 @@ def test_it_treats_an_items_button_as_a_draft_save_even_beside_submit(
     django_app, respondent, open_round, url, items
 ):
     # A browser sends only the button pressed; a crafted post sending both gets the safer one.
-    form = _score_form(django_app.get(url, user=respondent))
+    form = scoring_form(django_app.get(url, user=respondent))
     for item in items.values():
         form[f"i{item.pk}_current"] = "2"
     impact = items["impact"]
@@ -81,7 +76,7 @@ def test_it_saves_and_returns_to_the_top_for_a_save_at_that_names_no_item(
     django_app, respondent, url, items, value
 ):
     impact = items["impact"]
-    form = _score_form(django_app.get(url, user=respondent))
+    form = scoring_form(django_app.get(url, user=respondent))
     form[f"i{impact.pk}_current"] = "3"
     fields = [(name, v) for name, v in form.submit_fields() if name != "action"]
     saved = django_app.post(url, params=[*fields, ("save_at", value)], user=respondent)
@@ -91,7 +86,7 @@ def test_it_saves_and_returns_to_the_top_for_a_save_at_that_names_no_item(
 
 
 def test_it_returns_to_the_top_after_the_bottom_save_button(django_app, respondent, url, items):
-    form = _score_form(django_app.get(url, user=respondent))
+    form = scoring_form(django_app.get(url, user=respondent))
     form[f"i{items['care-model'].pk}_current"] = "1"
     saved = form.submit("action", value="save", user=respondent)
     assert saved.location == url
@@ -136,7 +131,7 @@ def test_it_names_the_next_unanswered_item_in_the_saved_message_as_plain_text(
     django_app, respondent, url, items
 ):
     # Messages are escaped by the base template: the link lives on the page, not the message.
-    form = _score_form(django_app.get(url, user=respondent))
+    form = scoring_form(django_app.get(url, user=respondent))
     form[f"i{items['impact'].pk}_current"] = "2"
     page = form.submit("action", value="save", user=respondent).follow()
     message = page.html.select_one(".messages").text.strip()
@@ -180,7 +175,7 @@ def test_it_saves_nothing_from_an_items_button_once_scoring_has_ended(
     django_app, respondent, open_round, url, items
 ):
     impact = items["impact"]
-    form = _score_form(django_app.get(url, user=respondent))
+    form = scoring_form(django_app.get(url, user=respondent))
     assessment_advance(assessment=open_round)
     form[f"i{impact.pk}_current"] = "2"
     page = form.submit("save_at", value=str(impact.pk), user=respondent).follow()
@@ -192,15 +187,15 @@ def test_it_keeps_the_stale_tab_conflict_for_an_items_button(
     django_app, respondent, open_round, url, items
 ):
     impact = items["impact"]
-    stale = _score_form(django_app.get(url, user=respondent))
-    fresh = _score_form(django_app.get(url, user=respondent))
+    stale = scoring_form(django_app.get(url, user=respondent))
+    fresh = scoring_form(django_app.get(url, user=respondent))
     fresh[f"i{impact.pk}_current"] = "3"
     fresh.submit("action", value="save", user=respondent)
     stale[f"i{impact.pk}_current"] = "1"
     clash = stale.submit("save_at", value=str(impact.pk), user=respondent, status=409)
     assert "saved current 3" in clash.html.select_one("#conflict").text
     assert Response.objects.get(respondent__user=respondent, item=impact).current == 3
-    again = _score_form(clash).submit("save_at", value=str(impact.pk), user=respondent)
+    again = scoring_form(clash).submit("save_at", value=str(impact.pk), user=respondent)
     assert again.location == f"{url}?saved={impact.pk}#item-{impact.pk}"
     assert Response.objects.get(respondent__user=respondent, item=impact).current == 1
 

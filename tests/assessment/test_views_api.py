@@ -14,7 +14,7 @@ def _api(assessment):
 
 
 @pytest.fixture
-def scored_round(open_round, lead, respondent):
+def answered_at_consensus(open_round, lead, respondent):
     """Impact: currents 1, 2, 4 and targets 2, 3, 4. Lesson 1: currents 0, 3, 1 and targets
     1 and 2 (Tom set none). Dan's draft does not count."""
     score(respondent_of(open_round, lead), levels={"impact": (1, 2), "lesson-01": (0, 1)})
@@ -30,13 +30,15 @@ def _item(document, key):
     return next(i for i in document["items"] if i["key"] == key)
 
 
-def test_it_describes_the_round_and_its_pinned_frameworks(client, viewer, scored_round, versions):
+def test_it_describes_the_round_and_its_pinned_frameworks(
+    client, viewer, answered_at_consensus, versions
+):
     client.force_login(viewer)
-    response = client.get(_api(scored_round))
+    response = client.get(_api(answered_at_consensus))
     assert response["Content-Type"] == "application/json"
     document = response.json()
     assert {k: document[k] for k in ("id", "place", "period", "status", "frameworks")} == {
-        "id": scored_round.pk,
+        "id": answered_at_consensus.pk,
         "place": {"code": "riverside", "name": "Riverside Borough"},
         "period": "2026 Q4",
         "status": "consensus",
@@ -47,9 +49,9 @@ def test_it_describes_the_round_and_its_pinned_frameworks(client, viewer, scored
     }
 
 
-def test_it_lists_the_nine_factors_then_the_sixteen_lessons(client, viewer, scored_round):
+def test_it_lists_the_nine_factors_then_the_sixteen_lessons(client, viewer, answered_at_consensus):
     client.force_login(viewer)
-    items = client.get(_api(scored_round)).json()["items"]
+    items = client.get(_api(answered_at_consensus)).json()["items"]
     assert [i["framework"] for i in items] == ["lga-maturity-matrix"] * 9 + [
         "kingsfund-16-lessons"
     ] * 16
@@ -57,9 +59,11 @@ def test_it_lists_the_nine_factors_then_the_sixteen_lessons(client, viewer, scor
     assert items[-1]["key"] == "lesson-16"
 
 
-def test_it_gives_the_spread_of_the_submitted_answers_per_item(client, viewer, scored_round):
+def test_it_gives_the_spread_of_the_submitted_answers_per_item(
+    client, viewer, answered_at_consensus
+):
     client.force_login(viewer)
-    document = client.get(_api(scored_round)).json()
+    document = client.get(_api(answered_at_consensus)).json()
     assert _item(document, "impact") == {
         "framework": "lga-maturity-matrix", "key": "impact", "title": "Impact",
         "responses": 3,
@@ -84,10 +88,10 @@ def test_it_gives_nothing_for_an_item_nobody_has_submitted(client, lead, open_ro
     assert impact["split"] is False
 
 
-def test_it_gives_the_agreed_position_once_recorded(client, lead, scored_round):
-    impact = items_by_key(scored_round)["impact"]
+def test_it_gives_the_agreed_position_once_recorded(client, lead, answered_at_consensus):
+    impact = items_by_key(answered_at_consensus)["impact"]
     consensus_record(
-        assessment=scored_round,
+        assessment=answered_at_consensus,
         item=impact,
         current=2,
         target=4,
@@ -97,7 +101,7 @@ def test_it_gives_the_agreed_position_once_recorded(client, lead, scored_round):
         revision=0,
     )
     client.force_login(lead)
-    document = client.get(_api(scored_round)).json()
+    document = client.get(_api(answered_at_consensus)).json()
     assert document["status"] == "consensus"
     assert _item(document, "impact")["consensus"] == {
         "current": 2,
@@ -107,9 +111,9 @@ def test_it_gives_the_agreed_position_once_recorded(client, lead, scored_round):
     }
 
 
-def test_it_answers_staff_for_any_place(client, staff, scored_round):
+def test_it_answers_staff_for_any_place(client, staff, answered_at_consensus):
     client.force_login(staff)
-    assert client.get(_api(scored_round)).json()["id"] == scored_round.pk
+    assert client.get(_api(answered_at_consensus)).json()["id"] == answered_at_consensus.pk
 
 
 def test_it_answers_404_for_a_round_that_does_not_exist(client, lead, open_round):

@@ -20,7 +20,8 @@ API_1_1_URL = "/api/frameworks/lga-maturity-matrix/1.1/"
 
 
 @pytest.fixture
-def signed_in(client, django_user_model):
+def reader_client(client, django_user_model):
+    """A test client signed in as someone of no place: frameworks are open to every reader."""
     user = django_user_model.objects.create_user(
         username="reader", email="reader@example.org", password="not-a-real-password"
     )
@@ -40,8 +41,8 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(client, url):
 
 
 @pytest.mark.parametrize("url", [LIST_URL, MATRIX_1_1_URL, API_1_1_URL])
-def test_it_refuses_a_post(signed_in, url):
-    assert signed_in.post(url).status_code == 405
+def test_it_refuses_a_post(reader_client, url):
+    assert reader_client.post(url).status_code == 405
 
 
 @pytest.mark.parametrize(
@@ -52,8 +53,8 @@ def test_it_refuses_a_post(signed_in, url):
         "/api/frameworks/lga-maturity-matrix/9.9/",
     ],
 )
-def test_it_answers_404_for_an_unknown_version(signed_in, url):
-    assert signed_in.get(url).status_code == 404
+def test_it_answers_404_for_an_unknown_version(reader_client, url):
+    assert reader_client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -74,9 +75,9 @@ def test_it_answers_404_for_an_unknown_version(signed_in, url):
         "/frameworks/LGA-MATURITY-MATRIX/1.1/",
     ],
 )
-def test_it_answers_404_for_a_hostile_path(signed_in, url):
+def test_it_answers_404_for_a_hostile_path(reader_client, url):
     # The test client raises any exception a view lets out, so a 500 fails here too.
-    assert signed_in.get(url).status_code in (400, 404)
+    assert reader_client.get(url).status_code in (400, 404)
 
 
 @pytest.mark.parametrize(
@@ -88,21 +89,21 @@ def test_it_answers_404_for_a_hostile_path(signed_in, url):
         API_1_1_URL + "?version=../../1.0",
     ],
 )
-def test_it_ignores_a_hostile_query_string(signed_in, url):
-    response = signed_in.get(url)
+def test_it_ignores_a_hostile_query_string(reader_client, url):
+    response = reader_client.get(url)
     assert response.status_code == 200
     assert "\x00" not in response.text
 
 
 def test_it_lists_each_framework_with_links_to_its_versions(
-    signed_in, django_assert_num_queries, tmp_path
+    reader_client, django_assert_num_queries, tmp_path
 ):
     # A draft 2.0 beside 1.0 and 1.1, so a query per version would show in the count.
     draft = write_framework(tmp_path, as_draft(matrix_data(), "2.0"))
     call_command("load_frameworks", str(draft), stdout=StringIO())
     # session, user, frameworks, their versions (prefetched)
     with django_assert_num_queries(4):
-        response = signed_in.get(LIST_URL)
+        response = reader_client.get(LIST_URL)
     assert response.status_code == 200
     assert "Integration maturity matrix: nine factors" in response.text
     assert "Making integrated care happen at scale and pace: sixteen lessons" in response.text
@@ -117,11 +118,11 @@ def test_it_lists_each_framework_with_links_to_its_versions(
     assert f'href="{MATRIX_URL}#changes"' not in response.text  # nothing before 1.0
 
 
-def test_it_shows_the_matrix_as_factors_by_levels(signed_in, django_assert_num_queries):
+def test_it_shows_the_matrix_as_factors_by_levels(reader_client, django_assert_num_queries):
     # session, user, the version (with framework and related version), then prefetched:
     # scale levels, factors, their descriptors, their related items; the framework's versions
     with django_assert_num_queries(8):
-        response = signed_in.get(MATRIX_URL)
+        response = reader_client.get(MATRIX_URL)
     assert response.status_code == 200
     factors = matrix_data()["items"]
     for factor in factors:
@@ -134,15 +135,15 @@ def test_it_shows_the_matrix_as_factors_by_levels(signed_in, django_assert_num_q
     assert response.text.count('<span class="badge badge-context">Context</span>') == 1
 
 
-def test_it_tells_a_reader_of_1_0_that_1_1_has_replaced_it(signed_in):
-    response = signed_in.get(MATRIX_URL)
+def test_it_tells_a_reader_of_1_0_that_1_1_has_replaced_it(reader_client):
+    response = reader_client.get(MATRIX_URL)
     assert "Version 1.1 of this framework has been published since this one" in response.text
     assert f'href="{MATRIX_1_1_URL}#changes">See what changed in 1.1</a>' in response.text
     assert 'id="changes"' not in response.text  # 1.0 has nothing before it
 
 
-def test_it_names_the_levels_of_place_in_its_own_row(signed_in):
-    response = signed_in.get(MATRIX_1_1_URL)
+def test_it_names_the_levels_of_place_in_its_own_row(reader_client):
+    response = reader_client.get(MATRIX_1_1_URL)
     place_row = _section(response.text, '<tr id="place">', "</tr>")
     for label in ("1 Highly complex", "2 Complex", "3 Fairly simple", "4 Simple"):
         assert f'<strong class="d-block mb-1">{label}</strong>' in place_row
@@ -153,11 +154,11 @@ def test_it_names_the_levels_of_place_in_its_own_row(signed_in):
     )
 
 
-def test_it_lists_what_changed_in_the_matrix_since_1_0(signed_in, django_assert_num_queries):
+def test_it_lists_what_changed_in_the_matrix_since_1_0(reader_client, django_assert_num_queries):
     # 1.1 as for 1.0 (8 queries), then 1.0 for the comparison: the version, its levels,
     # factors, descriptors and related items
     with django_assert_num_queries(13):
-        response = signed_in.get(MATRIX_1_1_URL)
+        response = reader_client.get(MATRIX_1_1_URL)
     assert response.status_code == 200
     changes = _section(response.text, 'id="changes"', "</section>")
     assert "What changed since version 1.0" in changes
@@ -177,11 +178,13 @@ def test_it_lists_what_changed_in_the_matrix_since_1_0(signed_in, django_assert_
     assert 'href="#changes-care-model"' not in response.text
 
 
-def test_it_shows_the_lessons_with_the_factors_they_bear_on(signed_in, django_assert_num_queries):
+def test_it_shows_the_lessons_with_the_factors_they_bear_on(
+    reader_client, django_assert_num_queries
+):
     # session, user, the version (with framework and related version), then prefetched:
     # scale levels, lessons, their descriptors, the factors they bear on; the versions
     with django_assert_num_queries(8):
-        response = signed_in.get(LESSONS_URL)
+        response = reader_client.get(LESSONS_URL)
     assert response.status_code == 200
     lessons = published_data("kingsfund-16-lessons", "1.0")["items"]
     for lesson in lessons:
@@ -192,8 +195,8 @@ def test_it_shows_the_lessons_with_the_factors_they_bear_on(signed_in, django_as
     assert ">Leadership</a>" not in lesson_12
 
 
-def test_it_links_lessons_1_1_to_the_factors_of_matrix_1_1(signed_in):
-    response = signed_in.get(LESSONS_1_1_URL)
+def test_it_links_lessons_1_1_to_the_factors_of_matrix_1_1(reader_client):
+    response = reader_client.get(LESSONS_1_1_URL)
     lesson_2 = _section(response.text, 'id="lesson-02"', "</li>")
     for key, title in [
         ("leadership", "Leadership"),
@@ -205,8 +208,8 @@ def test_it_links_lessons_1_1_to_the_factors_of_matrix_1_1(signed_in):
     assert "#place" not in response.text.split('id="changes"')[0]
 
 
-def test_it_lists_what_changed_in_the_lessons_since_1_0(signed_in):
-    response = signed_in.get(LESSONS_1_1_URL)
+def test_it_lists_what_changed_in_the_lessons_since_1_0(reader_client):
+    response = reader_client.get(LESSONS_1_1_URL)
     changes = _section(response.text, 'id="changes"', "</section>")
     lesson_2 = _section(changes, 'id="changes-lesson-02"', "</article>")
     assert "<dt>Bears on</dt>" in lesson_2
@@ -217,12 +220,12 @@ def test_it_lists_what_changed_in_the_lessons_since_1_0(signed_in):
     assert 'id="changes-lesson-03"' not in changes  # unchanged lessons are only named
 
 
-def test_it_serves_the_same_json_as_the_export(signed_in, django_assert_num_queries):
+def test_it_serves_the_same_json_as_the_export(reader_client, django_assert_num_queries):
     out = StringIO()
     call_command("export_framework", "lga-maturity-matrix", "--version", "1.1", stdout=out)
     # session, user, the version, then prefetched: levels, items, descriptors, related
     with django_assert_num_queries(7):
-        response = signed_in.get(API_1_1_URL)
+        response = reader_client.get(API_1_1_URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response.json() == json.loads(out.getvalue())

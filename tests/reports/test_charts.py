@@ -10,14 +10,9 @@ import pytest
 
 from assessment.results import ItemScores, item_result
 from reports.chart_export import figures_to_svg
-from reports.charts import (
-    distribution_chart,
-    factor_radar,
-    lessons_chart,
-    overlay_radar,
-    trend_chart,
-)
+from reports.charts import factor_radar, lessons_chart
 from reports.compare import Crowd, Factor
+from reports.compare_charts import distribution_chart, overlay_radar, trend_chart
 
 from .rounds import FACTOR_TITLES
 

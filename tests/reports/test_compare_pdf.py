@@ -176,17 +176,11 @@ def test_it_refuses_a_round_not_given_by_its_number(client, analyst, shared_plac
 # --- one render, kept (Chromium and WeasyPrint stand aside) -------------------------------------
 
 
-@pytest.fixture
-def signed_in(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
 def test_it_renders_a_comparison_once_and_serves_it_again(
-    signed_in, shared_places, media, fake_render
+    analyst_client, shared_places, media, fake_render
 ):
     query = chosen(shared_places["riverside"], shared_places["westfield"])
-    first, second = signed_in.get(URL, query), signed_in.get(URL, query)
+    first, second = analyst_client.get(URL, query), analyst_client.get(URL, query)
     assert body(first) == body(second) == b"%PDF-1.7 render 1"
     assert len(fake_render) == 1
     [row] = RenderedPdf.objects.all()
@@ -194,13 +188,15 @@ def test_it_renders_a_comparison_once_and_serves_it_again(
 
 
 def test_it_shares_one_pdf_between_orders_of_the_same_rounds_only_while_it_is_current(
-    signed_in, shared_places, media, fake_render
+    analyst_client, shared_places, media, fake_render
 ):
     # The rounds show in the order chosen: another order is other content of the same document,
     # and replaces it.
-    signed_in.get(URL, chosen(shared_places["riverside"], shared_places["westfield"]))
+    analyst_client.get(URL, chosen(shared_places["riverside"], shared_places["westfield"]))
     [first] = RenderedPdf.objects.all()
-    response = signed_in.get(URL, chosen(shared_places["westfield"], shared_places["riverside"]))
+    response = analyst_client.get(
+        URL, chosen(shared_places["westfield"], shared_places["riverside"])
+    )
     assert body(response) == b"%PDF-1.7 render 2"
     [second] = RenderedPdf.objects.all()
     assert second.key == first.key and second.digest != first.digest
@@ -208,12 +204,12 @@ def test_it_shares_one_pdf_between_orders_of_the_same_rounds_only_while_it_is_cu
 
 
 def test_it_renders_again_when_a_place_shown_is_renamed(
-    signed_in, shared_places, media, fake_render
+    analyst_client, shared_places, media, fake_render
 ):
     query = chosen(shared_places["riverside"])
-    signed_in.get(URL, query)
+    analyst_client.get(URL, query)
     Place.objects.filter(code="riverside").update(name="Riverside and Bankside")
-    response = signed_in.get(URL, query)
+    response = analyst_client.get(URL, query)
     assert body(response) == b"%PDF-1.7 render 2"
     assert "Riverside and Bankside, 2026 Q2" in fake_render[-1]
 
@@ -244,13 +240,13 @@ def test_it_shows_a_member_no_place_s_level_in_a_group_too_small_and_says_why(
 
 
 def test_it_tells_the_reader_what_to_do_when_the_pdf_cannot_be_made(
-    signed_in, shared_places, media, fake_render, monkeypatch, caplog
+    analyst_client, shared_places, media, fake_render, monkeypatch, caplog
 ):
     def broken(html):
         raise OSError("out of memory in /srv/app/var")
 
     monkeypatch.setattr(pdfs, "html_to_pdf", broken)
-    response = signed_in.get(URL, chosen(shared_places["riverside"]))
+    response = analyst_client.get(URL, chosen(shared_places["riverside"]))
     assert response.status_code == 503
     assert "Try again in a minute; if it persists, tell your administrator" in response.text
     assert "/srv/app" not in response.text
@@ -258,19 +254,21 @@ def test_it_tells_the_reader_what_to_do_when_the_pdf_cannot_be_made(
 
 
 def test_it_says_the_pdf_is_on_its_way_when_a_worker_renders_it(
-    signed_in, shared_places, media, settings
+    analyst_client, shared_places, media, settings
 ):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    response = signed_in.get(URL, chosen(shared_places["riverside"], shared_places["westfield"]))
+    response = analyst_client.get(
+        URL, chosen(shared_places["riverside"], shared_places["westfield"])
+    )
     assert response.status_code == 202
     assert "The comparison of 2 rounds is being rendered." in response.text
 
 
 def test_it_hands_the_worker_only_ids_to_build_the_comparison_again(
-    signed_in, analyst, shared_places, media, settings
+    analyst_client, analyst, shared_places, media, settings
 ):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    signed_in.get(
+    analyst_client.get(
         URL,
         chosen(shared_places["westfield"], shared_places["eastvale"], shared_places["riverside"]),
     )

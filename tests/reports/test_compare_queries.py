@@ -27,12 +27,6 @@ def national(request):
 
 
 @pytest.fixture
-def signed_in(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture
 def browser(django_app, analyst):
     """The analyst, signed in by a first visit, so the pages below count only their own work."""
     django_app.get(reverse("home"), user=analyst)
@@ -55,13 +49,13 @@ def test_it_builds_the_comparison_page_in_the_same_queries_for_any_number_of_pla
 @pytest.mark.parametrize("national", PLACES, indirect=True)
 @pytest.mark.parametrize("detail", ["", "responses"])
 def test_it_exports_csv_in_the_same_queries_for_any_number_of_places(
-    signed_in, national, detail, django_assert_num_queries
+    analyst_client, national, detail, django_assert_num_queries
 ):
     # session, user, permissions (2); the analyst's places, the chosen rounds, and then their
     # stored results or their respondents' answers, in one query; for the results, also the
     # items mapped between the frameworks the rounds pinned and others (one query).
     with django_assert_num_queries(8 if not detail else 7):
-        response = signed_in.get(
+        response = analyst_client.get(
             reverse("reports-export-csv"), {**chosen(*national), "detail": detail}
         )
         rows = csv_rows(response)  # the body streams: its query runs as it is read
@@ -71,18 +65,18 @@ def test_it_exports_csv_in_the_same_queries_for_any_number_of_places(
 
 @pytest.mark.parametrize("national", PLACES, indirect=True)
 def test_it_exports_xlsx_in_the_same_queries_for_any_number_of_places(
-    signed_in, national, django_assert_num_queries
+    analyst_client, national, django_assert_num_queries
 ):
     # as the CSV export of results, and the level scales of the versions used, for the About
     # sheet
     with django_assert_num_queries(9):
-        response = signed_in.get(reverse("reports-export-xlsx"), chosen(*national))
+        response = analyst_client.get(reverse("reports-export-xlsx"), chosen(*national))
     assert len(xlsx_rows(response)) == 25 * len(national)
 
 
 @pytest.mark.parametrize("national", PLACES, indirect=True)
 def test_it_builds_the_comparison_pdf_in_the_same_queries_for_any_number_of_places(
-    signed_in, national, django_assert_num_queries, monkeypatch, media
+    analyst_client, national, django_assert_num_queries, monkeypatch, media
 ):
     # Chromium and WeasyPrint stand aside: only the reads are counted here.
     monkeypatch.setattr(pdf, "figures_to_svg", lambda figures: ["<svg></svg>"] * len(figures))
@@ -95,19 +89,19 @@ def test_it_builds_the_comparison_pdf_in_the_same_queries_for_any_number_of_plac
     # user, permissions (2), the comparison (8); then the row, locked or made (savepoints,
     # select, insert), marked ready, and its older rows looked for.
     with django_assert_num_queries(32):
-        response = signed_in.get(url, query)
+        response = analyst_client.get(url, query)
     assert b"".join(response.streaming_content).count(b'<td class="heat heat-') == 9 * len(national)
     # Served again from storage: the request's own 13 queries, and no task.
     with django_assert_num_queries(13):
-        signed_in.get(url, query)
+        analyst_client.get(url, query)
 
 
 @pytest.mark.parametrize("national", PLACES, indirect=True)
 def test_it_lists_rounds_in_the_same_queries_for_any_number_of_places(
-    signed_in, national, django_assert_num_queries
+    analyst_client, national, django_assert_num_queries
 ):
     # session, user, permissions (2), the rounds with their places, the analyst's places
     with django_assert_num_queries(6):
-        listed = signed_in.get(reverse("reports-api-assessments")).json()["assessments"]
+        listed = analyst_client.get(reverse("reports-api-assessments")).json()["assessments"]
     # Every synthetic place shares both its rounds; the demo shares seven more.
     assert len(listed) == 2 * len(national) + 7

@@ -94,12 +94,6 @@ def test_it_covers_every_template_the_print_versions_include_however_deep():
 # --- what it means for readers ------------------------------------------------------------------
 
 
-@pytest.fixture
-def signed_in(client, lead):
-    client.force_login(lead)
-    return client
-
-
 def _code_changed(monkeypatch):
     """As after a deploy that changed a chart builder: the process's code digest is new."""
     monkeypatch.setattr(digests, "code_digest", lambda: "after-a-chart-changed")
@@ -122,12 +116,12 @@ def test_it_gives_the_same_round_a_new_digest_once_a_chart_builder_changed(
 
 
 def test_it_makes_the_pdf_anew_after_a_chart_builder_changed(
-    signed_in, scored_round, media, fake_render, monkeypatch
+    lead_client, scored_round, media, fake_render, monkeypatch
 ):
     url = reverse("reports-pdf", args=[scored_round.pk])
-    assert body(signed_in.get(url)) == b"%PDF-1.7 render 1"
+    assert body(lead_client.get(url)) == b"%PDF-1.7 render 1"
     _code_changed(monkeypatch)
-    assert body(signed_in.get(url)) == b"%PDF-1.7 render 2"  # not the stale one
+    assert body(lead_client.get(url)) == b"%PDF-1.7 render 2"  # not the stale one
     [row] = RenderedPdf.objects.all()  # the older content's row and file are gone
     assert default_storage.exists(row.name)
 
@@ -141,22 +135,22 @@ def queued(settings):
     return task_backends["default"]
 
 
-def test_it_says_when_a_document_is_still_waiting_for_a_worker(signed_in, scored_round, queued):
-    response = signed_in.get(reverse("reports-pdf", args=[scored_round.pk]))
+def test_it_says_when_a_document_is_still_waiting_for_a_worker(lead_client, scored_round, queued):
+    response = lead_client.get(reverse("reports-pdf", args=[scored_round.pk]))
     assert response.status_code == 202
     assert "It is waiting for the next free worker (asked for at " in response.text
 
 
 def test_it_shows_a_clear_page_when_the_file_store_cannot_be_read(
-    signed_in, scored_round, media, fake_render, monkeypatch
+    lead_client, scored_round, media, fake_render, monkeypatch
 ):
-    signed_in.get(reverse("reports-pdf", args=[scored_round.pk]))
+    lead_client.get(reverse("reports-pdf", args=[scored_round.pk]))
 
     def unreachable(*args, **kwargs):
         raise OSError("Connection refused: storage.example:9000")
 
     monkeypatch.setattr(default_storage, "exists", unreachable)
-    response = signed_in.get(reverse("reports-pdf", args=[scored_round.pk]))
+    response = lead_client.get(reverse("reports-pdf", args=[scored_round.pk]))
     assert response.status_code == 503
     assert "the file store could not be read" in response.text
     assert "storage.example" not in response.text

@@ -49,12 +49,6 @@ def change_evidence(assessment, user):
     answer(respondent_of(assessment, user), evidence="Rewritten after the board meeting.")
 
 
-@pytest.fixture
-def signed_in(client, lead):
-    client.force_login(lead)
-    return client
-
-
 # --- the digest -----------------------------------------------------------------------------------
 
 
@@ -116,11 +110,11 @@ def test_it_keeps_the_digest_while_a_draft_is_unsubmitted(scored_round):
 
 
 def test_it_serves_an_unchanged_round_from_the_cache(
-    signed_in, scored_round, media, fake_render, monkeypatch
+    lead_client, scored_round, media, fake_render, monkeypatch
 ):
-    first = body(get_pdf(signed_in, scored_round))
+    first = body(get_pdf(lead_client, scored_round))
     monkeypatch.setattr(pdf, "html_to_pdf", _refuse)
-    second = get_pdf(signed_in, scored_round)
+    second = get_pdf(lead_client, scored_round)
     assert second.status_code == 200
     assert body(second) == first
     assert len(fake_render) == 1
@@ -130,9 +124,9 @@ def _refuse(html):
     raise AssertionError("rendered again although the round has not changed")
 
 
-def test_it_keeps_one_row_per_round_and_content(signed_in, scored_round, media, fake_render):
-    get_pdf(signed_in, scored_round)
-    get_pdf(signed_in, scored_round)
+def test_it_keeps_one_row_per_round_and_content(lead_client, scored_round, media, fake_render):
+    get_pdf(lead_client, scored_round)
+    get_pdf(lead_client, scored_round)
     [row] = RenderedPdf.objects.all()
     assert (row.kind, row.key, row.status) == ("report", str(scored_round.pk), PdfStatus.READY)
     assert row.name == current_name(scored_round)
@@ -140,64 +134,68 @@ def test_it_keeps_one_row_per_round_and_content(signed_in, scored_round, media, 
 
 
 def test_it_makes_a_new_pdf_after_a_response_changes_and_removes_the_old_one(
-    signed_in, scored_round, respondent, media, fake_render
+    lead_client, scored_round, respondent, media, fake_render
 ):
-    get_pdf(signed_in, scored_round)
+    get_pdf(lead_client, scored_round)
     [old] = stored_pdfs()
     change_evidence(scored_round, respondent)
-    response = get_pdf(signed_in, scored_round)
+    response = get_pdf(lead_client, scored_round)
     assert body(response) == b"%PDF-1.7 render 2"
     assert stored_pdfs() == [current_name(scored_round)] != [old]
     assert RenderedPdf.objects.get().name == current_name(scored_round)
 
 
 def test_it_makes_a_new_pdf_after_consensus_and_removes_the_old_one(
-    signed_in, scored_round, lead, media, fake_render
+    lead_client, scored_round, lead, media, fake_render
 ):
     assessment_advance(assessment=scored_round)
-    get_pdf(signed_in, scored_round)
+    get_pdf(lead_client, scored_round)
     [old] = stored_pdfs()
     record_consensus(scored_round, lead)
-    assert body(get_pdf(signed_in, scored_round)) == b"%PDF-1.7 render 2"
+    assert body(get_pdf(lead_client, scored_round)) == b"%PDF-1.7 render 2"
     [new] = stored_pdfs()
     assert new != old
 
 
-def test_it_keeps_the_pdfs_of_other_rounds(signed_in, make_round, respondent, media, fake_render):
+def test_it_keeps_the_pdfs_of_other_rounds(lead_client, make_round, respondent, media, fake_render):
     first, second = make_round(period="2026 Q3"), make_round(period="2026 Q4")
-    get_pdf(signed_in, first)
-    get_pdf(signed_in, second)
+    get_pdf(lead_client, first)
+    get_pdf(lead_client, second)
     change_evidence(second, respondent)
-    get_pdf(signed_in, second)
+    get_pdf(lead_client, second)
     assert stored_pdfs() == sorted([current_name(first), current_name(second)])
 
 
 def test_it_never_lets_a_slower_render_of_older_content_remove_the_newer_pdf(
-    signed_in, scored_round, respondent, media, fake_render
+    lead_client, scored_round, respondent, media, fake_render
 ):
     # A worker read the round, then was slow to render; meanwhile the evidence changed and the
     # newer PDF was made and served.
     older = pdf.report_document(report_build(scored_round))
     change_evidence(scored_round, respondent)
-    newer = body(get_pdf(signed_in, scored_round))
+    newer = body(get_pdf(lead_client, scored_round))
     assert document_render(document=older) == older.storage_name  # the slow worker finishes
     assert current_name(scored_round) in stored_pdfs()
-    assert body(get_pdf(signed_in, scored_round)) == newer
+    assert body(get_pdf(lead_client, scored_round)) == newer
     assert len(fake_render) == 2
 
 
-def test_it_renders_again_when_the_stored_file_is_gone(signed_in, scored_round, media, fake_render):
-    get_pdf(signed_in, scored_round)
+def test_it_renders_again_when_the_stored_file_is_gone(
+    lead_client, scored_round, media, fake_render
+):
+    get_pdf(lead_client, scored_round)
     default_storage.delete(current_name(scored_round))  # e.g. a bucket emptied by hand
-    response = get_pdf(signed_in, scored_round)
+    response = get_pdf(lead_client, scored_round)
     assert body(response) == b"%PDF-1.7 render 2"
     assert stored_pdfs() == [current_name(scored_round)]
 
 
-def test_it_replaces_a_file_left_by_a_render_that_died(signed_in, scored_round, media, fake_render):
+def test_it_replaces_a_file_left_by_a_render_that_died(
+    lead_client, scored_round, media, fake_render
+):
     # A worker killed between writing the file and recording it leaves a file and no row.
     default_storage.save(current_name(scored_round), ContentFile(b"%PDF-1.7 half"))
-    assert body(get_pdf(signed_in, scored_round)) == b"%PDF-1.7 render 1"
+    assert body(get_pdf(lead_client, scored_round)) == b"%PDF-1.7 render 1"
     assert stored_pdfs() == [current_name(scored_round)]
 
 
@@ -218,9 +216,9 @@ def test_it_replaces_a_file_left_by_a_render_that_died(signed_in, scored_round, 
     ],
 )
 def test_it_names_the_pdf_after_the_place_and_period_whatever_they_hold(
-    signed_in, make_round, media, fake_render, period, filename
+    lead_client, make_round, media, fake_render, period, filename
 ):
-    response = get_pdf(signed_in, make_round(period=period))
+    response = get_pdf(lead_client, make_round(period=period))
     assert download(response) == ("inline", filename)
 
 
@@ -232,10 +230,10 @@ def _broken(html):
 
 
 def test_it_leaves_no_file_when_the_render_fails(
-    signed_in, scored_round, media, fake_render, monkeypatch, caplog
+    lead_client, scored_round, media, fake_render, monkeypatch, caplog
 ):
     monkeypatch.setattr(pdf, "html_to_pdf", _broken)
-    response = get_pdf(signed_in, scored_round)
+    response = get_pdf(lead_client, scored_round)
     assert response.status_code == 503
     assert "The PDF could not be made" in response.text
     assert "Try again in a minute; if it persists, tell your administrator: " in response.text
@@ -244,31 +242,31 @@ def test_it_leaves_no_file_when_the_render_fails(
 
 
 def test_it_shows_no_trace_or_server_path_and_logs_them(
-    signed_in, scored_round, media, fake_render, monkeypatch, caplog
+    lead_client, scored_round, media, fake_render, monkeypatch, caplog
 ):
     monkeypatch.setattr(pdf, "html_to_pdf", _broken)
-    response = get_pdf(signed_in, scored_round)
+    response = get_pdf(lead_client, scored_round)
     assert "OSError" not in response.text and "/srv/app" not in response.text
     assert "Traceback" in caplog.text
     assert "OSError: WeasyPrint ran out of memory in /srv/app/var/weasyprint" in caplog.text
 
 
 def test_it_asks_for_a_minute_before_rendering_again_after_a_failure(
-    signed_in, scored_round, media, fake_render, monkeypatch
+    lead_client, scored_round, media, fake_render, monkeypatch
 ):
     monkeypatch.setattr(pdf, "html_to_pdf", _broken)
-    get_pdf(signed_in, scored_round)
+    get_pdf(lead_client, scored_round)
     monkeypatch.setattr(pdf, "html_to_pdf", lambda html: b"%PDF-1.7 mended")
-    assert get_pdf(signed_in, scored_round).status_code == 503  # not tried again yet
+    assert get_pdf(lead_client, scored_round).status_code == 503  # not tried again yet
     RenderedPdf.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
-    assert body(get_pdf(signed_in, scored_round)) == b"%PDF-1.7 mended"
+    assert body(get_pdf(lead_client, scored_round)) == b"%PDF-1.7 mended"
 
 
 def test_it_leaves_no_file_when_there_is_no_browser_for_the_charts(
-    signed_in, scored_round, media, monkeypatch
+    lead_client, scored_round, media, monkeypatch
 ):
     monkeypatch.setenv("BROWSER_PATH", "/nowhere/chromium")
-    response = get_pdf(signed_in, scored_round)
+    response = get_pdf(lead_client, scored_round)
     assert response.status_code == 503
     assert "the charts could not be drawn" in response.text
     assert "/nowhere" not in response.text
@@ -286,9 +284,9 @@ def queued(settings):
 
 
 def test_it_says_the_pdf_is_on_its_way_when_a_worker_renders_it(
-    signed_in, scored_round, media, queued
+    lead_client, scored_round, media, queued
 ):
-    response = get_pdf(signed_in, scored_round)
+    response = get_pdf(lead_client, scored_round)
     assert response.status_code == 202
     assert "Preparing the PDF" in response.text
     assert "The report for Riverside Borough, 2026 Q4 is being rendered." in response.text
@@ -297,9 +295,9 @@ def test_it_says_the_pdf_is_on_its_way_when_a_worker_renders_it(
 
 
 def test_it_hands_the_worker_only_the_round_s_and_the_reader_s_ids(
-    signed_in, lead, scored_round, media, queued
+    lead_client, lead, scored_round, media, queued
 ):
-    get_pdf(signed_in, scored_round)
+    get_pdf(lead_client, scored_round)
     [result] = queued.results
     # A member reads the round as its place does: no reader to limit it for (the analyst's
     # task carries theirs: test_since_last_round_privacy).
@@ -310,11 +308,11 @@ def test_it_hands_the_worker_only_the_round_s_and_the_reader_s_ids(
 
 
 def test_it_serves_the_pdf_once_the_worker_has_made_it(
-    signed_in, scored_round, media, queued, fake_render
+    lead_client, scored_round, media, queued, fake_render
 ):
-    get_pdf(signed_in, scored_round)
+    get_pdf(lead_client, scored_round)
     [result] = queued.results
     result.task.call(*result.args, **result.kwargs)  # the worker runs it
-    response = get_pdf(signed_in, scored_round)
+    response = get_pdf(lead_client, scored_round)
     assert response.status_code == 200
     assert body(response) == b"%PDF-1.7 render 1"
