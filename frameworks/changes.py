@@ -21,7 +21,9 @@ class ItemStatus(StrEnum):
 class Change:
     """One field of one item, before and after ("" where it did not exist)."""
 
-    field: str  # title, context, summary, questions, prompts, level, label, related, section
+    # title, context, summary, questions, prompts, level, label, evidence, example, related,
+    # reasons, section
+    field: str
     name: str  # as a reader would name it: "Summary", "Level 3", "Label of level 1"
     before: str
     after: str
@@ -103,11 +105,31 @@ def item_changes(
             was.get("label") or old_scale.get(value, ""),
             now.get("label") or new_scale.get(value, ""),
         )
+    for value in sorted(old_levels.keys() | new_levels.keys()):
+        was, now = old_levels.get(value, {}), new_levels.get(value, {})
+        compare(
+            "evidence",
+            f"Evidence markers of level {value}",
+            _lines(was.get("evidence", [])),
+            _lines(now.get("evidence", [])),
+        )
+        compare(
+            "example",
+            f"Example of level {value}",
+            was.get("example", "").strip(),
+            now.get("example", "").strip(),
+        )
     compare(
         "related",
         "Bears on",
         _named(old.get("related", []), names),
         _named(new.get("related", []), names),
+    )
+    compare(
+        "reasons",
+        "Why it bears on them",
+        _reasons(old.get("related_reasons", {}), names),
+        _reasons(new.get("related_reasons", {}), names),
     )
     compare("section", "Source section", old["section"], new["section"])
     return changes
@@ -128,3 +150,10 @@ def _lines(texts: list[str]) -> str:
 def _named(keys: list[str], names: Mapping[str, str]) -> str:
     # A set in the file: sorted, so a reordering is not a change.
     return ", ".join(sorted(names.get(key, key) for key in keys))
+
+
+def _reasons(reasons: Mapping[str, str], names: Mapping[str, str]) -> str:
+    return "\n".join(
+        f"{names.get(key, key)}: {reasons[key].strip()}"
+        for key in sorted(reasons, key=lambda key: names.get(key, key))
+    )

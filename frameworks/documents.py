@@ -180,16 +180,21 @@ def _json_path(error_path) -> str:
     return out
 
 
-def check_document(doc: FrameworkDocument) -> list[Problem]:
-    """Schema first; if the shape is right, the rules a schema cannot say."""
-    problems = [
+def schema_problems(doc: FrameworkDocument, validator) -> list[Problem]:
+    """Every way the document breaks its JSON schema, each at its line or cell."""
+    return [
         Problem(
             doc.path,
             doc.where(_json_path(e.absolute_path), within=_missing(e)) or "top level",
             e.message,
         )
-        for e in sorted(_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
+        for e in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
     ]
+
+
+def check_document(doc: FrameworkDocument) -> list[Problem]:
+    """Schema first; if the shape is right, the rules a schema cannot say."""
+    problems = schema_problems(doc, _validator())
     if problems:
         return problems
 
@@ -242,6 +247,7 @@ def check_document(doc: FrameworkDocument) -> list[Problem]:
             problems.append(
                 Problem(doc.path, doc.where(at + ".levels"), f"{item['key']}: labels repeat")
             )
+        problems += _unrelated_reasons(doc, at, item)
         for keys, version in REFERENCES.items():
             if item.get(keys) and version not in data:
                 problems.append(
@@ -262,6 +268,21 @@ def check_document(doc: FrameworkDocument) -> list[Problem]:
             )
         )
     return problems
+
+
+def _unrelated_reasons(doc: FrameworkDocument, at: str, item: dict) -> list[Problem]:
+    """A reason is why an item bears on one of its related items: a reason for a key the item
+    does not list in ``related`` would be shown beside no link."""
+    related = set(item.get("related", []))
+    return [
+        Problem(
+            doc.path,
+            doc.where(f"{at}.related_reasons.{key}"),
+            f"{item['key']}: a reason for {key!r}, which is not in its 'related' list",
+        )
+        for key in item.get("related_reasons", {})
+        if key not in related
+    ]
 
 
 # An item's list of keys, and the version (named at the top of the file) whose items they name:
@@ -293,6 +314,10 @@ def canonical(data: dict) -> dict:
     """
     out = dict(data)
     out["description"] = data["description"].strip()
+    # Only where a file states one (as every other optional field added after 1.1), so files
+    # written before it keep the content hash they were locked with.
+    if out.pop("placement", "").strip():
+        out["placement"] = data["placement"].strip()
     out["scale"] = [
         {**level, "description": level["description"].strip()} for level in data["scale"]
     ]
@@ -313,6 +338,8 @@ def _canonical_item(item: dict) -> dict:
     # and an empty list hashes as no list.
     if out.pop("corresponds_to", None):
         out["corresponds_to"] = sorted(item["corresponds_to"])
+    if reasons := out.pop("related_reasons", None):
+        out["related_reasons"] = {key: reasons[key].strip() for key in sorted(reasons)}
     return out
 
 
@@ -326,4 +353,9 @@ def _canonical_level(level: dict) -> dict:
     out = {"value": level["value"], "descriptor": level["descriptor"].strip()}
     if "label" in level:
         out["label"] = level["label"].strip()
+    # Evidence markers and a named example likewise, from 1.2 on.
+    if evidence := level.get("evidence"):
+        out["evidence"] = [marker.strip() for marker in evidence]
+    if level.get("example", "").strip():
+        out["example"] = level["example"].strip()
     return out

@@ -5,6 +5,7 @@ frameworks.uploads), and a published version never changes (see frameworks.servi
 Assessments pin the versions they were scored against.
 """
 
+import re
 import uuid
 from typing import NamedTuple
 
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.db import models
 
 from frameworks import citations
+
+ILLUSTRATIVE = re.compile(r"^\s*illustrative\s*[:.,—–-]\s*", re.IGNORECASE)
 
 
 class FrameworkKind(models.TextChoices):
@@ -52,6 +55,11 @@ class FrameworkVersion(models.Model):
     description = models.TextField()
     source_document = models.CharField(max_length=200)
     source_citation = models.TextField()
+    placement = models.TextField(
+        blank=True,
+        help_text="How a team is placed on a level (best fit, cumulative or not, evidence that "
+        "spans two levels); blank where the version states no rule.",
+    )
     related_version = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -150,6 +158,8 @@ class Item(models.Model):
     related = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="related_from"
     )
+    # Related key → one line on why the item bears on it, shown beside the link.
+    related_reasons = models.JSONField(default=dict, blank=True)
     # Items of the version's mapped_version that measure the same thing: rounds on the two
     # frameworks are compared on them, marked as mapped.
     corresponds_to = models.ManyToManyField(
@@ -183,6 +193,21 @@ class Item(models.Model):
         "Ham and Walsh (2013), lesson 1" (the file says "Source 000, lesson 1")."""
         return citations.cited_section(self.section, source=self.version.short_reference)
 
+    def bears_on(self) -> list[tuple["Item", str]]:
+        """(related item, why this item bears on it) for each related item, in its order; the
+        reason blank where the version gives none (before 1.2). No query once ``related`` is
+        prefetched."""
+        return [(other, self.related_reasons.get(other.key, "")) for other in self.related.all()]
+
+    @property
+    def has_evidence(self) -> bool:
+        """Whether any level names markers (content from 1.2 on)."""
+        return any(descriptor.evidence for descriptor in self.descriptors.all())
+
+    @property
+    def has_reasons(self) -> bool:
+        return bool(self.related_reasons)
+
     @property
     def has_own_labels(self) -> bool:
         return any(descriptor.label for descriptor in self.descriptors.all())
@@ -204,6 +229,11 @@ class LevelDescriptor(models.Model):
         blank=True,
         help_text="The item's own name for this level; blank to use the version's scale label.",
     )
+    # What a team can point to at this level: two to four short observable markers.
+    evidence = models.JSONField(default=list, blank=True)
+    example = models.TextField(
+        blank=True, help_text="A named example from the sources, marked as illustrative."
+    )
 
     class Meta:
         ordering = ["item", "value"]
@@ -213,6 +243,17 @@ class LevelDescriptor(models.Model):
 
     def __str__(self):
         return f"{self.item.key} {self.value}"
+
+    @property
+    def example_text(self) -> str:
+        """The example without the "Illustrative:" a file may open it with, since every page
+        that shows an example marks it illustrative itself."""
+        return example_text(self.example)
+
+
+def example_text(example: str) -> str:
+    """An example without the "Illustrative:" it may open with (see LevelDescriptor)."""
+    return ILLUSTRATIVE.sub("", example, count=1)
 
 
 class FrameworkUpload(models.Model):

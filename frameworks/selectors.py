@@ -17,6 +17,7 @@ from frameworks.models import (
     Item,
     LevelDescriptor,
     VersionStatus,
+    example_text,
     matrix_first,
 )
 
@@ -153,6 +154,8 @@ def framework_version_document(version: FrameworkVersion) -> dict:
         "source": {"document": version.source_document, "citation": version.source_citation},
         "description": version.description,
     }
+    if version.placement:
+        doc["placement"] = version.placement
     if version.published_on:
         doc["published"] = version.published_on.isoformat()
     for name, other in (
@@ -181,6 +184,8 @@ def framework_version_document(version: FrameworkVersion) -> dict:
             levels=[_level_entry(descriptor) for descriptor in item.descriptors.all()],
             related=[other.key for other in item.related.all()],
         )
+        if item.related_reasons:
+            entry["related_reasons"] = item.related_reasons
         if mapped.get(item.pk):
             entry["corresponds_to"] = mapped[item.pk]
         items.append(entry)
@@ -204,6 +209,10 @@ def _level_entry(descriptor: LevelDescriptor) -> dict:
     entry = {"value": descriptor.value, "descriptor": descriptor.descriptor}
     if descriptor.label:
         entry["label"] = descriptor.label
+    if descriptor.evidence:
+        entry["evidence"] = descriptor.evidence
+    if descriptor.example:
+        entry["example"] = descriptor.example
     return entry
 
 
@@ -244,7 +253,11 @@ def framework_upload_page(*, upload: FrameworkUpload) -> UploadPreview:
         {
             **item,
             "levels": [
-                {**level, "name": level.get("label") or scale.get(level["value"], "")}
+                {
+                    **level,
+                    "name": level.get("label") or scale.get(level["value"], ""),
+                    "example_text": example_text(level.get("example", "")),
+                }
                 for level in item["levels"]
             ],
         }

@@ -190,6 +190,7 @@ def framework_document_load(*, document: FrameworkDocument, shipped: bool = True
     version.published_on = data.get("published")
     version.title = data["title"]
     version.description = data["description"]
+    version.placement = data.get("placement", "")
     version.source_document = data["source"]["document"]
     version.source_citation = data["source"]["citation"]
     version.content_hash = digest
@@ -212,6 +213,8 @@ def framework_document_load(*, document: FrameworkDocument, shipped: bool = True
             value=level["value"],
             descriptor=level["descriptor"],
             label=level.get("label", ""),
+            evidence=level.get("evidence", []),
+            example=level.get("example", ""),
         )
         for obj, item in zip(items, data["items"], strict=True)
         for level in item["levels"]
@@ -251,6 +254,7 @@ ITEM_FIELDS = [
     "questions",
     "prompts",
     "section",
+    "related_reasons",
 ]
 
 
@@ -264,6 +268,7 @@ def _items_upsert(version: FrameworkVersion, entries: list[dict], doc) -> list[I
         item.title, item.summary, item.section = entry["title"], entry["summary"], entry["section"]
         item.is_context, item.questions = entry["context"], entry["questions"]
         item.prompts = entry["prompts"]
+        item.related_reasons = entry.get("related_reasons", {})
         items.append(item)
     Item.objects.bulk_create([i for i in items if i.pk is None])
     Item.objects.bulk_update([i for i in items if i.pk], ITEM_FIELDS)

@@ -19,6 +19,7 @@ register_converter(VersionConverter, "framework_version")
 
 urlpatterns = [
     path("frameworks/", views.framework_list, name="frameworks-list"),
+    path("frameworks/glossary/", views.framework_glossary, name="frameworks-glossary"),
     path("frameworks/upload/", views.framework_upload, name="frameworks-upload"),
     path(
         "frameworks/upload/<uuid:token>/",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from frameworks.documents import FrameworkFileError
 from frameworks.forms import FrameworkUploadForm
+from frameworks.glossary import glossary
 from frameworks.selectors import (
     framework_upload_get,
     framework_upload_page,
@@ -48,6 +49,13 @@ def framework_detail(request: HttpRequest, slug: str, version: str) -> HttpRespo
     )
     context = {"page": page, "version": page.version, "levels": list(page.version.levels.all())}
     return render(request, template, context)
+
+
+@require_GET
+@login_required
+def framework_glossary(request: HttpRequest) -> HttpResponse:
+    """The sources' vocabulary, then and now, one anchor per term for other pages to link."""
+    return render(request, "frameworks/glossary.html", {"terms": glossary().terms})
 
 
 @require_GET

@@ -3,11 +3,17 @@ No database here.
 
 The layout (documented in fixtures/README.md), which frameworks.workbook_reader reads back:
 
-- Framework: one row per field (slug, version, ... mapped_framework), its value in column B;
+- Framework: one row per field (slug, version, ... mapped_framework, placement), its value in
+  column B;
 - Scale: value, label, description;
 - Items: key, number, title, context, section, summary, questions, prompts, related,
-  corresponds to (lists one entry a line; keys may also be split by ";" or ",");
-- Descriptors: item, value, label, descriptor (one row per level of each item).
+  corresponds to (lists one entry a line; keys may also be split by ";" or ","), related
+  reasons ("key: reason", one a line);
+- Descriptors: item, value, label, descriptor, evidence (one marker a line), example (one row
+  per level of each item).
+
+The columns added with content 1.2 (related reasons, evidence, example) may be missing from a
+workbook, which then reads as a version without them.
 """
 
 import io
@@ -30,6 +36,7 @@ FIELDS = {
     "description": "description",
     "related_framework": "related_framework",
     "mapped_framework": "mapped_framework",
+    "placement": "placement",
 }
 SCALE_COLUMNS = ("value", "label", "description")
 ITEM_COLUMNS = (
@@ -43,10 +50,13 @@ ITEM_COLUMNS = (
     "prompts",
     "related",
     "corresponds to",
+    "related reasons",
 )
 ITEM_LISTS = {"questions", "prompts"}  # one entry a line
 ITEM_KEYS = {"related": "related", "corresponds to": "corresponds_to"}  # lists of keys
-DESCRIPTOR_COLUMNS = ("item", "value", "label", "descriptor")
+DESCRIPTOR_COLUMNS = ("item", "value", "label", "descriptor", "evidence", "example")
+# Columns a workbook written before content 1.2 lacks: read as blank where missing.
+OPTIONAL_COLUMNS = {"related reasons", "evidence", "example"}
 SHEETS = {
     "Framework": ("field", "value"),
     "Scale": SCALE_COLUMNS,
@@ -74,16 +84,22 @@ def workbook_write(document: dict) -> bytes:
         keys = [item.get(name, []) for name in ITEM_KEYS.values()]
         context = "yes" if item.get("context") else "no"
         fixed = [item["key"], item.get("number"), item["title"], context, item["section"]]
-        _append(sheet, [*fixed, item["summary"], *map("\n".join, lists + keys)])
+        reasons = reasons_text(item.get("related_reasons", {}))
+        _append(sheet, [*fixed, item["summary"], *map("\n".join, lists + keys), reasons])
     sheet = book.create_sheet("Descriptors")
     _append(sheet, [c.capitalize() for c in DESCRIPTOR_COLUMNS], header=True)
     for item in document["items"]:
         for level in item["levels"]:
             row = [item["key"], level["value"], level.get("label"), level["descriptor"]]
-            _append(sheet, row)
+            _append(sheet, [*row, "\n".join(level.get("evidence", [])), level.get("example")])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def reasons_text(reasons: dict) -> str:
+    """An item's related reasons as its cell holds them: "key: reason", one a line."""
+    return "\n".join(f"{key}: {reason}" for key, reason in reasons.items())
 
 
 def _field_text(document: dict, path: str) -> str | None:

@@ -20,6 +20,7 @@ from frameworks.workbook import (
     FIELDS,
     ITEM_KEYS,
     ITEM_LISTS,
+    OPTIONAL_COLUMNS,
     SHEETS,
 )
 from frameworks.xlsx import BROKEN_WORKBOOK, NOT_A_WORKBOOK, UnsafeWorkbook, workbook_check
@@ -34,6 +35,8 @@ MAX_ELEMENTS = 150_000
 MAX_ROWS = 5_000
 MAX_COLUMNS = 20
 _KEY_SEPARATORS = re.compile(r"[\n;,]")
+# Column name → its name in the document, where they differ.
+ITEM_PATHS = {"corresponds to": "corresponds_to", "related reasons": "related_reasons"}
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ class _Reader:
                 self.problem(where, f"unknown or repeated column {heading!r}; columns: {columns}")
             found.setdefault(heading, index)
         for column in columns:
-            if column not in found:
+            if column not in found and column not in OPTIONAL_COLUMNS:
                 self.problem(f"sheet {title}, row {number}", f"no column headed {column!r}")
         return found
 
@@ -189,7 +192,7 @@ class _Reader:
             raise FrameworkFileError([Problem(self.name, where, message)])
         items, rows_of = [], {}
         for index, row in enumerate(rows):
-            self._cells(f"items[{index}]", "Items", row, {"corresponds to": "corresponds_to"})
+            self._cells(f"items[{index}]", "Items", row, ITEM_PATHS)
             item = {"key": _text(row.cells["key"]), "number": _number(row.cells["number"])}
             if item["key"] in rows_of:
                 where = f"sheet Items, cell {row.letters['key']}{row.number}"
@@ -203,6 +206,7 @@ class _Reader:
                 item[key] = [
                     k for k in map(str.strip, _KEY_SEPARATORS.split(_text(row.cells[column]))) if k
                 ]
+            item["related_reasons"] = self._reasons(row)
             items.append(_present(item, keep=("prompts",)))
         return items
 
@@ -230,7 +234,24 @@ class _Reader:
                 self.lines[at] = f"sheet Descriptors, cell {row.letters['item']}{row.number}"
             self._cells(f"{at}[{len(item['levels'])}]", "Descriptors", row)
             level = {"value": value, **_texts(row, ("label", "descriptor"))}
+            level["evidence"] = _lines(row.cells.get("evidence"))
+            level["example"] = _text(row.cells.get("example"))
             item["levels"].append(_present(level))
+
+    def _reasons(self, row: Row) -> dict[str, str]:
+        """The cell's "key: reason" lines as a mapping; a line without a key, or a key given
+        twice, is a problem of the cell."""
+        reasons: dict[str, str] = {}
+        where = f"sheet Items, cell {row.letters.get('related reasons')}{row.number}"
+        for line in _lines(row.cells.get("related reasons")):
+            key, colon, reason = (part.strip() for part in line.partition(":"))
+            if not colon or not key:
+                self.problem(where, f"{line!r}: write each reason as 'key: reason'")
+            elif key in reasons:
+                self.problem(where, f"a second reason for {key!r}")
+            else:
+                reasons[key] = reason
+        return reasons
 
     def _cells(self, at: str, title: str, row: Row, names: dict | None = None) -> None:
         self.lines[at] = f"sheet {title}, row {row.number}"
@@ -292,4 +313,4 @@ def _put(data: dict, path: str, value) -> None:
 
 def _present(entry: dict, keep: tuple = ()) -> dict:
     """Blank cells left out, as a file leaves out a key, so the schema names what is missing."""
-    return {k: v for k, v in entry.items() if k in keep or v not in (None, "", [])}
+    return {k: v for k, v in entry.items() if k in keep or v not in (None, "", [], {})}

@@ -70,6 +70,7 @@ EXPECTED = {
     "frameworks-detail": EVERYONE,
     "frameworks-api": EVERYONE,
     "frameworks-workbook": EVERYONE,
+    "frameworks-glossary": EVERYONE,
     # Staff upload frameworks; nobody in the cast is staff.
     "frameworks-upload": dict.fromkeys(ROLES, 403),
     "frameworks-upload-preview": dict.fromkeys(ROLES, 403),
