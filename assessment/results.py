@@ -12,7 +12,7 @@ are these values kept. Facilitation, the plan, the report, "since last round", c
 and board packs all read them from here.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assessment.statistics import Spread, spread
 
@@ -33,6 +33,7 @@ class ItemScores:
     is_context: bool = False
     number: int | None = None
     related: tuple[str, ...] = ()  # the keys of the items (of another framework) it bears on
+    related_reasons: dict[str, str] = field(default_factory=dict)  # key → why it bears on it
     section: str = ""  # where in the source the item is drawn from
     # Why the team agreed its position, and any view some held against it (who is not kept).
     rationale: str = ""

@@ -20,6 +20,7 @@ from frameworks.models import (
     FrameworkVersion,
     Item,
     Level,
+    LevelDescriptor,
     VersionStatus,
     matrix_first,
     round_order,
@@ -56,6 +57,8 @@ class ItemSummary:
             # A link to a context factor (Place, on lessons 1.0) never shows in a report: a
             # place's circumstances are not a gap for a lesson to close.
             related=tuple(other.key for other in item.related.all() if not other.is_context),
+            # Why each link holds, where the version says (1.2 on): shown beside "Bears on".
+            related_reasons=dict(item.related_reasons or {}),
             # Cited by author and year ("Ham and Walsh (2013), lesson 1"), never "Source 000".
             section=item.section_reference,
             rationale=agreed.rationale if agreed else "",
@@ -90,6 +93,13 @@ class ItemSummary:
     def counts(self) -> list[tuple[Level, int]]:
         """How many chose each level as current: the anonymised view of the answers."""
         return [(lv, sum(1 for r in self.responses if r.current == lv.value)) for lv in self.levels]
+
+
+def level_descriptors(item: Item) -> dict[int, LevelDescriptor]:
+    """An item's level descriptors by value: what each level looks like, the evidence markers
+    that settle it and any illustrative example, for the pages where a team places itself (no
+    query: assessment_items prefetches them)."""
+    return {descriptor.value: descriptor for descriptor in item.descriptors.all()}
 
 
 def places_for_user(user) -> QuerySet[Place]:

@@ -26,6 +26,7 @@ from django.db.models import Prefetch, Q
 from assessment.models import Assessment, Place, RoundStatus, Sharing, can_compare
 from assessment.plan import ActionCounts, action_counts
 from frameworks.models import FrameworkKind, Level, LevelDescriptor
+from reports import wording
 from reports.compare_mapping import Scored, links_touching, place_on
 from reports.compare_rounds import (
     PERIOD_WITHHELD,
@@ -111,6 +112,8 @@ class Results:
     factors: dict[str, dict[str, Factor]]  # framework slug → item key → as its newest names it
     scales: dict[str, list[Level]]  # framework slug → its newest version's scale
     titles: dict[str, str]  # framework slug → title, matrix first
+    # framework slug → version → item key → its levels, to tell where versions word them apart
+    wording: dict = field(default_factory=lambda: defaultdict(dict))
 
 
 @dataclass
@@ -136,6 +139,8 @@ class Comparison:
     # Chosen rounds with no result on the framework compared and no mapping onto it.
     not_comparable: list[RoundColumn] = field(default_factory=list)
     asked: int = 0  # how many rounds were asked for, shown or not
+    # Items whose levels read differently in the versions compared (reports.wording).
+    reworded: set[str] = field(default_factory=set)
 
     @property
     def chosen(self) -> list[RoundColumn]:
@@ -268,6 +273,9 @@ def comparison_build(
         frameworks=offered,
         not_comparable=[c for c in columns if not c.version],
         asked=len(keys) if keys is not None else len(chosen_ids),
+        reworded=wording.reworded_across(
+            {c.version: results.wording[compared][c.version] for c in comparable if not c.mapped}
+        ),
     )
 
 
@@ -297,6 +305,8 @@ def _read_results(ids: list[int]) -> Results:
         )
         scored.values[item.key] = result.current
         scored.targets[item.key] = result.target
+        words = results.wording[slug].setdefault(scored.version, {})
+        words[item.key] = wording.levels_of(item.descriptors.all())
         if edition > newest.get((slug, item.key), (-1, -1)):
             newest[slug, item.key] = edition
             levels = tuple(item.level_labels())

@@ -27,7 +27,8 @@ from assessment.plan_exports import member_name
 from assessment.results import ItemResult
 from assessment.selectors import agreed_levels, previous_round_for
 from assessment.statistics import plain_number
-from frameworks.models import Item
+from frameworks.models import Item, LevelDescriptor
+from reports import wording
 from reports.models import RoundItemResult
 from reports.selectors import Report
 from reports.since import (
@@ -144,6 +145,8 @@ class PlanSections:
     plan: Plan
     # For the digest: what the previous round's levels were read as.
     before: dict[str, Standing] = field(default_factory=dict)
+    # Items whose levels read differently in the previous round's version (reports.wording).
+    reworded: set[str] = field(default_factory=set)
 
     def digest_content(self) -> dict:
         """Everything these sections show that the report's own digest does not cover."""
@@ -154,6 +157,7 @@ class PlanSections:
             "previous": previous and [previous.pk, previous.period],
             "withheld": self.since.withheld,
             "before": {key: [lv.value, lv.agreed] for key, lv in self.before.items()},
+            "reworded": sorted(self.reworded),
             "responded": [self.summary.submitted, self.summary.invited],
             # Each action's overdue flag is in it: the day one falls overdue, the PDF is new.
             "actions": [_action_shown(a) for a in shown.values()],
@@ -185,8 +189,10 @@ def compose(
     submitted: int,
     invited: int,
     withheld: bool = False,
+    reworded: set[str] | None = None,
 ) -> PlanSections:
     """The sections from what `build` read: no queries here."""
+    reworded = reworded or set()
     assessment = report.assessment
     summaries = list(report.summaries.values())
     rows = {s.item.pk: PlanRow(summary=s) for s in summaries}
@@ -206,7 +212,8 @@ def compose(
         periods[previous.pk] = previous.period
     done = [a for a in actions if a.status == ActionStatus.DONE]
     tables = [
-        SinceTable(s.heading, s.is_ladder, level_changes(s.items, before)) for s in report.sections
+        SinceTable(s.heading, s.is_ladder, level_changes(s.items, before, reworded))
+        for s in report.sections
     ]
     since = SinceLastRound(
         previous=previous,
@@ -219,7 +226,7 @@ def compose(
         withheld=withheld,
     )
     summary = summary_of(report, plan, since, submitted=submitted, invited=invited)
-    return PlanSections(summary=summary, since=since, plan=plan, before=before)
+    return PlanSections(summary=summary, since=since, plan=plan, before=before, reworded=reworded)
 
 
 # --- reading what the report lacks -----------------------------------------------------------
@@ -229,8 +236,9 @@ def build(report: Report, *, reader=None) -> PlanSections:
     """The summary, "since last round" and the plan of the report's round as `reader` may read
     it (None: as the place's own members do): 3 queries, one more for the actions' items when
     there are any, one more for the previous round's levels when there is one (two if it has
-    been reopened since: then only its agreed levels count), and one more for a reader, whether
-    they may see that round."""
+    been reopened since: then only its agreed levels count), one more for a reader, whether
+    they may see that round, and one more for the previous round's level descriptors where it
+    was scored on other versions."""
     assessment = report.assessment
     previous, withheld = previous_round_for(assessment, reader)
     # A reader from outside reads the same whether a round came before or not: "not shared
@@ -243,14 +251,16 @@ def build(report: Report, *, reader=None) -> PlanSections:
             # Nor does the plan name the round an action was carried over from: its period
             # alone would pick out which anonymous round is this place's.
             action.carried_from = None
+    before, versions = previous_reading(previous)
     return compose(
         report,
         previous=previous,
         actions=actions,
-        before=previous_levels(previous),
+        before=before,
         submitted=submitted,
         invited=invited,
         withheld=withheld,
+        reworded=reworded_since(report, previous, versions),
     )
 
 
@@ -280,19 +290,53 @@ def plan_actions(assessment: Assessment, previous: Assessment | None) -> list[Ac
     return sorted(actions, key=lambda a: (a.due is None, a.due, a.pk))
 
 
-def previous_levels(previous: Assessment | None) -> dict[str, Standing]:
+def previous_reading(previous: Assessment | None) -> tuple[dict[str, Standing], set[int] | None]:
     """Where each item stood in the previous round, by key, as that round's report showed it:
-    its kept results once closed (agreed, else the median), else only its agreed levels."""
+    its kept results once closed (agreed, else the median), else only its agreed levels. With
+    them, the versions its kept results are on (None when read from its agreed levels)."""
     if previous is None:
-        return {}
+        return {}, None
     kept = RoundItemResult.objects.filter(assessment=previous).values_list(
-        "item__key", "current", "agreed_current"
+        "item__key", "current", "agreed_current", "item__version_id"
     )
-    levels = {
-        key: Standing(value=plain_number(current), agreed=agreed is not None)
-        for key, current, agreed in kept
-        if current is not None
-    }
+    levels, versions = {}, set()
+    for key, current, agreed, version in kept:
+        versions.add(version)
+        if current is not None:
+            levels[key] = Standing(value=plain_number(current), agreed=agreed is not None)
     if levels:
-        return levels
-    return {key: Standing(value=v, agreed=True) for key, v in agreed_levels(previous).items()}
+        return levels, versions
+    agreed = agreed_levels(previous)
+    return {key: Standing(value=v, agreed=True) for key, v in agreed.items()}, None
+
+
+def previous_levels(previous: Assessment | None) -> dict[str, Standing]:
+    """The previous round's levels by key (previous_reading)."""
+    return previous_reading(previous)[0]
+
+
+def reworded_since(
+    report: Report, previous: Assessment | None, versions: set[int] | None
+) -> set[str]:
+    """This round's items whose levels read differently in the versions the previous round was
+    scored on (reports.wording). No query when there is no previous round, or its kept results
+    are on this round's versions; else one, for the previous versions' descriptors."""
+    now = {v.pk for v in report.versions}
+    if previous is None or (versions is not None and versions <= now):
+        return set()
+    rows = (
+        LevelDescriptor.objects.filter(item__version__assessments=previous)
+        .exclude(item__version__in=now)
+        .order_by("item_id", "value")
+        .values_list("item__version__framework_id", "item__key", "value", "descriptor", "label")
+    )
+    before: dict[tuple[int, str], list[dict]] = {}
+    for framework, key, value, descriptor, label in rows:
+        before.setdefault((framework, key), []).append(
+            wording.level_entry(value, descriptor, label)
+        )
+    after = {
+        (s.item.version.framework_id, s.item.key): wording.levels_of(s.item.descriptors.all())
+        for s in report.summaries.values()
+    }
+    return {key for _, key in wording.reworded(before, after)}

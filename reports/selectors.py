@@ -9,7 +9,7 @@ from assessment.models import SMALLEST_ANONYMOUS_GROUP, Assessment
 from assessment.results import FrameworkResults, ItemResult
 from assessment.selectors import ItemSummary, assessment_summaries, round_results
 from assessment.statistics import SPLIT_RULE
-from frameworks.models import FrameworkVersion, matrix_first
+from frameworks.models import FrameworkVersion, VersionStatus, matrix_first
 from reports import chart_alt, charts
 from reports.analysis import GapAnalysis, gap_analysis, lesson_groups
 from reports.digests import document_digest
@@ -77,6 +77,13 @@ class Report:
     respondents: int
     as_of: object
     split_rule: str = SPLIT_RULE
+
+    @cached_property
+    def superseded(self) -> list[tuple[FrameworkVersion, FrameworkVersion]]:
+        """Each pinned version a newer published version of its framework has replaced, with the
+        newest (1 query, on first use): the report keeps the version the round was scored on,
+        and says that a newer one exists."""
+        return newer_versions(self.versions)
 
     @cached_property
     def ladder(self) -> ReportSection | None:
@@ -265,6 +272,24 @@ def _sections(frameworks: list[FrameworkResults]) -> list[ReportSection]:
 def _relates_to(version: FrameworkVersion, other: FrameworkVersion) -> bool:
     related = version.related_version_id and version.related_version
     return bool(related) and related.framework_id == other.framework_id
+
+
+def newer_versions(
+    versions: list[FrameworkVersion],
+) -> list[tuple[FrameworkVersion, FrameworkVersion]]:
+    """(pinned, newest) for each of `versions` whose framework has a newer published version
+    (1 query)."""
+    newest: dict[int, FrameworkVersion] = {}
+    published = FrameworkVersion.objects.filter(
+        framework__in={v.framework_id for v in versions}, status=VersionStatus.PUBLISHED
+    )
+    for version in published.order_by("-major", "-minor"):
+        newest.setdefault(version.framework_id, version)
+    return [
+        (v, newer)
+        for v in versions
+        if (newer := newest.get(v.framework_id)) and (newer.major, newer.minor) > (v.major, v.minor)
+    ]
 
 
 def rendered_pdf(*, kind: str, key: str, digest: str) -> RenderedPdf | None:

@@ -2,6 +2,7 @@
 completed since moved their items. Pure computation over the round's results
 (assessment.results) and the rows reports.plan_sections reads."""
 
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from assessment.models import Action, Assessment
@@ -60,6 +61,9 @@ class LevelChange:
     is_context: bool
     before: Standing | None  # None: the item was not scored, or not in the previous round
     now: Standing | None
+    # Its level descriptors differ between the versions the two rounds were scored on: a move
+    # may be the new wording, not progress (reports.wording).
+    reworded: bool = False
 
     @property
     def change(self) -> float | None:
@@ -184,6 +188,11 @@ class SinceLastRound:
         return basis([c.now for t in self.tables for c in t.changes])
 
     @property
+    def reworded(self) -> list[LevelChange]:
+        """Items whose levels read differently in this round's version than in the last's."""
+        return [c for t in self.tables for c in t.changes if c.reworded]
+
+    @property
     def factor_moves(self) -> Moves:
         return moves(self.factors)
 
@@ -207,8 +216,11 @@ class SinceLastRound:
         return [o for o in self.outcomes if o.reached_expected]
 
 
-def level_changes(results: list[ItemResult], before: dict[str, Standing]) -> list[LevelChange]:
-    """Each of this round's items with where it stood last round and where it stands now."""
+def level_changes(
+    results: list[ItemResult], before: dict[str, Standing], reworded: Set[str] = frozenset()
+) -> list[LevelChange]:
+    """Each of this round's items with where it stood last round and where it stands now, and
+    whether its levels were reworded between the two rounds' versions."""
     return [
         LevelChange(
             key=r.key,
@@ -218,6 +230,7 @@ def level_changes(results: list[ItemResult], before: dict[str, Standing]) -> lis
             is_context=r.scores.is_context,
             before=before.get(r.key),
             now=Standing.of(r),
+            reworded=r.key in reworded,
         )
         for r in results
     ]

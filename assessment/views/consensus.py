@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessment import facilitation, services, states
+from assessment import facilitation, selectors, services, states
 from assessment.agreement import suggestion
 from assessment.consensus_forms import ConsensusForm, FacilitatorViewForm
 from assessment.disclosure import get_assessment_for_reader
@@ -71,6 +71,7 @@ def consensus_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         "assessment": assessment,
         "facilitated": facilitated,
         "summary": facilitated.summary,
+        "levels": _levels(facilitated),
         "form": form,
         "conflict": conflict,
         "split_rule": SPLIT_RULE,
@@ -88,6 +89,16 @@ def consensus_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     }
     status = 409 if conflict else 400 if form.errors else 200
     return render(request, "assessment/consensus_item.html", context, status=status)
+
+
+def _levels(facilitated) -> list[dict]:
+    """Each level of the item with the answers' dots at it and what settles it, so the room can
+    point at the marker that decides between two levels."""
+    descriptors = selectors.level_descriptors(facilitated.item)
+    return [
+        {"level": row.level, "dots": row.dots, "guide": descriptors.get(row.level.value)}
+        for row in facilitated.levels
+    ]
 
 
 def _get_consensus_for_reader(request: HttpRequest, pk: int):

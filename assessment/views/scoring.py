@@ -212,8 +212,11 @@ def _first_unanswered(items: list[Item], saved: dict) -> Item | None:
 
 
 def _rows(form: ResponseForm, saved: dict, previous_levels: dict[str, int]) -> list[dict]:
-    """The form's rows, each with its saved state and last round's agreed level."""
+    """The form's rows, each with its saved state, last round's agreed level and, for each
+    level, what settles it. The first row of each framework carries the framework's placement
+    rule, so the page states it once, near the levels."""
     rows = form.rows()
+    ruled = set()
     for row in rows:
         item = row["item"]
         agreed = previous_levels.get(item.key)
@@ -221,8 +224,23 @@ def _rows(form: ResponseForm, saved: dict, previous_levels: dict[str, int]) -> l
         row.update(
             answered=getattr(saved.get(item.pk), "current", None) is not None,
             previous_agreed=names.get(agreed, str(agreed)) if agreed is not None else None,
+            placement=_placement(item) if item.version_id not in ruled else "",
         )
+        ruled.add(item.version_id)
+        descriptors = selectors.level_descriptors(item)
+        for level in row["levels"]:
+            descriptor = descriptors.get(level["value"])
+            level.update(
+                evidence=descriptor.evidence if descriptor else [],
+                example=descriptor.example_text if descriptor else "",
+            )
     return rows
+
+
+def _placement(item: Item) -> str:
+    """The framework's rule for placing a team on a level, in a line or two: the framework's
+    page gives it in full."""
+    return level_summary(item.version.placement, length=200) if item.version.placement else ""
 
 
 @login_required

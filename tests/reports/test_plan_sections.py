@@ -261,8 +261,8 @@ def test_it_builds_the_report_page_in_the_same_queries_however_many_actions(
     # versions (their items are read once a process), the submitted responses, consensus; then
     # the plan sections: the round before (a member may open it: nothing checked), who responded,
     # the actions with owners and carried-from rounds, their items, the previous round's kept
-    # results.
-    with django_assert_num_queries(12):
+    # results; whether a newer version of a pinned framework has been published.
+    with django_assert_num_queries(13):
         response = client.get(report_url(rounds.current))
     assert response.text.count('class="badge status status-') == 3 + 2 * extra
 

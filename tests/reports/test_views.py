@@ -113,8 +113,9 @@ def test_it_builds_the_page_in_the_same_queries_however_many_responded(
     client.force_login(viewer)
     # session, user, round with its place, the viewer's membership; then the report: the
     # pinned versions (their items are read once a process), the submitted responses,
-    # consensus; then the plan's sections: the round before (none), who responded, the actions.
-    with django_assert_num_queries(10):
+    # consensus; then the plan's sections: the round before (none), who responded, the actions;
+    # whether a newer version of a pinned framework has been published.
+    with django_assert_num_queries(11):
         response = client.get(report_url(assessment))
     everyone = others + 2
     assert (
