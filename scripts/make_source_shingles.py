@@ -1,18 +1,22 @@
-"""Write the paraphrase guard's data: salted hashes of the sources' 8-word windows, and the titles.
+"""Write the copying and paraphrase guards' data: salted hashes of the sources, and the titles.
 
 The source documents are not part of the repository, yet the tests must show that framework
 files paraphrase them rather than copy them, and that lesson titles are the source's own. Run
 this once, wherever the source documents are, and commit what it writes:
 
-    .venv/bin/python scripts/make_source_shingles.py PATH/TO/SEEDS
+    .venv/bin/python scripts/make_source_shingles.py [PATH/TO/SEEDS]
 
-PATH/TO/SEEDS is the folder of source texts (files named 000_….txt, 002_….txt, 004_….txt).
-It writes, into tests/frameworks/data/ (or --out):
+PATH/TO/SEEDS is the folder of source texts (files named 000_….txt, 002_….txt, 004_….txt);
+without it, ../shared/seeds/ beside the repository. It writes, into tests/frameworks/data/
+(or --out):
 
 - ``shingles.json``: the salt, window size and hash, and per source document its file name,
   SHA-256 and counts, so a later run can tell whether the sources changed;
 - ``NNN.shingles``: for each source document, the sorted 8-byte BLAKE2b hashes (salted) of
   every window of eight normalised words (see frameworks/shingles.py): 8 bytes a window;
+- ``NNN.paraphrase``: for each source document, the salted hash of every content-word shingle
+  of each sentence with that sentence's number (see frameworks/paraphrase.py): 12 bytes a
+  shingle, sorted by hash;
 - ``lesson-titles.json``: the sixteen lesson titles exactly as source 000 heads them, each
   checked against the list of titles in source 002.
 
@@ -31,9 +35,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from frameworks import paraphrase  # noqa: E402
 from frameworks.shingles import DIGEST_SIZE, WINDOW, pack, shingles, words  # noqa: E402
 
 DEFAULT_OUT = REPO / "tests" / "frameworks" / "data"
+DEFAULT_SEEDS = REPO.parent / "shared" / "seeds"
 # The documents the frameworks are written from: 000 the lessons, 004 the matrix.
 DOCUMENTS = ("000", "004")
 LESSONS_DOCUMENT, TITLE_LIST_DOCUMENT = "000", "002"
@@ -88,7 +94,9 @@ def lesson_titles(seeds: Path) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("seeds", type=Path, help="the folder of source texts")
+    parser.add_argument(
+        "seeds", type=Path, nargs="?", default=DEFAULT_SEEDS, help="the folder of source texts"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write")
     parser.add_argument("--new-salt", action="store_true", help="draw a fresh salt")
     args = parser.parse_args(argv)
@@ -107,11 +115,15 @@ def main(argv: list[str] | None = None) -> None:
         text = path.read_text(encoding="utf-8")
         hashes = shingles(text, salt=salt)
         (args.out / f"{number}.shingles").write_bytes(pack(hashes))
+        records = set(paraphrase.source_records(text, salt=salt))
+        (args.out / f"{number}.paraphrase").write_bytes(paraphrase.pack(records))
         sources[number] = {
             "file": path.name,
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
             "words": len(words(text)),
             "shingles": len(hashes),
+            "sentences": len(paraphrase.sentences(text)),
+            "paraphrase_shingles": len(records),
         }
     meta = {
         "about": "Salted hashes of every window of words in the source documents; written by "
@@ -120,6 +132,11 @@ def main(argv: list[str] | None = None) -> None:
         "digest_size": DIGEST_SIZE,
         "window": WINDOW,
         "salt": salt.hex(),
+        "paraphrase": {
+            "size": paraphrase.SIZE,
+            "window": paraphrase.WINDOW,
+            "sentence_number_size": paraphrase.SENTENCE_NUMBER_SIZE,
+        },
         "sources": sources,
     }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -132,7 +149,10 @@ def main(argv: list[str] | None = None) -> None:
     (args.out / "lesson-titles.json").write_text(
         json.dumps(titles, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    counts = ", ".join(f"{n}: {s['shingles']} shingles" for n, s in sources.items())
+    counts = ", ".join(
+        f"{n}: {s['shingles']} shingles, {s['paraphrase_shingles']} paraphrase shingles"
+        for n, s in sources.items()
+    )
     print(f"Wrote {args.out}: {counts}; 16 lesson titles.")
 
 

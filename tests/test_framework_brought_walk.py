@@ -47,8 +47,8 @@ def _open_round(django_app, lead, place):
     labels = {box.id: page.html.find("label", attrs={"for": box.id}).text.strip() for box in boxes}
     # The shipped two are ticked at their latest version; what a programme brought is offered.
     assert [labels[i] for i, on in ticked.items() if on] == [
-        "Integration maturity matrix: nine factors — version 1.1",
-        "Making integrated care happen at scale and pace: sixteen lessons — version 1.1",
+        "Integration maturity matrix: nine factors — version 1.2",
+        "Making integrated care happen at scale and pace: sixteen lessons — version 1.2",
     ]
     for box in boxes:
         if labels[box.id].startswith(TITLE):
@@ -136,5 +136,5 @@ def test_a_framework_brought_by_a_programme_is_uploaded_pinned_scored_agreed_and
     # posts ← workforce (3); support for carers corresponds to nothing, so is not compared.
     assert rows["Place and round"] == ["Hospital discharge", "Shared care records", "Joint posts"]
     assert rows[f"Riverside Borough, 2026 Q4 {SLUG} 1.0"] == ["2", "2", "2"]
-    theirs = rows["Northmoor Integrated Care System, 2026 Q4 lga-maturity-matrix 1.1 (mapped)"]
+    theirs = rows["Northmoor Integrated Care System, 2026 Q4 lga-maturity-matrix 1.2 (mapped)"]
     assert theirs == ["1† mapped", "2† mapped", "3† mapped"]

@@ -1,5 +1,5 @@
 """A framework a programme brings, beside the two the product ships: four local priorities on a
-four-level ladder, whose items correspond to factors of the maturity matrix 1.1. Published the
+four-level ladder, whose items correspond to factors of the maturity matrix 1.2. Published the
 way a member of staff publishes an upload at /frameworks/upload/ (checked, kept, published)."""
 
 from frameworks.models import FrameworkVersion
@@ -49,7 +49,7 @@ def framework_text(version: str = "1.0") -> str:
         "source:\n  document: Riverside plan 2026\n"
         "  citation: Riverside Health and Care Partnership (2026). Riverside plan 2026.\n"
         "description: Four priorities the Riverside partnership set itself for 2026.\n"
-        'mapped_framework:\n  slug: lga-maturity-matrix\n  version: "1.1"\n'
+        'mapped_framework:\n  slug: lga-maturity-matrix\n  version: "1.2"\n'
         f"scale:\n{scale}items:\n{items}"
     )
 

@@ -237,7 +237,7 @@ def test_it_names_the_round_and_its_level_scales_on_the_about_sheet(planned):
     assert "Exported" in facts
     scale = about[about.index(("Framework", "Level", "What it means")) + 1 :]
     assert {name for name, *_ in scale} == {
-        "Integration maturity matrix: nine factors, version 1.1",
-        "Making integrated care happen at scale and pace: sixteen lessons, version 1.1",
+        "Integration maturity matrix: nine factors, version 1.2",
+        "Making integrated care happen at scale and pace: sixteen lessons, version 1.2",
     }
     assert all(level[0].isdigit() and meaning for _, level, meaning in scale)

@@ -76,7 +76,7 @@ def test_it_refuses_two_versions_of_one_framework(client, lead, versions):
     matrix = FrameworkVersion.objects.filter(
         framework=versions[0].framework, status=VersionStatus.PUBLISHED
     )
-    assert matrix.count() == 2  # 1.0 and 1.1
+    assert matrix.count() == 3  # 1.0, 1.1 and 1.2
     response = _opened(client, versions=[v.pk for v in matrix])
     title = versions[0].framework.title
     assert f"Choose one version of “{title}”: a round scores each framework once." in response.text

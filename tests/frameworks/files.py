@@ -12,12 +12,16 @@ MATRIX_FILE = FIXTURES_DIR / "lga-maturity-matrix-1.0.yaml"
 LESSONS_FILE = FIXTURES_DIR / "kingsfund-16-lessons-1.0.yaml"
 MATRIX_1_1_FILE = FIXTURES_DIR / "lga-maturity-matrix-1.1.yaml"
 LESSONS_1_1_FILE = FIXTURES_DIR / "kingsfund-16-lessons-1.1.yaml"
+MATRIX_1_2_FILE = FIXTURES_DIR / "lga-maturity-matrix-1.2.yaml"
+LESSONS_1_2_FILE = FIXTURES_DIR / "kingsfund-16-lessons-1.2.yaml"
 # Every published version of each framework, oldest first.
 PUBLISHED_FILES = {
     ("lga-maturity-matrix", "1.0"): MATRIX_FILE,
     ("lga-maturity-matrix", "1.1"): MATRIX_1_1_FILE,
     ("kingsfund-16-lessons", "1.0"): LESSONS_FILE,
     ("kingsfund-16-lessons", "1.1"): LESSONS_1_1_FILE,
+    ("lga-maturity-matrix", "1.2"): MATRIX_1_2_FILE,
+    ("kingsfund-16-lessons", "1.2"): LESSONS_1_2_FILE,
 }
 
 

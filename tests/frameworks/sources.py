@@ -1,14 +1,17 @@
 """What the tests know of the source documents: shipped data, never the documents themselves.
 
-tests/frameworks/data/ holds salted hashes of every 8-word window of sources 000 and 004 and
-the sixteen lesson titles as source 000 heads them, written by scripts/make_source_shingles.py
-where the sources were at hand. See that script to regenerate them.
+tests/frameworks/data/ holds salted hashes of every 8-word window of sources 000 and 004, of
+every content-word shingle of their sentences (with the sentence's number, for the paraphrase
+guard of frameworks/paraphrase.py) and the sixteen lesson titles as source 000 heads them,
+written by scripts/make_source_shingles.py where the sources were at hand. See that script to
+regenerate them.
 """
 
 import json
 from functools import cache
 from pathlib import Path
 
+from frameworks import paraphrase
 from frameworks.shingles import WINDOW, copied_windows, unpack
 
 DATA = Path(__file__).parent / "data"
@@ -42,6 +45,30 @@ def copied(text: str) -> list[str]:
             f"{window!r} (source {number})" for window in copied_windows(text, known, salt=salt())
         )
     return found
+
+
+@cache
+def paraphrase_index() -> paraphrase.SourceIndex:
+    """Each content-word shingle of sources 000 and 004, with the sentences that hold it."""
+    meta = _meta()["paraphrase"]
+    assert (meta["size"], meta["window"]) == (paraphrase.SIZE, paraphrase.WINDOW), (
+        "the shipped paraphrase shingles were made with another shingle shape"
+    )
+    return paraphrase.source_index(
+        {
+            number: paraphrase.unpack((DATA / f"{number}.paraphrase").read_bytes())
+            for number in _meta()["sources"]
+        }
+    )
+
+
+def likeness(sentence: str) -> paraphrase.Likeness:
+    return paraphrase.likeness(sentence, paraphrase_index(), salt=salt())
+
+
+def near_copies(text: str) -> list[paraphrase.Likeness]:
+    """The sentences of ``text`` that follow one sentence of a source closely."""
+    return paraphrase.near_copies(text, paraphrase_index(), salt=salt())
 
 
 @cache

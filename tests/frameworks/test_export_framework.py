@@ -32,7 +32,7 @@ def _load(*paths) -> str:
 
 def test_it_prints_the_matrix_with_its_scale_and_factors():
     document = _export("lga-maturity-matrix")
-    assert (document["slug"], document["version"]) == ("lga-maturity-matrix", "1.1")
+    assert (document["slug"], document["version"]) == ("lga-maturity-matrix", "1.2")
     assert document["title"] == "Integration maturity matrix: nine factors"
     assert document["source"]["document"] == "LGA, The journey to integration (2016)"
     assert [(level["value"], level["label"]) for level in document["scale"]][::3] == [
@@ -44,10 +44,12 @@ def test_it_prints_the_matrix_with_its_scale_and_factors():
     assert {"key", "title", "summary", "levels", "related"} <= set(place)
     assert (place["key"], place["title"], place["context"]) == ("place", "Place", True)
     assert [level["value"] for level in place["levels"]] == [1, 2, 3, 4]
-    # Place names its own levels; a factor on the common scale carries no labels.
-    assert set(place["levels"][0]) == {"value", "descriptor", "label"}
+    # Place names its own levels; a factor on the common scale carries no labels. Each level
+    # says what settles it (its evidence markers), and some name an illustrative example.
+    assert set(place["levels"][0]) == {"value", "descriptor", "label", "evidence", "example"}
     assert place["levels"][3]["label"] == "Simple"
-    assert set(impact["levels"][0]) == {"value", "descriptor"}
+    assert set(impact["levels"][0]) == {"value", "descriptor", "evidence"}
+    assert 2 <= len(impact["levels"][0]["evidence"]) <= 4
 
 
 @pytest.mark.parametrize(("slug", "version"), list(PUBLISHED_FILES), ids="-".join)
@@ -59,17 +61,23 @@ def test_it_prints_what_the_fixture_file_says(slug, version):
 
 def test_it_names_the_factors_each_lesson_bears_on():
     lessons = {item["key"]: item for item in _export("kingsfund-16-lessons")["items"]}
-    assert lessons["lesson-12"]["related"] == ["information-management", "governance"]
-    assert len(lessons["lesson-16"]["related"]) == 8  # every factor but the context one
-    older = {
-        item["key"]: item for item in _export("kingsfund-16-lessons", "--version", "1.0")["items"]
+    assert set(lessons["lesson-12"]["related"]) == {
+        "information-management",
+        "governance",
+        "focus-on-individuals",
     }
-    assert len(older["lesson-16"]["related"]) == 9
+    # 1.2: the cross-cutting lesson bears on leadership and governance, each with its reason.
+    assert set(lessons["lesson-16"]["related"]) == {"leadership", "governance"}
+    assert set(lessons["lesson-16"]["related_reasons"]) == {"leadership", "governance"}
+    older = {
+        item["key"]: item for item in _export("kingsfund-16-lessons", "--version", "1.1")["items"]
+    }
+    assert len(older["lesson-16"]["related"]) == 8  # 1.1: every factor but the context one
 
 
 def test_it_exports_the_latest_published_version_by_default(tmp_path, lock_path):
     _load(write_framework(tmp_path, as_draft(matrix_data(), "3.0")))
-    assert _export("lga-maturity-matrix")["version"] == "1.1"  # a draft is not the default
+    assert _export("lga-maturity-matrix")["version"] == "1.2"  # a draft is not the default
     published = write_framework(tmp_path, as_published(matrix_data(), "2.0"))
     call_command("lock_frameworks", str(published), stdout=StringIO())
     _load(published)

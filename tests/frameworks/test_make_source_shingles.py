@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from frameworks import paraphrase
 from frameworks.shingles import copied_windows, unpack
 from tests.frameworks.sources import lesson_titles
 
@@ -67,6 +68,33 @@ def test_it_writes_the_hashes_of_each_source_and_the_titles(seeds, tmp_path, cap
     titles = json.loads((out / "lesson-titles.json").read_text(encoding="utf-8"))["lessons"]
     assert [(t["number"], t["title"]) for t in titles] == lesson_titles()
     assert "Wrote" in capsys.readouterr().out
+
+
+def test_it_writes_the_paraphrase_shingles_of_each_sentence(seeds, tmp_path):
+    out = tmp_path / "data"
+    _script().main([str(seeds), "--out", str(out)])
+    meta = json.loads((out / "shingles.json").read_text(encoding="utf-8"))
+    assert meta["paraphrase"] == {"size": 2, "window": 4, "sentence_number_size": 4}
+    assert meta["sources"]["004"]["sentences"] == 1
+    records = paraphrase.unpack((out / "004.paraphrase").read_bytes())
+    assert len(records) == meta["sources"]["004"]["paraphrase_shingles"]
+    index = paraphrase.source_index({"004": records})
+    salt = bytes.fromhex(meta["salt"])
+    # The stand-in matrix sentence reworded, its content words kept in their order.
+    reworded = (
+        "Such programmes differ in maturity, focus and context; the greatest impact is in places."
+    )
+    found = paraphrase.near_copies(reworded, index, salt=salt)
+    assert [each.sentence for each in found] == [
+        "Such programmes differ in maturity, focus and context;"
+    ]
+
+
+def test_it_reads_the_sources_beside_the_repository_when_given_no_folder(seeds, tmp_path):
+    script = _script()
+    script.DEFAULT_SEEDS = seeds
+    script.main(["--out", str(tmp_path / "data")])
+    assert (tmp_path / "data" / "000.paraphrase").stat().st_size > 0
 
 
 def test_it_keeps_the_salt_so_a_second_run_writes_the_same_bytes(seeds, tmp_path):

@@ -135,10 +135,11 @@ def test_it_shows_the_matrix_as_factors_by_levels(reader_client, django_assert_n
     assert response.text.count('<span class="badge badge-context">Context</span>') == 1
 
 
-def test_it_tells_a_reader_of_1_0_that_1_1_has_replaced_it(reader_client):
+def test_it_tells_a_reader_of_1_0_that_newer_versions_have_replaced_it(reader_client):
     response = reader_client.get(MATRIX_URL)
-    assert "Version 1.1 of this framework has been published since this one" in response.text
-    assert f'href="{MATRIX_1_1_URL}#changes">See what changed in 1.1</a>' in response.text
+    assert "Version 1.2 of this framework has been published since this one" in response.text
+    latest = "/frameworks/lga-maturity-matrix/1.2/"
+    assert f'href="{latest}#changes">See what changed in 1.2</a>' in response.text
     assert 'id="changes"' not in response.text  # 1.0 has nothing before it
 
 

@@ -70,7 +70,7 @@ def test_it_gives_the_heat_map_and_the_distribution_as_numbers(pdf):
     _, _, text = pdf
     # Riverside's row of the heat map, with the version it used: Impact 2.5, then 2s,
     # Governance 4, Leadership 2.
-    assert "2026 Q2 lga-maturity-matrix 1.1 2.5 2 2 2 2 2 2 4 2" in text
+    assert "2026 Q2 lga-maturity-matrix 1.2 2.5 2 2 2 2 2 2 4 2" in text
     # Impact across the shared rounds: 3 rounds, lowest 2.5, quartiles 2.75, 3 and 3.25,
     # highest 3.5; then the chosen rounds'.
     assert "Impact 3 2.5 2.75 3 3.25 3.5 2.5 3 3.5" in text
@@ -94,7 +94,7 @@ def test_it_names_the_comparison_once_and_opens_with_every_round_s_levels(pdf):
     _, reader, _ = pdf
     first = " ".join(reader.pages[0].extract_text().split())
     assert first.count("Comparing places") == 1
-    assert "Riverside Borough, 2026 Q2 lga-maturity-matrix 1.1 2.5 2 2 2 2 2 2 4 2" in first
+    assert "Riverside Borough, 2026 Q2 lga-maturity-matrix 1.2 2.5 2 2 2 2 2 2 4 2" in first
     assert len(reader.pages) == 4  # the heat map, then a page for each chart and the last table
 
 

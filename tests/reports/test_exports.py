@@ -191,8 +191,8 @@ def test_it_says_which_version_of_each_framework_each_round_used(
     assert used == {
         ("2025 Q4", "lga-maturity-matrix", "1.0"),
         ("2025 Q4", "kingsfund-16-lessons", "1.0"),
-        ("2026 Q2", "lga-maturity-matrix", "1.1"),
-        ("2026 Q2", "kingsfund-16-lessons", "1.1"),
+        ("2026 Q2", "lga-maturity-matrix", "1.2"),
+        ("2026 Q2", "kingsfund-16-lessons", "1.2"),
     }
     assert len(rows) == 2 * 25  # every item of each round: the keys are the same in both
 

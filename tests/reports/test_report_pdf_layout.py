@@ -108,7 +108,7 @@ def test_it_cites_sources_by_author_and_year_never_by_number_or_short_link(
     for shown in (text, " ".join(page.html.get_text().split())):
         assert "Source 0" not in shown and "bit.ly" not in shown
         assert "Lesson 1: Ham and Walsh (2013), lesson 1" in shown
-        assert "Impact: Local Government Association (2016), chapter 1 'Impact'" in shown
+        assert "Impact: Local Government Association (2016), executive summary headline 1" in shown
         assert (
             "Ham C, Walsh N (2013). Making integrated care happen at scale and pace: lessons "
             "from experience. London: The King's Fund."
