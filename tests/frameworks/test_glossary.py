@@ -205,3 +205,23 @@ def test_the_scoring_step_and_the_consensus_item_link_the_terms_their_item_uses(
     assessment_advance(assessment=open_round)
     page = django_app.get(f"/assessments/{open_round.pk}/consensus/{item.pk}/", user=lead)
     assert page.html.find("a", href="/frameworks/glossary/#term-bcf") is not None
+
+
+@pytest.mark.django_db
+def test_the_report_page_links_the_terms_its_level_descriptors_use(
+    django_app, lead, respondent, open_round
+):
+    # Commissioning and payment at level 2 speaks of the Better Care Fund.
+    from assessment.services import assessment_advance
+    from tests.assessment.scoring import respondent_of, score
+
+    for person in (lead, respondent):
+        score(respondent_of(open_round, person), levels={"commissioning-and-payment": (2, 3)})
+    assessment_advance(assessment=open_round)
+    page = django_app.get(f"/assessments/{open_round.pk}/report/", user=lead)
+    section = page.html.find(
+        "section", attrs={"aria-labelledby": "factor-commissioning-and-payment"}
+    )
+    shown = section.find("dl", class_="gap-steps").get_text()
+    assert "Better Care Fund" in shown or "BCF" in shown
+    assert section.find("a", href="/frameworks/glossary/#term-bcf") is not None
