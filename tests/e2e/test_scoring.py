@@ -124,9 +124,9 @@ def test_it_scores_one_item_at_a_time_on_a_phone(page, demo):
         heights[position] = page.evaluate("document.documentElement.scrollHeight")
         # Each level: a name and one line, the whole descriptor a click away.
         more = page.locator(".level-option details").first
-        expect(more.locator("p")).to_be_hidden()
+        expect(more.locator("p").first).to_be_hidden()
         more.locator("summary").click()
-        expect(more.locator("p")).to_be_visible()
+        expect(more.locator("p").first).to_be_visible()
         page.locator(".level-option label").nth(1).click()
         page.get_by_role("button", name=re.compile(r"^Save and (next|review)$")).click()
         expect(page.get_by_role("status")).to_contain_text(
