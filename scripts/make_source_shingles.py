@@ -4,11 +4,10 @@ The source documents are not part of the repository, yet the tests must show tha
 files paraphrase them rather than copy them, and that lesson titles are the source's own. Run
 this once, wherever the source documents are, and commit what it writes:
 
-    .venv/bin/python scripts/make_source_shingles.py [PATH/TO/SEEDS]
+    .venv/bin/python scripts/make_source_shingles.py PATH/TO/SEEDS
 
-PATH/TO/SEEDS is the folder of source texts (files named 000_….txt, 002_….txt, 004_….txt);
-without it, ../shared/seeds/ beside the repository. It writes, into tests/frameworks/data/
-(or --out):
+PATH/TO/SEEDS is the folder of source texts (files named 000_….txt, 002_….txt, 004_….txt). It
+writes, into tests/frameworks/data/ (or --out):
 
 - ``shingles.json``: the salt, window size and hash, and per source document its file name,
   SHA-256 and counts, so a later run can tell whether the sources changed;
@@ -39,7 +38,6 @@ from frameworks import paraphrase  # noqa: E402
 from frameworks.shingles import DIGEST_SIZE, WINDOW, pack, shingles, words  # noqa: E402
 
 DEFAULT_OUT = REPO / "tests" / "frameworks" / "data"
-DEFAULT_SEEDS = REPO.parent / "shared" / "seeds"
 # The documents the frameworks are written from: 000 the lessons, 004 the matrix.
 DOCUMENTS = ("000", "004")
 LESSONS_DOCUMENT, TITLE_LIST_DOCUMENT = "000", "002"
@@ -94,9 +92,7 @@ def lesson_titles(seeds: Path) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "seeds", type=Path, nargs="?", default=DEFAULT_SEEDS, help="the folder of source texts"
-    )
+    parser.add_argument("seeds", type=Path, help="the folder of source texts")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write")
     parser.add_argument("--new-salt", action="store_true", help="draw a fresh salt")
     args = parser.parse_args(argv)

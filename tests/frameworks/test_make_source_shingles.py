@@ -90,11 +90,12 @@ def test_it_writes_the_paraphrase_shingles_of_each_sentence(seeds, tmp_path):
     ]
 
 
-def test_it_reads_the_sources_beside_the_repository_when_given_no_folder(seeds, tmp_path):
-    script = _script()
-    script.DEFAULT_SEEDS = seeds
-    script.main(["--out", str(tmp_path / "data")])
-    assert (tmp_path / "data" / "000.paraphrase").stat().st_size > 0
+def test_it_asks_for_the_folder_of_sources_rather_than_guess_one(tmp_path, capsys):
+    # A clone has nothing beside it: the sources' folder is always named by whoever runs it.
+    with pytest.raises(SystemExit):
+        _script().main(["--out", str(tmp_path / "data")])
+    assert "seeds" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()
 
 
 def test_it_keeps_the_salt_so_a_second_run_writes_the_same_bytes(seeds, tmp_path):
