@@ -13,12 +13,14 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: install system-deps smoke-deps run worker test test-db lint bench bench-pack loadtest prod-smoke \
+.PHONY: install system-deps smoke-deps run worker test test-db test-oidc lint bench bench-pack loadtest prod-smoke \
 	clean frameworks demo collectstatic lighthouse
 
 PLOTLY_JS := static/vendor/plotly.min.js
+# npm ci writes this last: the oidc tests' OpenID Provider is installed.
+OIDC_PROVIDER := tests/oidc/provider/node_modules/.package-lock.json
 
-install: $(VENV)/.installed system-deps $(PLOTLY_JS)
+install: $(VENV)/.installed system-deps $(PLOTLY_JS) $(OIDC_PROVIDER)
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -52,6 +54,11 @@ system-deps:
 $(PLOTLY_JS): package.json package-lock.json scripts/build_plotly.mjs | system-deps
 	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	node scripts/build_plotly.mjs
+
+# The OpenID Provider the oidc tests sign in through: node's certified oidc-provider, pinned by
+# its own package-lock.json (tests/oidc/provider); only the tests start it, on loopback.
+$(OIDC_PROVIDER): tests/oidc/provider/package.json tests/oidc/provider/package-lock.json | system-deps
+	npm ci --prefix tests/oidc/provider --no-audit --no-fund --loglevel=error
 
 # Hashed, compressed copies of the static files, which WhiteNoise serves when DEBUG is off (a
 # deployment's build step; `make run` with DEBUG on needs none).
@@ -87,6 +94,11 @@ test: install
 # `make test` on SQLite, and gives PostgreSQL the rest.
 test-db: install
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m 'not chromium'
+
+# Only the sign-ins through a real OpenID Provider (node's oidc-provider, started on loopback).
+test-oidc: install
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m oidc tests/oidc
+	$(VENV)/bin/pytest -m 'oidc and e2e' tests/e2e/test_oidc_signin.py
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -138,4 +150,4 @@ lighthouse: collectstatic
 	scripts/lighthouse.sh
 
 clean:
-	rm -rf $(VENV) staticfiles var db.sqlite3 node_modules $(PLOTLY_JS) static/vendor/plotly.traces.json
+	rm -rf $(VENV) staticfiles var db.sqlite3 node_modules tests/oidc/provider/node_modules $(PLOTLY_JS) static/vendor/plotly.traces.json

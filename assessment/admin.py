@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessment.models import Assessment, Consensus, Membership, Place, Respondent, Response
+from assessment.services.places import member_invite, memberships_saved_record
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,6 +18,23 @@ class PlaceAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        """Someone added to a place here (its first lead, say) is told, as a lead's adding
+        them from the place's page tells them: with a link to set a password if they have none.
+        Each person added, moved to another role or removed goes in the audit log."""
+        added = [m for m in formset.save(commit=False) if m.pk is None]
+        super().save_formset(request, form, formset, change)
+        memberships_saved_record(formset, by=request.user, request=request)
+        base_url = request.build_absolute_uri("/")[:-1]
+        for membership in added:
+            outcome = member_invite(membership=membership, base_url=base_url)
+            if outcome.failed:
+                messages.warning(
+                    request,
+                    f"The e-mail telling {membership.user.email} they were added could not be "
+                    f"sent: use “Resend invitation” on the place's page.",
+                )
 
 
 @admin.register(Assessment)

@@ -18,16 +18,14 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from assessment import plan as plans
 from assessment import plan_exports
+from config.cells import safe
 from frameworks.models import FrameworkVersion, ScaleLevel
 
-# A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Column widths, in characters: wide enough for the longest value seen, within reason.
 NARROWEST, WIDEST = 8, 60
 # Widths are read from this many rows: an export of every answer is streamed, not held.
@@ -39,15 +37,6 @@ AS_TEXT = (
     "means there is no value."
 )
 WRAPPED = Alignment(wrap_text=True, vertical="top")
-
-
-def safe(value):
-    """Text a spreadsheet would run as a formula is kept as text, and control characters a
-    workbook cannot hold (Word's vertical tab for a line break, say) are dropped."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:

@@ -2,8 +2,6 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.defaultfilters import filesizeformat
 
 from assessment.models import (
@@ -15,7 +13,6 @@ from assessment.models import (
 )
 from assessment.services.places import display_name
 from assessment.services.rounds import IMPORTED_KEY, pinned_versions_problem
-from assessment.tasks import mail_password_link
 from assessment.text import PlainText
 from frameworks.models import FrameworkVersion, VersionStatus, matrix_first
 
@@ -36,51 +33,6 @@ class IsoDateInput(forms.DateInput):
             except ValueError:
                 return None
         return super().format_value(value)
-
-
-class EmailAuthenticationForm(AuthenticationForm):
-    """Sign in with an e-mail address: people are added to places by e-mail."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That e-mail address and password do not match. Passwords are "
-        "case-sensitive.",
-    }
-
-    username = forms.CharField(
-        label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
-    )
-
-    def clean_username(self):
-        return self.cleaned_data["username"].strip().lower()
-
-
-class SetPasswordLinkForm(PasswordResetForm):
-    """Password reset that also reaches people who were added but never set a password. The
-    e-mail is queued for a worker (assessment.tasks), so a slow mail server never holds the
-    page."""
-
-    def get_users(self, email):
-        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        # The worker makes the link's token as the e-mail goes: the queue holds no secret.
-        mail_password_link.enqueue(
-            user_id=context["user"].pk,
-            context={k: v for k, v in context.items() if k not in {"user", "uid", "token"}},
-            subject_template_name=subject_template_name,
-            email_template_name=email_template_name,
-        )
 
 
 class MemberAddForm(forms.Form):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from openpyxl import load_workbook
 
 from assessment.models import EVIDENCE_MAX_LENGTH, Confidence
+from config.cells import FORMULA_START
 from frameworks.models import FrameworkVersion
 from frameworks.xlsx import BROKEN_WORKBOOK, UnsafeWorkbook, workbook_check
 
@@ -45,7 +46,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Characters XML 1.0 cannot hold, so no workbook can either.
 NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # What a spreadsheet runs as a formula when it starts a cell (as reports/exports.py guards).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -240,8 +240,8 @@ def inert(text: str) -> str:
     Text that already starts with an apostrophe and then a formula character (or a second
     apostrophe) gets one more, so `_name_from_cell` can take exactly one off again.
     """
-    if text.startswith(_FORMULA_START) or (
-        text.startswith("'") and text[1:2] in (*_FORMULA_START, "'")
+    if text.startswith(FORMULA_START) or (
+        text.startswith("'") and text[1:2] in (*FORMULA_START, "'")
     ):
         return "'" + text
     return text
@@ -253,7 +253,7 @@ def _name_from_cell(text: str) -> str:
     Only an apostrophe before a formula character or another apostrophe is taken, as only
     those are ones `inert` adds: "'Ali" stays "'Ali" while "'=Ali" becomes "=Ali".
     """
-    if text.startswith("'") and text[1:2] in (*_FORMULA_START, "'"):
+    if text.startswith("'") and text[1:2] in (*FORMULA_START, "'"):
         return text[1:]
     return text
 

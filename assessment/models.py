@@ -172,6 +172,9 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When remove_old_evidence blanked the answers' evidence under EVIDENCE_RETENTION_DAYS:
+    # the report says so where the evidence would have shown.
+    evidence_removed_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = AssessmentQuerySet.as_manager()
@@ -201,6 +204,12 @@ class Assessment(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.deadline is not None and self.deadline < date.today()
+
+    @property
+    def evidence_retention_days(self) -> int:
+        """The retention policy's days after closing, for the report's sentence where evidence
+        was removed (the templates cannot read settings)."""
+        return settings.EVIDENCE_RETENTION_DAYS
 
     def names_place_to(self, user, own_place_ids: set[int]) -> bool:
         """Whether the user may see which place this round belongs to."""

@@ -1,4 +1,4 @@
-"""E-mail in the background: invitations, reminders and links to set a password.
+"""E-mail in the background: a round's invitations and reminders, a member's invitation.
 
 A request only queues the e-mail, so a slow or hung mail server never holds a web process; with
 TASKS_BACKEND=database the one worker that renders PDFs (`manage.py pdf_worker`) sends it. Each
@@ -7,14 +7,7 @@ e-mail that did not go is never counted as sent. Arguments are plain ids and str
 link's token is made here: the queue never holds a secret.
 """
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
-
-from assessment.mail import send_to_person
 
 # The services imported inside each task queue these tasks.
 
@@ -50,26 +43,3 @@ def mail_member_invitation(*, membership_id: int, base_url: str) -> dict[str, li
 
     outcome = member_invite_send(membership_id=membership_id, base_url=base_url)
     return {"sent": outcome.sent, "failed": outcome.failed}
-
-
-@task()
-def mail_password_link(
-    *, user_id: int, context: dict, subject_template_name: str, email_template_name: str
-) -> bool:
-    """E-mail a person the link to set their password (SetPasswordLinkForm queues it with the
-    context of Django's PasswordResetForm, less the person and the token)."""
-    user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        return False  # gone since they asked
-    context = {
-        **context,
-        "email": user.email,
-        "user": user,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    }
-    return send_to_person(
-        subject=render_to_string(subject_template_name, context),
-        body=render_to_string(email_template_name, context),
-        to=user.email,
-    )

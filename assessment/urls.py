@@ -4,6 +4,7 @@ from assessment import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("signed-in/", views.landing, name="landing"),
     path("places/<slug:code>/", views.place_detail, name="assessment-place"),
     path("places/<slug:code>/members/", views.member_add, name="assessment-member-add"),
     path(

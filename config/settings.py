@@ -17,6 +17,7 @@ from django.utils.csp import CSP
 from dotenv import load_dotenv
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.oidc import form_action_origins, providers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,8 +50,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     # The queue of background tasks (PDFs) in the database, for TASKS_BACKEND=database.
     "django_tasks_db",
+    "accounts",
     "frameworks",
     "assessment",
     "reports",
@@ -75,6 +82,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # People MFA_REQUIRED names set up a second factor before anything else.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     # Last, as django-axes asks: it locks out repeated failed sign-ins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,6 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Five wrong passwords for one account from one address lock that pair out for 15 minutes;
@@ -140,8 +151,10 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-AXES_HANDLER = "config.throttle.AccountAndAddressHandler"
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "accounts.throttle.AccountAndAddressHandler"
+# allauth's sign-in form names the address "login", its backend "email".
+AXES_USERNAME_CALLABLE = "accounts.throttle.address_tried"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Behind N reverse proxies, each appending the address it was reached from, the client is the
 # Nth address from the right of X-Forwarded-For (django-ipware counts the proxies *within* the
@@ -152,8 +165,72 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
 )
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Where a sign-in goes when it was not on its way to a page: the one round waiting for the
+# person's answers, else home (assessment.views.home.landing).
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in (django-allauth): by e-mail address and password, by a code e-mailed to the address, or
+# through an OpenID Connect provider. Nobody signs themselves up: staff and leads invite people.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
+# Sign-in by e-mailed code, for people who sign in rarely: eight characters (ABCD-EFGH), good
+# for LOGIN_CODE_MINUTES, three tries, and at most three codes a minute for one address.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 60 * env_int("LOGIN_CODE_MINUTES", 10)
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# An address nobody was invited at is answered as any other, and is sent nothing.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Wrong second-factor codes count as wrong passwords do: five for one person in fifteen minutes
+# and the next is refused, right or wrong, until the time is up.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{AXES_ADDRESS_FAILURE_LIMIT}/m/ip,"
+    f"{AXES_FAILURE_LIMIT}/{AXES_COOLOFF_TIME.seconds}s/key",
+}
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's provider, with a nonce sent and checked (accounts/oidc.py).
+        "provider_class": "accounts.oidc.OpenIDConnectProvider",
+        "APPS": providers_from_env(env_str("OIDC_PROVIDERS")),
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+# A provider's verified address signs its person in to the account invited at that address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# Addresses at these domains may sign in through a provider without an invitation: they get an
+# account with no place, which a lead can then add to theirs.
+OIDC_ALLOWED_DOMAINS = [d.lower().lstrip("@") for d in env_list("OIDC_ALLOWED_DOMAINS", [])]
+# Multi-factor: an authenticator app's codes and passkeys, with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Integration maturity")
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Who must set one up at their next sign-in: none, staff, leads (and staff), or everyone. People
+# signing in through a provider are not asked: their provider asks for its own second factor.
+MFA_REQUIRED = env_str("MFA_REQUIRED", "staff")
+if MFA_REQUIRED not in {"none", "staff", "leads", "everyone"}:
+    raise ImproperlyConfigured(
+        f"MFA_REQUIRED must be none, staff, leads or everyone; got {MFA_REQUIRED!r}"
+    )
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -253,6 +330,19 @@ if COMPARE_MIN_GROUP < 2:
     raise ImproperlyConfigured("COMPARE_MIN_GROUP must be 2 or more: one place alone is named.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@integration-maturity.local")
 
+# Who runs this service, and where people write about their data or about accessibility: the
+# privacy notice and the accessibility statement (/privacy/, /accessibility/) name them.
+SERVICE_OPERATOR = env_str("SERVICE_OPERATOR", "the organisation running this service")
+SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", "")
+# The audit log (sign-ins, role changes, exports, erasures) is kept this many days.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365 * 2)
+
+# Evidence text of a closed round is removed this many days after it closed (`manage.py
+# remove_old_evidence`, run daily); its scores, agreed levels and reasons stay. 0 keeps it.
+EVIDENCE_RETENTION_DAYS = env_int("EVIDENCE_RETENTION_DAYS", 730)
+if EVIDENCE_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("EVIDENCE_RETENTION_DAYS must be 0 (keep) or a number of days.")
+
 # Where PDFs are rendered. "immediate" (the default): inside the request, which suits one process
 # (`make run`). "database": queued in the database and rendered by PDF workers
 # (`manage.py pdf_worker`, `make worker`), so web processes never start a browser. A dotted path
@@ -287,7 +377,11 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # The OpenID Connect providers: "Sign in with …" posts here and is redirected to them.
+    "form-action": [
+        CSP.SELF,
+        *form_action_origins(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]),
+    ],
 }
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)

@@ -24,3 +24,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests of multi-factor set MFA_REQUIRED themselves; elsewhere staff sign in without one.
+MFA_REQUIRED = "none"
+# Passkeys in tests are registered on the live server's http://localhost origin.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

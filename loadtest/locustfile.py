@@ -32,7 +32,7 @@ class Respondent(HttpUser):
         token = _TOKEN.search(page.text).group(1)
         self.client.post(
             "/accounts/login/",
-            {"username": self.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            {"login": self.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
             name="sign in",
         )
         home = self.client.get("/", name="my places")

@@ -6,4 +6,8 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self):
+        from accounts.personal_data import register
         from reports import checks, receivers  # noqa: F401  (register the check and receivers)
+        from reports.personal_data import ReportsHolder
+
+        register(ReportsHolder())

@@ -1,8 +1,6 @@
 """The numbers behind comparisons, as CSV or XLSX for analysts' own tools (the workbook is
 laid out by assessment.exports: an About sheet first, then the data)."""
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 
@@ -19,6 +17,7 @@ from assessment.exports import (
 )
 from assessment.models import Consensus, Response
 from assessment.statistics import plain_number
+from config.cells import csv_lines, safe  # noqa: F401  (views stream exports.csv_lines)
 from frameworks.models import FrameworkKind, FrameworkVersion, ScaleLevel
 from reports.compare import RoundColumn
 from reports.compare_mapping import Link, Scored, frameworks_linked, links_touching, place_on
@@ -62,14 +61,6 @@ DETAIL_HEADER = [
     "evidence",
 ]
 MATRIX = FrameworkKind.MATURITY_MATRIX
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    """Text a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def summary_rows(columns: list[RoundColumn]) -> Iterator[list]:
@@ -231,21 +222,6 @@ def _shuffle_key(assessment_id: int, response_id: int) -> str:
     return salted_hmac(
         "reports.export-order", f"{assessment_id}:{response_id}", algorithm="sha256"
     ).hexdigest()
-
-
-def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """UTF-8 with a byte-order mark, so Excel reads accents and £ signs right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    yield "\ufeff"
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe(v) for v in row])
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
 
 
 SUMMARY_COLUMNS = {

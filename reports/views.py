@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from accounts.audit import record
+from accounts.models import AuditKind
 from assessment.disclosure import get_assessment_for_reader
 from assessment.models import can_compare
 from assessment.permissions import reader_from_outside
@@ -111,13 +113,21 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "what": f"The report for {assessment.place.name}, {assessment.period}",
         "back_url": reverse("reports-page", args=[assessment.pk]),
     }
-    return _document(request, document, about)
+    # The report quotes evidence, by name where the round shows names: response-level.
+    audited = f"report PDF: round {assessment.pk}"
+    return _document(request, document, about, audited=audited)
 
 
-def _document(request: HttpRequest, document: Document, about: dict) -> HttpResponse:
-    """The file; else why it could not be made; else a page that looks again shortly."""
+def _document(
+    request: HttpRequest, document: Document, about: dict, *, audited: str = ""
+) -> HttpResponse:
+    """The file; else why it could not be made; else a page that looks again shortly. A file
+    with response-level data in it is recorded in the audit log (``audited`` says what) as it
+    is handed over, not while it is still being made."""
     delivery = document_get_or_queue(document=document)
     if delivery.file:
+        if audited:
+            _record_export(request, audited)
         return FileResponse(
             delivery.file,
             content_type=document.content_type,
@@ -245,7 +255,8 @@ def compare_board_pack(request: HttpRequest) -> HttpResponse:
         "what": f"The board pack of {len(rounds)} report{'s' if len(rounds) > 1 else ''}",
         "back_url": f"{reverse('reports-compare')}?{request.GET.urlencode()}",
     }
-    return _document(request, pack_document(rounds, reader=request.user), about)
+    audited = f"board pack: {_rounds_words([a.pk for a in rounds])}"
+    return _document(request, pack_document(rounds, reader=request.user), about, audited=audited)
 
 
 def _export_rows(form: CompareFilterForm, user):
@@ -256,8 +267,31 @@ def _export_rows(form: CompareFilterForm, user):
     else:
         columns = rounds_on_offer(user, form)
     if form.cleaned_data["detail"] == "responses":
-        return exports.DETAIL_HEADER, exports.detail_rows(columns), "responses"
-    return exports.SUMMARY_HEADER, exports.summary_rows(columns), "results"
+        return exports.DETAIL_HEADER, exports.detail_rows(columns), "responses", columns
+    return exports.SUMMARY_HEADER, exports.summary_rows(columns), "results", columns
+
+
+def _record_export(request: HttpRequest, what: str) -> None:
+    record(AuditKind.EXPORTED, person=request.user, request=request, detail=what)
+
+
+def _record_answers(request: HttpRequest, kind: str, columns, file_type: str) -> None:
+    """Every person's answers (and evidence) leaving in a file is recorded in the audit log;
+    the results, one row per round and item, are figures for the team and are not."""
+    if kind == "responses" and columns:
+        _record_export(request, f"answers {file_type}: {_rounds_words([c.pk for c in columns])}")
+
+
+def _rounds_words(pks: list[int]) -> str:
+    """The rounds an export held, as the audit log says it ("round 7", "rounds 3, 7, 9"). Its
+    detail holds 500 characters, so a long list is cut and says how many there were."""
+    if len(pks) == 1:
+        return f"round {pks[0]}"
+    listed = ", ".join(str(pk) for pk in sorted(pks))
+    if len(listed) > 400:
+        listed = listed[:400].rsplit(", ", 1)[0] + ", …"
+        return f"{len(pks)} rounds: {listed}"
+    return f"rounds {listed}"
 
 
 def _attachment(filename: str) -> dict:
@@ -270,7 +304,8 @@ def compare_export_csv(request: HttpRequest) -> HttpResponse:
     form = CompareFilterForm(request.GET)
     if not form.is_valid():
         return _refused("The export cannot be made as asked.", form)
-    header, rows, kind = _export_rows(form, request.user)
+    header, rows, kind, columns = _export_rows(form, request.user)
+    _record_answers(request, kind, columns, "CSV")
     return StreamingHttpResponse(
         exports.csv_lines(header, rows),
         content_type="text/csv; charset=utf-8",
@@ -284,7 +319,8 @@ def compare_export_xlsx(request: HttpRequest) -> HttpResponse:
     form = CompareFilterForm(request.GET)
     if not form.is_valid():
         return _refused("The export cannot be made as asked.", form)
-    header, rows, kind = _export_rows(form, request.user)
+    header, rows, kind, columns = _export_rows(form, request.user)
+    _record_answers(request, kind, columns, "XLSX")
     return HttpResponse(
         exports.xlsx_bytes(header, rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

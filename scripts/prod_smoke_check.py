@@ -51,7 +51,7 @@ class Browser:
         status, _, page = self.get(f"{node}/accounts/login/")
         if status != 200 or not (token := TOKEN.search(page.decode())):
             fail(f"the sign-in page of {node} answered {status}")
-        form = {"username": LEAD, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)}
+        form = {"login": LEAD, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)}
         request = urllib.request.Request(
             f"{node}/accounts/login/",
             data=urllib.parse.urlencode(form).encode(),

@@ -27,7 +27,7 @@ def _signed_in_browser(user=None) -> Client:
     browser = Client(enforce_csrf_checks=True)
     if user is not None:
         browser.force_login(user)
-    browser.get("/accounts/login/")  # sets the CSRF cookie
+    browser.get("/" if user is not None else "/accounts/login/")  # sets the CSRF cookie
     return browser
 
 
@@ -42,7 +42,7 @@ def _post_in(browser: Client, url: str, charset: str, **fields):
 @pytest.mark.parametrize(
     "url, fields",
     [
-        ("/accounts/login/", {"username": "someone@example.org", "password": "guess"}),
+        ("/accounts/login/", {"login": "someone@example.org", "password": "guess"}),
         ("/accounts/password_reset/", {"email": "someone@example.org"}),
     ],
 )

@@ -36,7 +36,7 @@ def test_it_logs_a_form_it_cannot_read_as_one_line(caplog):
     with caplog.at_level(logging.WARNING, logger="django.request"):
         response = browser.post(
             "/accounts/login/",
-            f"csrfmiddlewaretoken={token}&username=a&password=b",
+            f"csrfmiddlewaretoken={token}&login=a@example.org&password=b",
             content_type="application/x-www-form-urlencoded; charset=latin-1",
         )
     assert response.status_code == 400

@@ -79,10 +79,8 @@ def test_it_puts_no_executable_inline_script_on_a_page_with_charts(client, respo
 def test_it_locks_out_an_account_after_five_wrong_passwords(client, lead):
     url = reverse("login")
     for _ in range(5):
-        client.post(url, {"username": lead.email, "password": "wrong-guess"})
-    response = client.post(
-        url, {"username": lead.email, "password": "correct-horse-battery-staple"}
-    )
+        client.post(url, {"login": lead.email, "password": "wrong-guess"})
+    response = client.post(url, {"login": lead.email, "password": "correct-horse-battery-staple"})
     assert response.status_code == 429
     assert "Too many attempts to sign in" in response.text
     assert "_auth_user_id" not in client.session
@@ -105,7 +103,7 @@ PROXY = "10.0.0.5"  # the TLS proxy every request arrives from
 def _guess_through_proxy(client, email, password, client_address):
     return client.post(
         reverse("login"),
-        {"username": email, "password": password},
+        {"login": email, "password": password},
         REMOTE_ADDR=PROXY,
         HTTP_X_FORWARDED_FOR=client_address,
     )
@@ -138,10 +136,8 @@ def test_it_ignores_a_forged_forwarded_header_without_a_proxy(client, lead):
 def test_it_still_signs_in_after_a_few_wrong_passwords(client, lead):
     url = reverse("login")
     for _ in range(3):
-        client.post(url, {"username": lead.email, "password": "wrong-guess"})
-    response = client.post(
-        url, {"username": lead.email, "password": "correct-horse-battery-staple"}
-    )
+        client.post(url, {"login": lead.email, "password": "wrong-guess"})
+    response = client.post(url, {"login": lead.email, "password": "correct-horse-battery-staple"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(lead.pk)
 

@@ -144,3 +144,79 @@ def test_it_refuses_an_env_file_that_is_not_there(tmp_path):
     missing = tmp_path / "nowhere" / ".env"
     with pytest.raises(RuntimeError, match=f"ENV_FILE names '{missing}', which is not a file"):
         settings_from("", tmp_path, ENV_FILE=str(missing), DEBUG="1")
+
+
+PROVIDERS = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "apps": settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"],
+    "form_action": [str(origin) for origin in settings.SECURE_CSP["form-action"]],
+    "mfa_required": settings.MFA_REQUIRED,
+}))
+"""
+
+
+def test_it_reads_openid_connect_providers_with_a_secret_from_a_file(tmp_path):
+    secret = tmp_path / "nhsmail-secret"
+    secret.write_text("s3cret-from-a-file\n")
+    providers = [
+        {
+            "id": "nhsmail",
+            "name": "NHSmail",
+            "issuer": "https://login.microsoftonline.com/tenant-id/v2.0",
+            "client_id": "client-1",
+            "client_secret_file": str(secret),
+        },
+        {
+            "id": "northmoor-council",
+            "name": "Northmoor Council",
+            "issuer": "https://id.northmoor.example.gov.uk/",
+            "client_id": "client-2",
+            "client_secret": "plain-secret",
+        },
+    ]
+    found = settings_from(
+        f"DEBUG=1\nOIDC_PROVIDERS={json.dumps(providers)}\n", tmp_path, code=PROVIDERS
+    )
+    nhsmail, council = found["apps"]
+    assert (nhsmail["provider_id"], nhsmail["name"], nhsmail["secret"]) == (
+        "nhsmail", "NHSmail", "s3cret-from-a-file",
+    )  # fmt: skip
+    assert nhsmail["settings"]["server_url"] == providers[0]["issuer"]
+    assert nhsmail["settings"]["oauth_pkce_enabled"] is True
+    # Tokens are held to the issuer configured, whatever discovery says.
+    assert council["settings"]["openid_configuration_overrides"]["issuer"] == providers[1]["issuer"]
+    # "Sign in with …" is redirected to each provider: the sign-in page's CSP lets it.
+    assert found["form_action"] == [
+        "'self'", "https://login.microsoftonline.com", "https://id.northmoor.example.gov.uk",
+    ]  # fmt: skip
+    assert found["mfa_required"] == "staff"  # the default
+
+
+@pytest.mark.parametrize(
+    ("providers", "problem"),
+    [
+        ("not json", "OIDC_PROVIDERS is not valid JSON"),
+        ('[{"id": "x", "name": "X", "issuer": "https://x.example"}]', "needs “client_id”"),
+        (
+            '[{"id": "x", "name": "X", "issuer": "http://x.example", "client_id": "c", '
+            '"client_secret": "s"}]',
+            "the issuer must be an https:// address",
+        ),
+        (
+            '[{"id": "x", "name": "X", "issuer": "https://x.example", "client_id": "c", '
+            '"client_secret_file": "/nowhere/secret"}]',
+            "cannot read client_secret_file",
+        ),
+    ],
+)
+def test_it_refuses_providers_it_cannot_use_saying_why(tmp_path, providers, problem):
+    with pytest.raises(RuntimeError, match=problem):
+        settings_from(f"DEBUG=1\nOIDC_PROVIDERS={providers}\n", tmp_path, code=PROVIDERS)
+
+
+def test_it_refuses_an_unknown_multi_factor_policy(tmp_path):
+    with pytest.raises(RuntimeError, match="MFA_REQUIRED must be none, staff, leads or everyone"):
+        settings_from("DEBUG=1\nMFA_REQUIRED=some\n", tmp_path, code=PROVIDERS)

@@ -14,7 +14,7 @@ PASSWORD = "correct-horse-battery-staple"  # every cast member's (tests/conftest
 
 def _sign_in(client, email, password, address):
     return client.post(
-        reverse("login"), {"username": email, "password": password}, REMOTE_ADDR=address
+        reverse("login"), {"login": email, "password": password}, REMOTE_ADDR=address
     )
 
 

@@ -74,6 +74,13 @@ EXPECTED = {
     # Staff upload frameworks; nobody in the cast is staff.
     "frameworks-upload": dict.fromkeys(ROLES, 403),
     "frameworks-upload-preview": dict.fromkeys(ROLES, 403),
+    # Everyone downloads what the app holds about them; staff alone erase people.
+    "accounts-your-data": EVERYONE,
+    "accounts-your-data-download": EVERYONE,
+    "accounts-erase": dict.fromkeys(ROLES, 403),
+    # The audit log is for staff only.
+    "accounts-audit": dict.fromkeys(ROLES, 403),
+    "accounts-audit-export": dict.fromkeys(ROLES, 403),
 }
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm",
           "password_reset_complete", "logout"}  # fmt: skip
@@ -128,6 +135,7 @@ def _urls(round_, place):
             urls[name] = reverse(name)
     urls["reports-compare-pdf"] += f"?assessment={round_.pk}"
     urls["reports-compare-pack"] += f"?assessment={round_.pk}"
+    urls["accounts-your-data-download"] += "?format=json"
     return urls
 
 

@@ -6,14 +6,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.db import transaction
 
-from assessment.mail import MailOutcome, send_to_person
+from accounts.audit import record
+from accounts.invitations import new_person, ways_to_sign_in
+from accounts.mail import MailOutcome, send_to_person
+from accounts.models import AuditKind
 from assessment.models import (
     Membership,
     Place,
@@ -33,7 +32,15 @@ class MemberAdded:
 
 
 def member_add(
-    *, place: Place, email: str, name: str, role: str, base_url: str, sector: str = ""
+    *,
+    place: Place,
+    email: str,
+    name: str,
+    role: str,
+    base_url: str,
+    sector: str = "",
+    by=None,
+    request=None,
 ) -> MemberAdded:
     """Add a person to a place and e-mail them a link: to set a password if they are new, to
     sign in if they already have an account (the lead is told the same either way, so adding
@@ -42,12 +49,15 @@ def member_add(
     The membership is saved first, then the e-mail is queued; a failure to send it loses
     nothing and is reported.
     Of two leads adding the same person at once, the second is told they are already a member.
+    ``by`` (who added them) and ``request`` go to the audit log.
     """
     email = email.strip().lower()
     with transaction.atomic():
         # The place's row, locked: a second add of the same person waits, then finds them.
         Place.objects.select_for_update().get(pk=place.pk)
-        user = User.objects.filter(email__iexact=email).first() or _new_user(email, name)
+        user = User.objects.filter(email__iexact=email).first() or new_person(
+            email=email, name=name
+        )
         if Membership.objects.filter(user=user, place=place).exists():
             raise ValidationError(
                 f"{email} is already a member of {place}. If they did not get their e-mail, "
@@ -56,23 +66,55 @@ def member_add(
         membership = Membership.objects.create(
             user=user, place=place, role=role, sector=sector, name=name.strip()
         )
+        role_change_record(membership, old_role=None, by=by, request=request)
     return MemberAdded(
         membership=membership, invited=member_invite(membership=membership, base_url=base_url)
     )
 
 
-def _new_user(email: str, name: str):
-    """An account for the address, without a password until its person sets one; if another
-    place's lead has just made one for the same address, that one."""
-    first, _, last = name.strip().partition(" ")
-    user = User(username=email, email=email, first_name=first, last_name=last)
-    user.set_unusable_password()
-    try:
-        with transaction.atomic():  # a savepoint: the add goes on with the other's account
-            user.save()
-    except IntegrityError:
-        return User.objects.get(email__iexact=email)
-    return user
+def role_change_record(membership: Membership, *, old_role, by=None, request=None, new_role=None):
+    """Keep in the audit log that a person gained, changed or lost a role in a place: "riverside:
+    added as lead", "riverside: respondent → lead", "riverside: viewer removed". Codes, never
+    names: the log outlives an erasure. ``new_role`` None with an ``old_role`` is a removal.
+    Roles go by their short names (lead, respondent, viewer), the same in every event."""
+    code = membership.place.code
+    if old_role is None:
+        detail = f"{code}: added as {membership.role}"
+    elif new_role is None:
+        detail = f"{code}: {old_role} removed"
+    else:
+        detail = f"{code}: {old_role} → {new_role}"
+    record(AuditKind.ROLE_CHANGED, person=membership.user, by=by, request=request, detail=detail)
+
+
+def memberships_saved_record(formset, *, by, request) -> None:
+    """The audit log's record of the people a staff member added to a place, moved to another
+    role or removed, on the admin's place page (PlaceAdmin.save_formset calls this once the
+    formset is saved). A row changed to another person counts as one removed and one added."""
+    if formset.model is not Membership:
+        return
+    deleted = formset.deleted_forms
+    for form in formset.initial_forms:
+        old = form.initial
+        instance = form.instance
+        if form in deleted:
+            _record_removed(instance, old, by=by, request=request)
+        elif "user" in form.changed_data:
+            _record_removed(instance, old, by=by, request=request)
+            role_change_record(instance, old_role=None, by=by, request=request)
+        elif "role" in form.changed_data and old.get("role") != instance.role:
+            role_change_record(
+                instance, old_role=old.get("role"), new_role=instance.role, by=by, request=request
+            )
+    for membership in formset.new_objects:
+        role_change_record(membership, old_role=None, by=by, request=request)
+
+
+def _record_removed(instance: Membership, old: dict, *, by, request) -> None:
+    """The removal of the person the row held before the change (its initial user and role)."""
+    person = User.objects.filter(pk=old.get("user")).first() or instance.user
+    gone = Membership(user=person, place=instance.place, role=old.get("role") or instance.role)
+    role_change_record(gone, old_role=gone.role, by=by, request=request)
 
 
 def member_invite(*, membership: Membership, base_url: str) -> MailOutcome:
@@ -89,30 +131,14 @@ def member_invite_send(*, membership_id: int, base_url: str) -> MailOutcome:
     if membership is None:
         return MailOutcome(sent=[], failed=[])  # removed before the e-mail went
     user, place = membership.user, membership.place
-    added = (
+    body = (
         f"Hello {display_name(user)},\n\nYou have been added to {place} as "
         f"{membership.get_role_display().lower()} in the integration maturity "
-        f"self-assessment.\n\n"
+        f"self-assessment.\n\n" + ways_to_sign_in(user, base_url)
     )
-    if user.has_usable_password():
-        body = added + (
-            f"Sign in here with this e-mail address ({user.email}) and your password:\n"
-            f"{base_url}{reverse('login')}\n"
-        )
-        subject = f"You have been added to {place}"
-    else:
-        link = base_url + reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-        body = added + (
-            f"Set your password here:\n{link}\n\nYou are then signed in. "
-            f"Later, sign in with this e-mail address ({user.email}).\n"
-        )
-        subject = f"You have been added to {place} — set your password"
+    subject = f"You have been added to {place}"
+    if not user.has_usable_password():
+        subject += " — set your password"
     sent = send_to_person(subject=subject, body=body, to=user.email)
     return MailOutcome(sent=[user.email] if sent else [], failed=[] if sent else [user.email])
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from accounts.mail import Letter, MailOutcome, send_each
 from assessment import states
 from assessment.disclosure import refuse_late_scorers
-from assessment.mail import Letter, MailOutcome, send_each
 from assessment.models import (
     Assessment,
     Place,

@@ -2,7 +2,7 @@
 
 from assessment.views.consensus import consensus_item, consensus_overview
 from assessment.views.imports import assessment_import, assessment_import_template
-from assessment.views.places import home, member_add, member_invite, place_detail
+from assessment.views.places import home, landing, member_add, member_invite, place_detail
 from assessment.views.rounds import (
     assessment_advance,
     assessment_api,
@@ -28,6 +28,7 @@ __all__ = [
     "assessment_import_template",
     "assessment_open",
     "assessment_reopen",
+    "landing",
     "assessment_respond",
     "assessment_share",
     "consensus_item",

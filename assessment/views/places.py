@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from assessment import selectors, services
 from assessment.forms import (
     MemberAddForm,
 )
-from assessment.models import Membership, Respondent, Role
+from assessment.models import Membership, Respondent, Role, RoundStatus
 from assessment.permissions import get_place_for_user
 from assessment.views.common import LEADS, base_url
 
@@ -23,6 +24,21 @@ def home(request: HttpRequest) -> HttpResponse:
     places = list(selectors.places_for_user(request.user))
     _mark_my_answers(request.user, places)
     return render(request, "assessment/home.html", {"nav": "home", "places": places})
+
+
+@login_required
+@require_safe
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where a sign-in lands (LOGIN_REDIRECT_URL): the scoring page of the one open round waiting
+    for the person's answers, else home, which lists each with its own "Score now"."""
+    waiting = list(
+        Respondent.objects.filter(
+            user=request.user, submitted_at__isnull=True, assessment__status=RoundStatus.OPEN
+        ).values_list("assessment_id", flat=True)[:2]
+    )
+    if len(waiting) != 1:
+        return redirect("home")
+    return redirect(reverse("assessment-respond", args=[waiting[0]]) + "?item=next")
 
 
 def _mark_my_answers(user, places: list) -> None:
@@ -70,7 +86,11 @@ def member_add(request, code):
     if form.is_valid():
         try:
             added = services.member_add(
-                place=place, base_url=base_url(request), **form.cleaned_data
+                place=place,
+                base_url=base_url(request),
+                by=request.user,
+                request=request,
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             form.add_error("email", exc)

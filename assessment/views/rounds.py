@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.audit import record
+from accounts.models import AuditKind
 from assessment import selectors, services, states
 from assessment.disclosure import get_assessment_for_reader
 from assessment.forms import (
@@ -271,4 +273,7 @@ def assessment_api(request: HttpRequest, pk: int) -> JsonResponse:
     if not disclosure.team_figures:
         return withheld_json(disclosure)
     summaries = selectors.assessment_summaries(assessment)
+    # Each item's spread of answers and the agreed rationale: response-level, so audited.
+    detail = f"round API (JSON): round {assessment.pk}"
+    record(AuditKind.EXPORTED, person=request.user, request=request, detail=detail)
     return JsonResponse(selectors.assessment_document(assessment, summaries))

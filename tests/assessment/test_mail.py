@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from assessment.mail import Letter, send_each, send_to_person
+from accounts.mail import Letter, send_each, send_to_person
 from tests.smtp import REFUSE, free_port, loopback_smtp
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +18,13 @@ def smtp(settings):
 
 
 def _log_lines(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "assessment.mail"]
+    return [r.getMessage() for r in caplog.records if r.name == "accounts.mail"]
 
 
 def test_it_reports_a_message_the_mail_server_refuses_on_one_line(smtp, caplog):
     smtp.mode = REFUSE
     assert send_to_person(subject="Hello", body="Hi", to="tom@example.org") is False
-    [record] = [r for r in caplog.records if r.name == "assessment.mail"]
+    [record] = [r for r in caplog.records if r.name == "accounts.mail"]
     assert "'tom@example.org' was not sent: SMTPDataError" in record.getMessage()
     assert record.exc_info is None and "\n" not in record.getMessage()
 

@@ -73,9 +73,9 @@ def test_it_creates_people_who_can_sign_in_with_the_demo_password(client):
     assert analyst.has_perm("assessment.compare_places")
     signed_in = client.post(
         "/accounts/login/",
-        {"username": "priya.shah@riverside.example.org", "password": DEMO_PASSWORD},
+        {"login": "priya.shah@riverside.example.org", "password": DEMO_PASSWORD},
     )
-    assert signed_in["Location"] == "/"
+    assert signed_in["Location"] == "/signed-in/"
 
 
 def test_it_adds_synthetic_places_with_two_shared_closed_rounds_each():

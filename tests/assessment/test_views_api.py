@@ -131,8 +131,9 @@ def test_it_answers_in_the_same_queries_however_many_answered(
     client.force_login(lead)
     assessment_items(open_round)  # as the process's first page of this round reads them
     # session, user, round with place, my role, the pinned versions (their items are read once
-    # a process), submitted answers with respondents, consensus with recorder
-    with django_assert_num_queries(7):
+    # a process), submitted answers with respondents, consensus with recorder; and the audit
+    # log's record of the export (one insert)
+    with django_assert_num_queries(8):
         document = client.get(_api(open_round)).json()
     assert _item(document, "impact")["responses"] == respondents
 

@@ -19,8 +19,14 @@ LINK = re.compile(r"https?://[^/\s]+(/accounts/reset/[^/\s]+/[^/\s]+/)")
 
 def _sign_in(client, email, password, next_url=None):
     page = client.get(LOGIN_URL + (f"?next={next_url}" if next_url else ""))
-    form = page_form(page).fill(username=email, password=password)
+    form = page_form(page).fill(login=email, password=password)
     return client.post(LOGIN_URL, form.data())
+
+
+def _lands_on(client, response) -> str:
+    """Where a sign-in ends up: it goes by /signed-in/, which sends the person on."""
+    assert response["Location"] == "/signed-in/"
+    return client.get(response["Location"])["Location"]
 
 
 def _set_password_from(client, message, password):
@@ -34,7 +40,7 @@ def _set_password_from(client, message, password):
 def test_it_signs_in_with_an_e_mail_address_in_any_case(client, respondent):
     response = _sign_in(client, "  Tom.Hughes@Riverside.example.org ", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert _lands_on(client, response) == "/"
     assert "Tom Hughes" in client.get("/").text
 
 
@@ -67,10 +73,10 @@ def test_it_emails_a_link_that_sets_a_new_password(client, respondent):
     assert "Check your e-mail" in sent.text
     assert mail.outbox[0].to == [respondent.email]
     done = _set_password_from(client, mail.outbox[0], "a-brand-new-passphrase")
-    assert done["Location"] == "/"  # signed in: no round is waiting for their answers
+    assert _lands_on(client, done) == "/"  # signed in: no round is waiting for their answers
     assert "Your password is set and you are signed in." in client.get("/").text
     client.logout()
-    assert _sign_in(client, respondent.email, "a-brand-new-passphrase")["Location"] == "/"
+    assert _lands_on(client, _sign_in(client, respondent.email, "a-brand-new-passphrase")) == "/"
 
 
 def test_it_refuses_a_password_link_once_it_has_been_used(client, respondent):
@@ -93,10 +99,9 @@ def test_it_sends_a_fresh_link_to_someone_added_who_never_set_a_password(client,
     client.post("/accounts/password_reset/", {"email": "grace.okafor@riverside.example.org"})
     assert len(mail.outbox) == 1
     _set_password_from(client, mail.outbox[0], "a-brand-new-passphrase")
-    assert (
-        _sign_in(client, "grace.okafor@riverside.example.org", "a-brand-new-passphrase")["Location"]
-        == "/"
-    )
+    client.logout()
+    signed_in = _sign_in(client, "grace.okafor@riverside.example.org", "a-brand-new-passphrase")
+    assert _lands_on(client, signed_in) == "/"
 
 
 def test_it_takes_someone_invited_from_setting_a_password_straight_to_scoring(
@@ -115,8 +120,9 @@ def test_it_takes_someone_invited_from_setting_a_password_straight_to_scoring(
     client.logout()
     [invitation] = [m for m in mail.outbox if "set your password" in m.subject]
     done = _set_password_from(client, invitation, "a-brand-new-passphrase")
-    assert done["Location"] == f"/assessments/{round_.pk}/respond/?item=next"
-    step = client.get(done["Location"], follow=True)
+    scoring = _lands_on(client, done)
+    assert scoring == f"/assessments/{round_.pk}/respond/?item=next"
+    step = client.get(scoring, follow=True)
     assert step.redirect_chain == [(f"/assessments/{round_.pk}/respond/?item=1", 302)]
     assert "Your password is set and you are signed in." in step.text
 
@@ -144,4 +150,4 @@ def test_it_ignores_a_next_address_on_another_site(client, respondent):
     client.post("/accounts/password_reset/?next=https://evil.example/", {"email": respondent.email})
     assert "evil" not in mail.outbox[0].body
     done = _set_password_from(client, mail.outbox[0], "a-brand-new-passphrase")
-    assert done["Location"] == "/"
+    assert _lands_on(client, done) == "/"

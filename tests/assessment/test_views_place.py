@@ -74,8 +74,9 @@ def test_it_lets_the_new_person_set_a_password_from_the_link_and_sign_in(client,
         new_password1="a-brand-new-passphrase", new_password2="a-brand-new-passphrase"
     )
     assert client.post(landing.wsgi_request.path, chosen.data()).status_code == 302
+    client.logout()
     login = page_form(client.get("/accounts/login/")).fill(
-        username="grace.okafor@riverside.example.org", password="a-brand-new-passphrase"
+        login="grace.okafor@riverside.example.org", password="a-brand-new-passphrase"
     )
     client.post("/accounts/login/", login.data())
     home = client.get("/")

@@ -32,3 +32,14 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
         account, _address = self.filter_user_attempts(request, credentials)
         deleted, _ = account.delete()
         return deleted
+
+
+def address_tried(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The e-mail address a sign-in tried: allauth's backend is given it as ``email``, its form
+    posts it as ``login``; Django's own forms (the admin's) as ``username``."""
+    credentials = credentials or {}
+    for key in ("email", "username", "login"):
+        if value := credentials.get(key):
+            return str(value).strip().lower()
+    posted = request.POST.get("login") or request.POST.get("username") if request else None
+    return posted.strip().lower() if posted else None

@@ -1,5 +1,5 @@
-"""E-mail to people of a place: sent by a task on the worker (assessment/tasks.py), never inside
-a request; a failure is logged on one line and reported, never raised."""
+"""E-mail to people: sent by a task on the worker (accounts/tasks.py, assessment/tasks.py),
+never inside a request; a failure is logged on one line and reported, never raised."""
 
 import logging
 import smtplib
