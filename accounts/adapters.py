@@ -1,17 +1,20 @@
 """How django-allauth behaves here: nobody signs themselves up; a provider's verified address
 signs its person in to the account they were invited at; and where a sign-in then goes."""
 
+import time
+
 import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.helpers import render_authentication_error
-from allauth.socialaccount.providers.base.constants import AuthError
+from allauth.socialaccount.providers.base.constants import AuthError, AuthProcess
 from django.conf import settings
 from django.shortcuts import render
 
 from accounts import audit
+from accounts.invitations import confirm_address
 from accounts.models import AuditKind
 from accounts.oidc import nonce_matches
 
@@ -28,8 +31,9 @@ class AccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         "email_password_mismatch": "That e-mail address and password do not match. Passwords "
         "are case-sensitive.",
-        "too_many_login_attempts": "Too many failed attempts to sign in. Wait a few minutes and "
-        "try again, or ask for a sign-in code by e-mail.",
+        # Wrong passwords meet django-axes's lock-out page; this is for second-factor codes.
+        "too_many_login_attempts": "Too many wrong codes. Wait 15 minutes and try again; if you "
+        "have lost your authenticator app, use one of your recovery codes.",
     }
 
     def is_open_for_signup(self, request) -> bool:
@@ -39,6 +43,22 @@ class AccountAdapter(DefaultAccountAdapter):
         """Wrong passwords are counted by django-axes (accounts.throttle), whose lock-out page
         says when to try again; allauth's own count would answer first, with a form error. Its
         count of wrong second-factor codes (allauth.mfa) stays."""
+
+    def is_reauthentication_required(self, *, app, **kwargs) -> bool:
+        """Confirming who you are before changing how you sign in: not within minutes of
+        signing in (the person MFA_REQUIRED sends to set up a second factor has just typed their
+        password), as allauth counts only an explicit re-confirmation as recent."""
+        from allauth.account import app_settings
+        from allauth.core import context
+
+        request = context.request
+        records = get_authentication_records(request, request.user) if request else []
+        if (
+            records
+            and time.time() - records[-1].get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def get_login_stages(self) -> list[str]:
         stages = super().get_login_stages()
@@ -51,8 +71,6 @@ class AccountAdapter(DefaultAccountAdapter):
         super().login(request, user)
         records = get_authentication_records(request, user)
         if any(r.get("method") == "code" for r in records):
-            from accounts.views import confirm_address
-
             confirm_address(user)
 
     def populate_username(self, request, user) -> None:
@@ -86,10 +104,27 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(
                 refusal(request, "The sign-in could not be checked", "nonce")
             )
-        if not any(address.verified for address in sociallogin.email_addresses):
+        verified = {a.email.lower() for a in sociallogin.email_addresses if a.verified}
+        if not verified:
             raise ImmediateHttpResponse(
                 refusal(request, "Your provider has not confirmed your address", "unverified")
             )
+        # Linking a provider to the account signed in: only the provider's account for the same
+        # address (else anyone at an unlocked screen could add a way in of their own).
+        connecting = sociallogin.state.get("process") == AuthProcess.CONNECT
+        if connecting and request.user.email.lower() not in verified:
+            raise ImmediateHttpResponse(
+                refusal(request, "That account is for another address", "other address")
+            )
+
+    def authenticate_by_email(self, sociallogin):
+        """The account invited at the provider's verified address. Staff and leads typed that
+        address: it is recorded as confirmed, so allauth does not take the account for one
+        someone else signed up with, and wipe its password."""
+        found = super().authenticate_by_email(sociallogin)
+        if found:
+            confirm_address(found[0], found[1])
+        return found
 
     def get_requests_session(self):
         """allauth's connection to the provider (discovery, tokens, keys, user info), whose

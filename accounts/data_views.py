@@ -119,7 +119,7 @@ def erase(request: HttpRequest) -> HttpResponse:
             "has no address left to find."
         )
         return render(request, "accounts/erase.html", context, status=404)
-    if reasons := refusals(person):
+    if reasons := refusals(person, by=request.user):
         context["refusals"] = reasons
         return render(request, "accounts/erase.html", context, status=409)
     confirmed = request.POST.get("confirm") == "erase"

@@ -44,9 +44,20 @@ def person_with_address(email: str):
     return found
 
 
-def refusals(user) -> list[str]:
-    """Why the person cannot be erased now, from every holder."""
-    return [reason for holder in holders() if (reason := holder.refusal(user))]
+def refusals(user, by=None) -> list[str]:
+    """Why the person cannot be erased now (by ``by``, where a person asks), from every holder,
+    and the account's own: nobody erases themselves, only a superuser erases a superuser, and
+    the last one never."""
+    reasons = []
+    if by is not None and by.pk == user.pk:
+        reasons.append("You cannot erase yourself: ask another member of staff.")
+    if user.is_superuser:
+        if by is not None and not by.is_superuser:
+            reasons.append("Only a superuser may erase a superuser.")
+        others = get_user_model()._default_manager.filter(is_superuser=True, is_active=True)
+        if not others.exclude(pk=user.pk).exists():
+            reasons.append("This is the last superuser: make someone else a superuser first.")
+    return reasons + [reason for holder in holders() if (reason := holder.refusal(user))]
 
 
 def erase_person(user, *, by=None, request=None, preview: bool = False) -> Outcome:
@@ -55,7 +66,7 @@ def erase_person(user, *, by=None, request=None, preview: bool = False) -> Outco
     Raises Refused, before changing anything, when a holder refuses."""
     with transaction.atomic():
         user = get_user_model()._default_manager.select_for_update().get(pk=user.pk)
-        if reasons := refusals(user):
+        if reasons := refusals(user, by):
             raise Refused(" ".join(reasons))
         done = Erased()
         for holder in _in_erasure_order():

@@ -20,7 +20,8 @@ User = get_user_model()
 
 def new_person(*, email: str, name: str):
     """An account for the address, without a password until its person sets one; if someone has
-    just made one for the same address, that one."""
+    just made one for the same address, that one. The address counts as confirmed: nobody signs
+    themselves up here, and staff or a lead typed it."""
     email = email.strip().lower()
     first, _, last = name.strip().partition(" ")
     user = User(username=email[:150], email=email, first_name=first[:150], last_name=last[:150])
@@ -28,10 +29,27 @@ def new_person(*, email: str, name: str):
     try:
         with transaction.atomic():  # a savepoint: the caller goes on with the other's account
             user.save()
-            EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     except IntegrityError:
         return User.objects.get(email__iexact=email)
     return user
+
+
+def confirm_address(user, email: str | None = None) -> None:
+    """Record the address (the account's own unless another is given) as the person's and
+    confirmed: a link or code that reached it, or a provider vouching for it, proves it. allauth
+    then trusts it, and a provider's matching address signs in to this account without allauth
+    taking it for an address someone else signed up with and wiping its password."""
+    email = (email or user.email or "").strip()
+    if not email:
+        return
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        primary = not EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(user=user, email=email.lower(), primary=primary, verified=True)
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
 
 
 def set_password_link(user, base_url: str) -> str:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -17,7 +18,14 @@ class SecondFactorRequiredMiddleware:
 
     def __call__(self, request):
         if settings.MFA_REQUIRED != "none" and self._held(request) and must_set_up(request):
-            request.session["second_factor_next"] = request.get_full_path()
+            if request.method == "POST":
+                messages.warning(
+                    request,
+                    "What you just sent was not saved: your role now needs a second factor. "
+                    "Set one up, then go back and send it again.",
+                )
+            else:
+                request.session["second_factor_next"] = request.get_full_path()
             return redirect("mfa_index")
         return self.get_response(request)
 

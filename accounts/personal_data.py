@@ -85,6 +85,7 @@ class AccountsHolder:
         from allauth.account.models import EmailAddress
         from allauth.mfa.models import Authenticator
         from allauth.socialaccount.models import SocialAccount
+        from axes.models import AccessLog
 
         from accounts.models import AuditEvent
 
@@ -113,6 +114,12 @@ class AccountsHolder:
             # Which second factors, never their secrets (the data column holds them).
             "second_factors": list(
                 Authenticator.objects.filter(user=user).values("type", "created_at", "last_used_at")
+            ),
+            # django-axes's record of each sign-in: when, from where, with which browser.
+            "sign_in_records": list(
+                AccessLog.objects.filter(username__in=_addresses_of(user))
+                .order_by("attempt_time")
+                .values("attempt_time", "logout_time", "ip_address", "user_agent")
             ),
             "audit_events": [
                 {

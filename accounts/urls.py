@@ -3,6 +3,7 @@ the sign-in pages' old names (Django's), kept for links already sent."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts import views
 
@@ -25,6 +26,11 @@ urlpatterns = [
     ),
     # People are invited at an address: they do not add or change addresses themselves.
     path("email/", views.no_address_changes),
+    # Nor link other providers' accounts to theirs: a provider signs in the address invited.
+    path("3rdparty/", views.no_address_changes),
+    path("confirm-email/", views.no_address_changes),
+    # One way to set a password: the app's, which also reaches people who never set one.
+    path("password/reset/", RedirectView.as_view(pattern_name="password_reset", query_string=True)),
     path("", include("accounts.urls_data")),
     path("", include("accounts.urls_audit")),
 ]

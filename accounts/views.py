@@ -7,7 +7,6 @@ sign-in lands (LOGIN_REDIRECT_URL: the one round waiting for the person's answer
 """
 
 from allauth.account import views as allauth_views
-from allauth.account.models import EmailAddress
 from allauth.mfa.base.views import IndexView
 from django.conf import settings
 from django.contrib import messages
@@ -15,10 +14,11 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest
 from django.shortcuts import resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from accounts.forms import SetPasswordLinkForm
-from accounts.mfa_policy import must_set_up
+from accounts.invitations import confirm_address
+from accounts.mfa_policy import has_second_factor, must_set_up
 
 # Where to go once the password is set, kept across the link's redirect to its token-free page.
 NEXT_SESSION_KEY = "password_set_next"
@@ -28,8 +28,9 @@ logout = allauth_views.LogoutView.as_view()
 
 
 def no_address_changes(request: HttpRequest):
-    """allauth's page for adding and changing addresses, which this app does not offer: the
-    address a person was invited at is the one their place knows them by."""
+    """allauth's pages for adding, changing and confirming addresses and linking providers'
+    accounts, which this app does not offer: the address a person was invited at is the one
+    their place knows them by, and the one a provider signs in."""
     raise Http404("Addresses are changed by staff.")
 
 
@@ -70,27 +71,24 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
+        # Someone with a second factor signs in with it: the link proves the mailbox, not them.
+        self.post_reset_login = not has_second_factor(self.user)
         response = super().form_valid(form)
         confirm_address(self.user)
-        messages.success(self.request, "Your password is set and you are signed in.")
+        if self.post_reset_login:
+            messages.success(self.request, "Your password is set and you are signed in.")
+        else:
+            messages.success(
+                self.request, "Your password is set. Sign in with it and your second factor."
+            )
         return response
 
     def get_success_url(self) -> str:
         wanted = self.request.session.pop(NEXT_SESSION_KEY, "")
+        if not self.post_reset_login:
+            login = resolve_url("login")
+            return f"{login}?{urlencode({'next': wanted})}" if wanted else login
         return wanted or resolve_url(settings.LOGIN_REDIRECT_URL)
-
-
-def confirm_address(user) -> None:
-    """Record the person's address as theirs and confirmed (allauth then trusts it, and a
-    provider's matching address signs in to this account without wiping its password)."""
-    if not user.email:
-        return
-    address, _ = EmailAddress.objects.get_or_create(
-        user=user, email__iexact=user.email, defaults={"email": user.email, "primary": True}
-    )
-    if not address.verified:
-        address.verified = True
-        address.save(update_fields=["verified"])
 
 
 class SecurityView(IndexView):

@@ -194,11 +194,17 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Wrong second-factor codes count as wrong passwords do: five for one person in fifteen minutes
-# and the next is refused, right or wrong, until the time is up.
+# and the next is refused, right or wrong, until the time is up. Counted per person, never per address alone: a trust's whole staff may share one outgoing
+# address, and an address limit would let one stranger lock all of them out. Wrong passwords are
+# django-axes's (per account and address, and per address at AXES_ADDRESS_FAILURE_LIMIT); allauth
+# counts wrong second-factor codes, and requests for sign-in codes (three a minute an address).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": f"{AXES_ADDRESS_FAILURE_LIMIT}/m/ip,"
-    f"{AXES_FAILURE_LIMIT}/{AXES_COOLOFF_TIME.seconds}s/key",
+    "login": None,
+    "login_failed": f"{AXES_FAILURE_LIMIT}/{AXES_COOLOFF_TIME.seconds}s/key",
+    "request_login_code": "300/m/ip,3/m/key",
 }
+# allauth reads the client's address as django-axes does: behind PROXY_COUNT proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         # allauth's provider, with a nonce sent and checked (accounts/oidc.py).
@@ -222,6 +228,12 @@ OIDC_ALLOWED_DOMAINS = [d.lower().lstrip("@") for d in env_list("OIDC_ALLOWED_DO
 # Multi-factor: an authenticator app's codes and passkeys, with recovery codes.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {
+    "authenticate_webauthn": "accounts.mfa_forms.AuthenticatePasskeyForm",
+    "login_webauthn": "accounts.mfa_forms.LoginPasskeyForm",
+    "reauthenticate_webauthn": "accounts.mfa_forms.ReauthenticatePasskeyForm",
+    "add_webauthn": "accounts.mfa_forms.AddPasskeyForm",
+}
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Integration maturity")
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Who must set one up at their next sign-in: none, staff, leads (and staff), or everyone. People

@@ -1,5 +1,9 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+
+# The admin signs in through the app's sign-in, second factor and all.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),

@@ -544,4 +544,4 @@ def test_prune_removes_events_older_than_the_retention_period(settings, lead):
 
     assert list(AuditEvent.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not AuditEvent.objects.filter(pk=old.pk).exists()
-    assert "Removed 1 audit event older than 30 days." in out.getvalue()
+    assert "Removed 1 audit event and 0 sign-in records older than 30 days." in out.getvalue()

@@ -213,11 +213,11 @@ def test_after_five_wrong_codes_even_the_right_one_is_refused(django_app, respon
 
     refused = enter_second_factor(page, pyotp.TOTP(secret).now())
 
-    assert "Too many failed" in text(refused, "#id_code_error")
+    assert "Too many wrong codes" in text(refused, "#id_code_error")
     assert not signed_in_as(django_app, respondent)
     # A recovery code does not get round it either.
     refused = enter_second_factor(refused, codes[0])
-    assert "Too many failed" in text(refused, "#id_code_error")
+    assert "Too many wrong codes" in text(refused, "#id_code_error")
     assert not signed_in_as(django_app, respondent)
 
 
@@ -232,7 +232,7 @@ def test_the_throttle_follows_the_person_not_the_browser(django_app, respondent,
         sign_in(django_app, respondent).follow(), pyotp.TOTP(secret).now()
     )
 
-    assert "Too many failed" in text(refused, "#id_code_error")
+    assert "Too many wrong codes" in text(refused, "#id_code_error")
 
 
 # --- MFA_REQUIRED: who is made to set one up ---------------------------------------------------
@@ -321,7 +321,8 @@ def test_someone_with_no_password_confirms_by_e_mailed_code_and_sets_one_up(
     django_app, settings, respondent, mailoutbox
 ):
     """A volunteer who signs in by e-mailed code, under MFA_REQUIRED=everyone: setting up the
-    app asks again who they are, by a code e-mailed to them, since they have no password."""
+    app, once their sign-in is no longer recent, asks again who they are, by a code e-mailed to
+    them, since they have no password."""
     settings.MFA_REQUIRED = "everyone"
     respondent.set_unusable_password()
     respondent.save()
@@ -333,6 +334,7 @@ def test_someone_with_no_password_confirms_by_e_mailed_code_and_sets_one_up(
     asked = enter_second_factor(page, code).maybe_follow()
     assert asked.request.path == reverse("mfa_index")
     assert text(asked, "#second-factor-needed h2") == "Your role needs a second factor"
+    _signed_in_an_hour_ago(django_app)
 
     confirm = asked.click("Set up an authenticator app").maybe_follow()
     assert text(confirm, "h1") == "Confirm it is you"
@@ -356,3 +358,25 @@ def test_the_security_page_tells_someone_named_even_when_they_come_straight_to_i
     page = django_app.get(reverse("mfa_index"))
 
     assert text(page, "#second-factor-needed h2") == "Your role needs a second factor"
+
+
+def test_straight_after_signing_in_setting_one_up_does_not_ask_for_the_password_again(
+    django_app, settings, staff
+):
+    settings.MFA_REQUIRED = "staff"
+    sign_in(django_app, staff)
+    setup = django_app.get(reverse("mfa_index")).click("Set up an authenticator app")
+    assert setup.status_code == 200, "no “Confirm it is you” within minutes of signing in"
+    assert text(setup, "h1") == "Set up an authenticator app"
+
+
+def _signed_in_an_hour_ago(app):
+    """Move the session's record of how the person signed in an hour back: their sign-in is no
+    longer recent enough to change how they sign in without confirming who they are."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore(app.cookies["sessionid"])
+    records = session[AUTHENTICATION_METHODS_SESSION_KEY]
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{**r, "at": r["at"] - 3600} for r in records]
+    session.save()

@@ -1,8 +1,10 @@
-"""Removes audit events older than AUDIT_RETENTION_DAYS: the log is kept as long as the privacy
-notice says, and no longer. Run it daily, beside remove_old_evidence."""
+"""Removes audit events, and django-axes's records of sign-ins and failed sign-ins, older than
+AUDIT_RETENTION_DAYS: they are kept as long as the privacy notice says, and no longer. Run it
+daily, beside remove_old_evidence."""
 
 from datetime import timedelta
 
+from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -20,6 +22,10 @@ class Command(BaseCommand):
             return
         cutoff = timezone.now() - timedelta(days=days)
         removed, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
+        sign_ins, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
+        failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
         self.stdout.write(
-            f"Removed {removed} audit event{'' if removed == 1 else 's'} older than {days} days."
+            f"Removed {removed} audit event{'' if removed == 1 else 's'} and "
+            f"{sign_ins + failures} sign-in record{'' if sign_ins + failures == 1 else 's'} "
+            f"older than {days} days."
         )
