@@ -1,4 +1,4 @@
-"""What the accounts app keeps of its own: the audit log."""
+"""What the accounts app keeps of its own: the audit log, and people's API tokens."""
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +13,8 @@ class AuditKind(models.TextChoices):
     ERASED = "erased", "Person erased"
     DATA_DOWNLOADED = "data_downloaded", "Own data downloaded"
     MFA_CHANGED = "mfa_changed", "Multi-factor changed"
+    TOKEN_CREATED = "token_created", "API token created"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
 
 
 class AuditEvent(models.Model):
@@ -50,3 +52,31 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A person's read-only key to the API and the data downloads, for their own tools (Power
+    BI, R, Python). Only a SHA-256 digest of the token is kept: the token itself is shown once,
+    when made. ``prefix`` is its visible start, so a person can tell their tokens apart and match
+    one in a script to its row here. A revoked token stays listed, refused, until the person
+    goes: the audit log points at the fact, the row says when it stopped working."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -33,4 +33,5 @@ urlpatterns = [
     path("password/reset/", RedirectView.as_view(pattern_name="password_reset", query_string=True)),
     path("", include("accounts.urls_data")),
     path("", include("accounts.urls_audit")),
+    path("", include("accounts.urls_tokens")),
 ]

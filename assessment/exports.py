@@ -240,3 +240,81 @@ def plan_xlsx(plan: plans.Plan) -> bytes:
 def _plan_sheet(title: str, header: list[str], rows: Iterable[list]) -> Sheet:
     meanings, holds = PLAN_SHEETS[title]
     return Sheet(title=title, header=header, rows=rows, meanings=meanings, holds=holds)
+
+
+# --- how far to trust a round's numbers ----------------------------------------------------------
+
+AGREEMENT_HEADER = [
+    "place_code",
+    "period",
+    "framework",
+    "framework_version",
+    "raters",
+    "krippendorff_alpha",
+    "alpha_ci_low",
+    "alpha_ci_high",
+    "within_one",
+    "split_items",
+    "cronbach_alpha",
+    "cronbach_respondents",
+    "cronbach_warning",
+    "split_rule",
+]
+AGREEMENT_COLUMNS = {
+    "place_code": "The place's short code.",
+    "period": "The round's period, as the place named it.",
+    "framework": "The framework's short name (one row per framework the round used).",
+    "framework_version": "The version of the framework the round was scored on.",
+    "raters": "How many people's submitted answers the figures draw on.",
+    "krippendorff_alpha": "Krippendorff's alpha (ordinal) of the answers for where the place "
+    "is now: 1 full agreement, 0 no more than chance. Blank when it cannot be worked out.",
+    "alpha_ci_low": "The low end of alpha's 95% interval (1,000 resamples of the items, "
+    "the same every time).",
+    "alpha_ci_high": "The high end of alpha's 95% interval.",
+    "within_one": "The share (0 to 1) of answers within one level of their item's median.",
+    "split_items": "The items split by the split rule, by short name, separated by spaces.",
+    "cronbach_alpha": "Cronbach's alpha across the framework's items, from the people who "
+    "answered every item.",
+    "cronbach_respondents": "How many people answered every item.",
+    "cronbach_warning": "Why Cronbach's alpha should be read with care, where it should.",
+    "split_rule": "The rule that names an item split, and where it comes from.",
+}
+
+
+def _figure(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def agreement_rows(rounds: Iterable[tuple[str, str, list]], rule: str) -> Iterator[list]:
+    """One row per round and framework: (place code, period, its Reliability figures) in,
+    AGREEMENT_HEADER's columns out; `rule` is the split rule's words."""
+    for place_code, period, figures in rounds:
+        for f in figures:
+            low, high = f.alpha_ci or (None, None)
+            yield [
+                place_code,
+                period,
+                f.framework,
+                f.version,
+                f.raters,
+                _figure(f.krippendorff_alpha),
+                _figure(low),
+                _figure(high),
+                _figure(f.within_one),
+                " ".join(f.split_items),
+                _figure(f.cronbach_alpha),
+                f.cronbach_respondents,
+                f.cronbach_warning,
+                rule,
+            ]
+
+
+def agreement_sheet(rounds: Iterable[tuple[str, str, list]], rule: str) -> Sheet:
+    """The "Agreement" sheet of a workbook of rounds: how far to trust each round's numbers."""
+    return Sheet(
+        title="Agreement",
+        header=AGREEMENT_HEADER,
+        rows=agreement_rows(rounds, rule),
+        meanings=AGREEMENT_COLUMNS,
+        holds="One row per round and framework: how far the answers agree.",
+    )

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # People MFA_REQUIRED names set up a second factor before anything else.
     "accounts.middleware.SecondFactorRequiredMiddleware",
+    # A personal API token (Authorization: Bearer) stands for its person on the API and the data
+    # downloads only, for reading; after the second-factor check, which sees the session alone.
+    "accounts.token_auth.BearerTokenMiddleware",
     # Last, as django-axes asks: it locks out repeated failed sign-ins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -194,10 +197,11 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Wrong second-factor codes count as wrong passwords do: five for one person in fifteen minutes
-# and the next is refused, right or wrong, until the time is up. Counted per person, never per address alone: a trust's whole staff may share one outgoing
-# address, and an address limit would let one stranger lock all of them out. Wrong passwords are
-# django-axes's (per account and address, and per address at AXES_ADDRESS_FAILURE_LIMIT); allauth
-# counts wrong second-factor codes, and requests for sign-in codes (three a minute an address).
+# and the next is refused, right or wrong, until the time is up. Counted per person, never per
+# address alone: a trust's whole staff may share one outgoing address, and an address limit
+# would let one stranger lock all of them out. Wrong passwords are django-axes's (per account
+# and address, and per address at AXES_ADDRESS_FAILURE_LIMIT); allauth counts wrong
+# second-factor codes, and requests for sign-in codes (three a minute an address).
 ACCOUNT_RATE_LIMITS = {
     "login": None,
     "login_failed": f"{AXES_FAILURE_LIMIT}/{AXES_COOLOFF_TIME.seconds}s/key",
@@ -235,6 +239,10 @@ MFA_FORMS = {
     "add_webauthn": "accounts.mfa_forms.AddPasskeyForm",
 }
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Integration maturity")
+# Authenticator apps' keys and recovery codes' seeds are encrypted in the database with this key,
+# or one derived from SECRET_KEY (accounts/mfa_adapter.py).
+MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
+MFA_SECRET_KEY = env_str("MFA_SECRET_KEY")
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Who must set one up at their next sign-in: none, staff, leads (and staff), or everyone. People
 # signing in through a provider are not asked: their provider asks for its own second factor.
@@ -348,6 +356,12 @@ SERVICE_OPERATOR = env_str("SERVICE_OPERATOR", "the organisation running this se
 SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", "")
 # The audit log (sign-ins, role changes, exports, erasures) is kept this many days.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365 * 2)
+
+# The split rule (assessment.statistics): an item is split when more than AGREEMENT_MAX_OUTSIDE
+# answers fall more than AGREEMENT_BAND levels from the median. Default: SCIROCCO's
+# (doi:10.5334/ijic.7747, table 1: split at four or more ratings outside a 3-point region).
+AGREEMENT_BAND = env_int("AGREEMENT_BAND", 1)
+AGREEMENT_MAX_OUTSIDE = env_int("AGREEMENT_MAX_OUTSIDE", 3)
 
 # Evidence text of a closed round is removed this many days after it closed (`manage.py
 # remove_old_evidence`, run daily); its scores, agreed levels and reasons stay. 0 keeps it.

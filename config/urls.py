@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("config.urls_statements")),
+    path("", include("config.urls_api")),
     path("", include("frameworks.urls")),
     path("", include("assessment.urls")),
     path("", include("reports.urls")),

@@ -12,6 +12,7 @@ from statistics import mean
 
 from assessment.results import ItemResult
 from reports.analysis import GapAnalysis, lesson_groups
+from reports.compare_charts import OVERLAY_MOST
 
 NUMBERS_BELOW = "The numbers are in the table below."
 NUMBERS_IN_HEAT_MAP = "The numbers are in the table of places against factors."
@@ -149,6 +150,16 @@ def overlay_radar_alt(rounds, factors) -> str:
     return f"{head}: {message}. {NUMBERS_IN_HEAT_MAP}"
 
 
+def rounds_chart_alt(rounds, factors) -> str:
+    """The chosen rounds' radar or small radars (compare_charts.rounds_chart), in words."""
+    if len(rounds) <= OVERLAY_MOST:
+        return overlay_radar_alt(rounds, factors)
+    text = overlay_radar_alt(rounds, factors)
+    head = f"Small radar charts, one for each of the {len(rounds)} rounds, on the "
+    head += f"{len(factors)} factors they share, each with the rounds' median in grey"
+    return head + text[text.index(":") :]
+
+
 def distribution_alt(summary: list[dict], *, smallest_shown: int) -> str:
     """From Comparison.distribution_summary(): only what its table shows this reader."""
     rounds = max((d["count"] for d in summary), default=0)
@@ -172,13 +183,22 @@ def distribution_alt(summary: list[dict], *, smallest_shown: int) -> str:
 
 
 def _against_the_median(shown: list[dict]) -> list[str]:
-    """Each chosen round: on how many factors it stands above and below the places' median."""
+    """Each chosen round: on how many factors it stands above and below the places' median; of
+    more rounds than one radar shows, how many stand mostly above it and how many mostly below,
+    as a sentence a round would make the text too long to hear."""
     tally: dict[str, list[int]] = {}
     for d in shown:
         for column, value in d["chosen"]:
             above_below = tally.setdefault(column.label, [0, 0])
             if value is not None and value != d["median"]:
                 above_below[0 if value > d["median"] else 1] += 1
+    if len(tally) > OVERLAY_MOST:
+        above = sum(1 for up, down in tally.values() if up > down)
+        below = sum(1 for up, down in tally.values() if down > up)
+        return [
+            f"of the {len(tally)} chosen rounds, {above} stand above the median on more factors "
+            f"than below it, and {below} below it on more than above"
+        ]
     return [
         f"{label} stands above the median on {above} factor{'s' if above != 1 else ''} "
         f"and below it on {below}"

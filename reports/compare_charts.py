@@ -1,11 +1,21 @@
-"""The comparison's charts: rounds overlaid on one radar, each item across every shared place,
+"""The comparison's charts: the chosen rounds on radars, each item across every shared place,
 and one place's trend, built as reports.charts builds a round's (the same fonts, colours, text
-escaping and phone layouts)."""
+escaping and phone layouts).
+
+How the chosen rounds are drawn depends on how many there are (rounds_chart_kind): up to six
+share one radar, where each line can still be told from the others; up to two dozen get a small
+radar each, on the same axes, with the chosen rounds' median drawn in every one for reference;
+beyond that a radar each would be too small to read and would run over pages, so the heat map,
+which sorts by any item and carries its numbers, leads and no radar is drawn.
+"""
+
+from statistics import median
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from reports.charts import INK, _layout, _level_ticks, _narrow, _polar, _text, _wrap
+from reports.compare import Crowd
 
 # Eight distinguishable series, in colour and in greyscale: colour, dash and marker all differ.
 SERIES = [
@@ -21,6 +31,31 @@ SERIES = [
 
 # The comparison PDF is landscape A4: 261 mm between its margins, about 990 CSS pixels.
 LANDSCAPE_WIDTH = 980
+
+OVERLAY_MOST = 6  # rounds on one radar: beyond this their lines cannot be told apart
+GRID_MOST = 24  # rounds with a small radar each: beyond this the heat map leads
+GRID_COLUMNS = 8  # small radars to a row: 24 fill one landscape page in three rows
+NARROW_GRID_COLUMNS = 2  # on a phone
+REFERENCE = "#8a8a8a"  # the chosen rounds' median, drawn in every small radar
+
+
+def rounds_chart_kind(count: int) -> str:
+    """How `count` chosen rounds are drawn: "overlay", "grid" (small radars) or "heat map"
+    (no radar: the heat map leads)."""
+    if count <= OVERLAY_MOST:
+        return "overlay"
+    return "grid" if count <= GRID_MOST else "heat map"
+
+
+def rounds_chart(rounds, factors, levels) -> go.Figure | None:
+    """The chosen rounds' radar or radars, as many as can be read; None where the heat map
+    leads."""
+    kind = rounds_chart_kind(len(rounds))
+    if kind == "overlay":
+        return overlay_radar(rounds, factors, levels)
+    if kind == "grid":
+        return small_radars(rounds, factors, levels)
+    return None
 
 
 def _level_axis(levels) -> dict:
@@ -70,6 +105,112 @@ def overlay_radar(rounds, factors, levels, *, title: str = "") -> go.Figure:
     )
 
 
+def _medians(rounds, factors) -> list[float | None]:
+    """The chosen rounds' median on each factor: the shape every small radar is read against."""
+    values = [[v for c in rounds if (v := c.values.get(f.key)) is not None] for f in factors]
+    return [median(held) if held else None for held in values]
+
+
+def _grid(count: int, columns: int, *, row_height: int) -> tuple[go.Figure, int]:
+    """An empty grid of `count` small radars, `columns` to a row, and its height in pixels."""
+    rows = max(1, -(-count // columns))
+    height = 85 + row_height * rows
+    # Spare cells of the last row hold no radar, so draw no empty rings.
+    cells = [{"type": "polar"} if n < count else None for n in range(rows * columns)]
+    spec = [cells[row * columns : (row + 1) * columns] for row in range(rows)]
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        specs=spec,
+        subplot_titles=[" "] * count,
+        horizontal_spacing=0.04,
+        vertical_spacing=min(75 / height, 0.5 / rows) if rows > 1 else 0.0,
+    )
+    return fig, height
+
+
+def _grid_layout(count: int, columns: int, *, row_height: int, labels: list[str]) -> dict:
+    """Where each small radar and its round's name sit, for a phone's layout."""
+    fig, height = _grid(count, columns, row_height=row_height)
+    layout = fig.layout.to_plotly_json()
+    polars = {
+        name: {"domain": value["domain"]}
+        for name, value in layout.items()
+        if name.startswith("polar")
+    }
+    titles = [
+        {**a, "text": label, "font": {"size": 10}, "yshift": 16}
+        for a, label in zip(layout.get("annotations", []), labels, strict=False)
+    ]
+    # Room under the key for the first row's names, raised clear of their radars' spokes.
+    return {**polars, "annotations": titles, "height": height + 20, "margin": {"t": 95}}
+
+
+def _grid_title(label: str) -> str:
+    """A round's name over its small radar: the place's name, wrapped to the radar's width,
+    and its period on a line of its own."""
+    place, _, period = label.rpartition(", ")
+    return f"{_wrap(place, 14)}<br>{_text(period)}" if place else _wrap(label, 14)
+
+
+def small_radars(rounds, factors, levels, *, title: str = "") -> go.Figure:
+    """A small radar for each round, on the same axes, with the chosen rounds' median in grey
+    in each: a shape is read against the middle of the group rather than against its
+    neighbours. Spokes are numbered (the key names them): a factor's name does not fit."""
+    count = len(rounds)
+    labels = [_grid_title(c.label) for c in rounds]
+    fig, height = _grid(count, GRID_COLUMNS, row_height=170)
+    _layout(fig, title=title, width=LANDSCAPE_WIDTH, height=height)
+    numbers = [str(n) for n in range(1, len(factors) + 1)]
+    middle = _medians(rounds, factors)
+    for index, column in enumerate(rounds):
+        values = [column.values.get(f.key) for f in factors]
+        cell = {"row": index // GRID_COLUMNS + 1, "col": index % GRID_COLUMNS + 1}
+        fig.add_trace(
+            go.Scatterpolar(
+                r=middle + middle[:1],
+                theta=numbers + numbers[:1],
+                mode="lines",
+                name="Median of the chosen rounds",
+                connectgaps=True,
+                line={"color": REFERENCE, "dash": "dot", "width": 1.5},
+                showlegend=index == 0,
+                legendgroup="median",
+                hoverinfo="skip",
+            ),
+            **cell,
+        )
+        fig.add_trace(
+            go.Scatterpolar(
+                r=values + values[:1],
+                theta=numbers + numbers[:1],
+                mode="lines+markers",
+                name=labels[index].replace("<br>", " "),
+                connectgaps=True,
+                line={"color": INK, "width": 2},
+                marker={"size": 4},
+                fill="toself",
+                fillcolor="rgba(29, 63, 110, 0.15)",
+                showlegend=False,
+            ),
+            **cell,
+        )
+    polar = _polar(levels, len(factors))
+    polar["radialaxis"] = {**polar["radialaxis"], "showticklabels": False}
+    polar["angularaxis"] = {**polar["angularaxis"], "tickfont": {"size": 9}, "ticklen": 2}
+    fig.update_polars(**polar)
+    # The rounds' names over their radars.
+    for annotation, label in zip(fig.layout.annotations, labels, strict=True):
+        annotation.update(text=label, font={"size": 10}, yshift=8)
+    # The key at the top of the figure, above the first row's names.
+    legend = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "top"}
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 75, "b": 10}, legend={**legend, "yref": "container"}
+    )
+    narrow = _grid_layout(count, NARROW_GRID_COLUMNS, row_height=215, labels=labels)
+    return _narrow(fig, narrow)
+
+
 def distribution_chart(comparison, *, title: str = "") -> go.Figure:
     """A box per factor drawn from its spread across the shared rounds (quartiles, lowest and
     highest: never a value per place, which read across factors would be a place's profile),
@@ -95,6 +236,9 @@ def distribution_chart(comparison, *, title: str = "") -> go.Figure:
                 hoverinfo="y",
             )
         )
+    if len(comparison.rounds) > OVERLAY_MOST:
+        _chosen_boxes(fig, comparison, names)
+        return _distribution_axes(fig, comparison, names)
     for (colour, _, symbol), column in zip(SERIES, comparison.rounds, strict=False):
         fig.add_trace(
             go.Scatter(
@@ -110,6 +254,44 @@ def distribution_chart(comparison, *, title: str = "") -> go.Figure:
                 },
             )
         )
+    return _distribution_axes(fig, comparison, names)
+
+
+def _chosen_boxes(fig: go.Figure, comparison, names: list[str]) -> None:
+    """Many chosen rounds as a box of their own beside each factor's box of every shared
+    place: a marker each would bury the crowd's box, and eight markers cannot tell 200 rounds
+    apart. The crowd's boxes take the left of each pair, the chosen rounds' the right."""
+    fig.update_traces(offsetgroup="shared", selector={"type": "box"})
+    if fig.data:
+        fig.data[0].update(showlegend=True, name="Every shared place", legendgroup="shared")
+    spreads = [
+        Crowd.of(held, 0)
+        if (held := [v for c in comparison.rounds if (v := c.values.get(f.key)) is not None])
+        else None
+        for f in comparison.factors
+    ]
+    drawn = [(n, s) for n, s in zip(names, spreads, strict=True) if s is not None]
+    if not drawn:
+        return
+    fig.add_trace(
+        go.Box(
+            x=[n for n, _ in drawn],
+            q1=[s.q1 for _, s in drawn],
+            median=[s.median for _, s in drawn],
+            q3=[s.q3 for _, s in drawn],
+            lowerfence=[s.low for _, s in drawn],
+            upperfence=[s.high for _, s in drawn],
+            name=f"The {len(comparison.rounds)} chosen rounds",
+            offsetgroup="chosen",
+            line={"color": INK},
+            fillcolor="rgba(29, 63, 110, 0.25)",
+            hoverinfo="y",
+        )
+    )
+    fig.update_layout(boxmode="group")
+
+
+def _distribution_axes(fig: go.Figure, comparison, names: list[str]) -> go.Figure:
     # The key above the plot, clear of the factors' names below it.
     legend = {"y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"}
     fig.update_layout(
@@ -181,3 +363,27 @@ def trend_chart(trend, factors, levels, *, title: str = "") -> go.Figure:
     }
     narrow["annotations"] = [{**a, "font": {"size": 13}} for a in column.get("annotations", [])]
     return _narrow(fig, {**narrow, "height": column["height"]})
+
+
+def standings(comparison) -> list[dict]:
+    """The distribution's chosen rounds as rows: for each, the items on which it stands above
+    or below the middle half of every shared place (their upper and lower quartiles), read only
+    where this reader may see those quartiles. A row a round, whatever their number, so the
+    table stays as wide as a phone however many rounds are chosen."""
+    shown = [
+        (f, spread) for f in comparison.factors if (spread := comparison.distribution.get(f.key))
+    ]
+    rows = []
+    for column in comparison.rounds:
+        above, below = [], []
+        for factor, spread in shown:
+            value = column.values.get(factor.key)
+            if value is None:
+                continue
+            entry = {"factor": factor, "value": value, "mapped": factor.key in column.mapped}
+            if value > spread.q3:
+                above.append(entry)
+            elif value < spread.q1:
+                below.append(entry)
+        rows.append({"column": column, "above": above, "below": below, "compared": len(shown)})
+    return rows

@@ -8,15 +8,18 @@ from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, W
 from django.utils.crypto import salted_hmac
 
 from assessment.exports import (
+    AGREEMENT_COLUMNS,
+    AGREEMENT_HEADER,
     LEVEL_NOTE,
     About,
     Sheet,
+    agreement_sheet,
     level_scales,
     rows_noting,
     workbook_bytes,
 )
 from assessment.models import Consensus, Response
-from assessment.statistics import plain_number
+from assessment.statistics import SPLIT_RULE, plain_number
 from config.cells import csv_lines, safe  # noqa: F401  (views stream exports.csv_lines)
 from frameworks.models import FrameworkKind, FrameworkVersion, ScaleLevel
 from reports.compare import RoundColumn
@@ -245,8 +248,8 @@ SUMMARY_COLUMNS = {
     "minimum": "The lowest of those answers.",
     "maximum": "The highest of those answers.",
     "responses": "How many people's submitted answers the figures are worked out from.",
-    "split": "yes when the answers are two or more levels apart (a sign to talk it through); "
-    "else no.",
+    "split": "yes when the split rule marks the answers split (see the agreement export's "
+    "split_rule column; a sign to talk it through); else no.",
     "rationale": "Why the team agreed its position, as the facilitator recorded it; blank where "
     "it agreed none, and for a place that shares anonymously (it often names the place).",
     "minority_view": "A view some of the team held against the agreed position (who held it is "
@@ -271,9 +274,16 @@ DETAIL_COLUMNS = {
 }
 
 
-def xlsx_bytes(header: list[str], rows: Iterable[list]) -> bytes:
-    """About, then the rows on one sheet, "Results". The About sheet names the rounds the rows
-    hold and the level scale of each framework version they use, noted as the rows stream."""
+def xlsx_bytes(header: list[str], rows: Iterable[list], agreement: list | None = None) -> bytes:
+    """About, then the rows on one sheet, "Results", then (given `agreement`, (place code,
+    period, figures) per round) how far each round's answers agree on an "Agreement" sheet. The
+    About sheet names the rounds the rows hold and the level scale of each framework version
+    they use, noted as the rows stream."""
+    if header == AGREEMENT_HEADER:  # ?detail=agreement: that sheet alone
+        title = "Integration maturity: how far each round's answers agree"
+        holds = "One row per round and framework: how far the answers agree."
+        sheet = Sheet("Agreement", header, rows, AGREEMENT_COLUMNS, holds=holds)
+        return workbook_bytes([sheet], lambda: About(title=title))
     detail = header == DETAIL_HEADER
     kind = "answers" if detail else "results"
     holds = (
@@ -306,7 +316,8 @@ def xlsx_bytes(header: list[str], rows: Iterable[list]) -> bytes:
         meanings=DETAIL_COLUMNS if detail else SUMMARY_COLUMNS,
         holds=holds,
     )
-    return workbook_bytes([sheet], about)
+    extra = [agreement_sheet(agreement, str(SPLIT_RULE))] if agreement else []
+    return workbook_bytes([sheet, *extra], about)
 
 
 def _scales(versions: set[tuple[str, str]]) -> list:

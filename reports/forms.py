@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 
 from assessment.models import PlaceKind, Region, RoundStatus
+from reports.periods import period_parts, periods_matching
 
 # A row id the database can hold: at most 18 digits stays inside a signed 64-bit integer.
 MAX_ROUND_DIGITS = 18
@@ -19,6 +20,9 @@ ANONYMOUS_CODE = re.compile(r"\A[A-Z2-7]{10}\Z")
 PLACE_CODE = "A place code has only letters, digits, hyphens and underscores."
 COLUMN_KEY = "A column is named by its key, in letters, digits, hyphens and underscores."
 FRAMEWORK = "A framework is named by its short name, in letters, digits, hyphens and underscores."
+PERIOD = "Give a period as a year, a quarter, a half or a month, e.g. “2026 Q2”."
+# The filters of the comparison, in the order a message names them.
+FILTERS = ("region", "kind", "period")
 
 
 class CodeField(forms.CharField):
@@ -72,17 +76,36 @@ class CompareFilterForm(forms.Form):
     assessment = RoundKeysField(required=False, label="Rounds")
     region = _choices("All regions", Region.choices, field="region")
     kind = _choices("All kinds of place", PlaceKind.choices, field="kind of place")
-    period = forms.CharField(required=False, max_length=40, help_text='e.g. "2026 Q2"')
+    period = forms.CharField(
+        required=False,
+        max_length=40,
+        help_text='e.g. "2026" or "2026 Q2"',
+        error_messages={"invalid": PERIOD},
+    )
+    # Every round that matches the filters, chosen by the filters rather than one key each: 400
+    # rounds would otherwise travel as a 10 KB query string (reports.compare.chosen_columns).
+    all = forms.BooleanField(required=False, label="Every round that matches")
     trend = CodeField(message=PLACE_CODE, required=False, max_length=40, label="Place over time")
     sort = CodeField(message=COLUMN_KEY, required=False, max_length=60, label="Sort by")
     # Which framework to compare on, by slug: one the chosen rounds pin, else the page falls
     # back to the first of them (reports.compare.comparison_build).
     framework = CodeField(message=FRAMEWORK, required=False, max_length=60, label="Compare on")
     detail = forms.ChoiceField(
-        choices=[("", "Summary"), ("responses", "Responses")],
+        choices=[("", "Summary"), ("responses", "Responses"), ("agreement", "Agreement")],
         required=False,
-        error_messages={"invalid_choice": "Choose the summary or the responses."},
+        error_messages={"invalid_choice": "Choose the summary, the responses or the agreement."},
     )
+
+    def clean_period(self) -> str:
+        period = self.cleaned_data["period"].strip()
+        if period and not period_parts(period):
+            raise ValidationError(PERIOD, code="invalid")
+        return period
+
+    @property
+    def chooses_all(self) -> bool:
+        """Whether every round matching the filters is chosen, whatever keys came with it."""
+        return bool(self.is_bound and self.is_valid() and self.cleaned_data.get("all"))
 
     @property
     def chosen_keys(self) -> list[str]:
@@ -106,15 +129,40 @@ class CompareFilterForm(forms.Form):
     def by_period(self) -> bool:
         return bool(self.cleaned_data.get("period"))
 
+    @property
+    def filters(self) -> dict[str, str]:
+        """The filters given, name → value, in the order a message names them."""
+        data = getattr(self, "cleaned_data", {})
+        return {name: data[name] for name in FILTERS if data.get(name)}
+
+    def filter_words(self, name: str) -> str:
+        """A filter as a message names it: "region London", "period “2027”"."""
+        value = self.cleaned_data[name]
+        if name == "period":
+            return f"the period “{value}”"
+        label = dict(self.fields[name].choices).get(value, value)
+        return f"the region {label}" if name == "region" else f"the kind of place “{label}”"
+
+    def without(self, *names: str) -> "CompareFilterForm":
+        """The same filters less these, validated: to say what one filter left out."""
+        data = {key: value for key, value in self.filters.items() if key not in names}
+        form = CompareFilterForm(data)
+        form.is_valid()
+        return form
+
     def filter(self, rounds):
-        """The rounds matching every filter that could be read; call after is_valid()."""
+        """The rounds matching every filter that could be read; call after is_valid().
+
+        A period matches loosely (reports.periods): the periods of the rounds are read once and
+        those matching kept, so the filter costs one query however many rounds there are."""
         data = self.cleaned_data
         if data.get("region"):
             rounds = rounds.filter(place__region=data["region"])
         if data.get("kind"):
             rounds = rounds.filter(place__kind=data["kind"])
         if data.get("period"):
-            rounds = rounds.filter(period__iexact=data["period"])
+            periods = rounds.order_by().values_list("period", flat=True).distinct()
+            rounds = rounds.filter(period__in=periods_matching(data["period"], periods))
         return rounds
 
 

@@ -11,7 +11,8 @@ A pack asked for on the compare page is a Document like any PDF (`pack_document`
 reports.tasks.build_board_pack, kept in RenderedPdf): it holds the chosen rounds its reader may
 open (`Assessment.objects.visible_to`): a round shared anonymously by another place is left out,
 as its report names its place, and each report is the one its reader may read (without the round
-before it, where they may not open that: reports.plan_sections).
+before it, where they may not open that: reports.plan_sections). Its index lists every chosen
+round left out and why (`pack_choice`), so a board reading it knows what it does not hold.
 """
 
 import os
@@ -87,11 +88,26 @@ def _not_here(out: Path) -> None:
     raise RuntimeError("the board pack never renders a PDF itself: render_pdf does")
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """A chosen round that is not in the pack, as its reader knows it, and why."""
+
+    label: str
+    reason: str
+
+
+# Why a chosen round is not in a pack, in the words of its index.
+ANONYMOUS = "shared anonymously: its report names its place"
+NOT_CLOSED = "not closed yet: only a closed round's report goes in a pack"
+NOT_YOURS = "not found, or not closed, or not shared with you"
+
+
 @dataclass
 class Pack:
     entries: list[PackEntry]
     filters: dict[str, str]
     made_at: datetime = field(default_factory=timezone.now)
+    left_out: list[LeftOut] = field(default_factory=list)  # chosen, and not packed
 
     @property
     def missing(self) -> list[PackEntry]:
@@ -132,7 +148,34 @@ def pack_rounds_for(user, round_ids: Iterable[int]) -> QuerySet[Assessment]:
     )
 
 
-def pack_document(rounds: Iterable[Assessment], *, reader) -> Document:
+def pack_choice(user, columns, keys: Iterable[str] = ()) -> tuple[list[Assessment], list[LeftOut]]:
+    """The rounds of a pack chosen on the compare page, and those chosen but left out, why.
+
+    `columns` are the chosen rounds the reader may compare (reports.compare.chosen_columns);
+    `keys`, the keys they were asked for by, where they were asked for one by one. A round
+    compared without its place's name is left out by its label (its report names the place);
+    a round of the reader's own that is not closed, by its name; any other key asked for that
+    found nothing, by the key the reader sent, saying no more than the page does: whether it
+    exists, is closed or is shared is not the reader's to learn (two queries).
+    """
+    rounds = list(pack_rounds_for(user, [c.pk for c in columns if c.named]))
+    left_out = [LeftOut(c.label, ANONYMOUS) for c in columns if not c.named]
+    found = {c.key for c in columns}
+    unknown = [key for key in dict.fromkeys(keys) if key not in found]
+    ids = [int(key) for key in unknown if key.isdigit()]
+    open_rounds = Assessment.objects.visible_to(user).exclude(status=RoundStatus.CLOSED)
+    mine = {str(a.pk): a for a in open_rounds.filter(pk__in=ids).select_related("place")}
+    for key in unknown:
+        if key in mine:
+            left_out.append(LeftOut(f"{mine[key].place.name}, {mine[key].period}", NOT_CLOSED))
+        else:
+            left_out.append(LeftOut(f"Round {key}" if key.isdigit() else key, NOT_YOURS))
+    return rounds, left_out
+
+
+def pack_document(
+    rounds: Iterable[Assessment], *, reader, left_out: Iterable[LeftOut | Iterable[str]] = ()
+) -> Document:
     """The board pack of `rounds` (pack_rounds_for) as `reader` may read their reports.
 
     Keyed by who reads it and which rounds it holds: a report shows a reader from outside the
@@ -142,15 +185,21 @@ def pack_document(rounds: Iterable[Assessment], *, reader) -> Document:
     (the pack is asked for again while a worker makes it): a closed round changes only when it
     is reopened (its updated_at), its place's details on the cover, its plan, and the day, as
     actions fall overdue; with the code that draws it all (reports.digests).
+
+    `left_out`: the chosen rounds not in it and why (`pack_choice`), listed in its index; part
+    of what was chosen, so part of its key, and handed to its task as plain text.
     """
     rounds = list(rounds)  # in the pack's order; the key and digest take them by id
     ids = sorted(a.pk for a in rounds)
+    left_out = [e if isinstance(e, LeftOut) else LeftOut(*e) for e in left_out]
+    # Only where something is left out, so a pack of every round chosen keeps its key.
+    omitted = {"left_out": [[e.label, e.reason] for e in left_out]} if left_out else {}
     who = "staff" if reader.is_staff else f"user {reader.pk}"
     plans = Action.objects.filter(assessment__in=ids).aggregate(
         changed=Max("updated_at"), actions=Count("pk")
     )
     shown = [[a.pk, a.updated_at, *_cover(a.place)] for a in sorted(rounds, key=_pk)]
-    pack = Pack(entries=[], filters={})
+    pack = Pack(entries=[], filters={}, left_out=left_out)
 
     def prepare() -> None:
         pack.entries = list(pack_entries(rounds, reader=reader))
@@ -160,14 +209,17 @@ def pack_document(rounds: Iterable[Assessment], *, reader) -> Document:
 
     return Document(
         kind=PdfKind.PACK,
-        key=content_hash({"reader": who, "rounds": ids}),
-        digest=document_digest({"rounds": shown, "plans": plans, "day": timezone.localdate()}),
+        key=content_hash({"reader": who, "rounds": ids, **omitted}),
+        digest=document_digest(
+            {"rounds": shown, "plans": plans, "day": timezone.localdate(), **omitted}
+        ),
         filename=f"board-pack-{timezone.localdate():%Y-%m-%d}.zip",
         write=lambda out: pack_write(pack, out),
         prepare=prepare,
-        # Plain ids only: the task finds again which of them this person may open.
+        # Plain ids (and what was left out, as text): the task finds again which of them this
+        # person may open.
         task=build_board_pack,
-        task_kwargs={"user_id": reader.pk, "round_ids": ids},
+        task_kwargs={"user_id": reader.pk, "round_ids": ids, **omitted},
     )
 
 

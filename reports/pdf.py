@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from assessment.text import file_name_part
-from reports import chart_alt, compare, compare_charts, plan_sections
+from reports import chart_alt, compare_charts, plan_sections
 from reports.chart_export import figures_to_svg
 from reports.compare import Comparison
 from reports.digests import content_hash, document_digest
@@ -136,21 +136,22 @@ def comparison_key(comparison: Comparison) -> str:
 
 
 def comparison_svgs(comparison: Comparison) -> dict[str, str]:
-    shown = comparison.rounds[: compare.MAX_OVERLAY]
-    overlay, distribution = figures_to_svg(
-        [
-            compare_charts.overlay_radar(shown, comparison.factors, comparison.levels),
-            compare_charts.distribution_chart(comparison),
-        ]
-    )
+    """The comparison's charts as SVG, each with its message in words. Beyond two dozen rounds
+    no radar is drawn (the heat map leads): only the distribution."""
+    rounds = compare_charts.rounds_chart(comparison.rounds, comparison.factors, comparison.levels)
+    figures = [compare_charts.distribution_chart(comparison), *([rounds] if rounds else [])]
+    distribution, *overlay = figures_to_svg(figures)
     summary = comparison.distribution_summary()
-    return {
-        "overlay": _accessible(overlay, chart_alt.overlay_radar_alt(shown, comparison.factors)),
+    svgs = {
         "distribution": _accessible(
             distribution,
             chart_alt.distribution_alt(summary, smallest_shown=comparison.smallest_shown),
-        ),
+        )
     }
+    if overlay:
+        alt = chart_alt.rounds_chart_alt(comparison.rounds, comparison.factors)
+        svgs["overlay"] = _accessible(overlay[0], alt)
+    return svgs
 
 
 def comparison_print_html(
@@ -160,7 +161,8 @@ def comparison_print_html(
         "comparison": comparison,
         "svgs": comparison_svgs(comparison) if svgs is None else svgs,
         "printed": printed,
-        "max_overlay": compare.MAX_OVERLAY,
+        "rounds_chart": compare_charts.rounds_chart_kind(len(comparison.rounds)),
+        "standings": compare_charts.standings(comparison),
     }
     return render_to_string("reports/compare_print.html", context)
 

@@ -61,7 +61,7 @@ class Summary:
     submitted: int
     invited: int
     top_gaps: list[TopGap]
-    splits: list[ItemResult]  # answers two or more levels apart, with no agreed position yet
+    splits: list[ItemResult]  # split by the split rule (statistics), with no agreed position yet
     settled: list[ItemResult]  # split items the team has since agreed on
     counts: ActionCounts
     overdue: list[Action]

@@ -85,9 +85,12 @@ def _comparison(user_id: int, round_ids: list[int], framework: str | None = None
 
 
 @task(priority=BATCH_PRIORITY)
-def build_board_pack(*, user_id: int, round_ids: list[int]) -> str:
+def build_board_pack(
+    *, user_id: int, round_ids: list[int], left_out: list[list[str]] | None = None
+) -> str:
     """The board pack of the chosen `round_ids` that `user_id` may open, into storage; returns
-    the zip's storage name."""
+    the zip's storage name. `left_out`: the chosen rounds not in it, each [label, reason], as
+    the page found them (reports.pack.pack_choice), for its index."""
     from reports.pack import pack_document, pack_rounds_for
 
     try:
@@ -95,7 +98,8 @@ def build_board_pack(*, user_id: int, round_ids: list[int]) -> str:
         rounds = list(pack_rounds_for(user, round_ids))
         if not rounds:
             raise PermissionDenied(f"user {user_id} may open none of rounds {round_ids}")
-        return document_render(document=pack_document(rounds, reader=user))
+        document = pack_document(rounds, reader=user, left_out=left_out or ())
+        return document_render(document=document)
     except Exception:
         logger.exception(
             "The board pack could not be made (user %s, rounds %s)", user_id, round_ids

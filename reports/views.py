@@ -20,20 +20,25 @@ from django.views.decorators.http import require_GET
 from accounts.audit import record
 from accounts.models import AuditKind
 from assessment.disclosure import get_assessment_for_reader
+from assessment.exports import AGREEMENT_HEADER, agreement_rows
 from assessment.models import can_compare
 from assessment.permissions import reader_from_outside
+from assessment.reliability_selectors import rounds_reliability
+from assessment.statistics import SPLIT_RULE
 from assessment.views.common import withheld
 from reports import compare, compare_charts, exports
 from reports.compare import (
-    columns_chosen,
+    chosen_columns,
     comparison_build,
+    no_match,
     own_place_ids,
     rounds_listed,
     rounds_on_offer,
+    shared_summary,
 )
 from reports.documents import Document, document_get_or_queue
-from reports.forms import CompareFilterForm, RoundsQueryForm
-from reports.pack import pack_document, pack_rounds_for
+from reports.forms import FILTERS, CompareFilterForm, RoundsQueryForm
+from reports.pack import pack_choice, pack_document
 from reports.pdf import comparison_document, report_document, report_print_html
 from reports.selectors import Report, report_build
 
@@ -158,31 +163,75 @@ def _refused(message: str, form: CompareFilterForm) -> HttpResponse:
 def compare_page(request: HttpRequest) -> HttpResponse:
     form = CompareFilterForm(request.GET)
     valid = form.is_valid()
-    keys = form.chosen_keys if valid else []
+    user = request.user
+    own = own_place_ids(user)
+    analyst = user.is_staff or can_compare(user)
+    candidates = rounds_on_offer(user, form, own=own)
+    # Every round that matches is the list itself: read once.
+    columns = list(candidates) if form.chooses_all else []
+    if valid and not form.chooses_all:
+        columns = chosen_columns(user, form, own=own)
     trend = form.cleaned_data.get("trend") if valid else None
-    own = own_place_ids(request.user)
     framework = (form.cleaned_data.get("framework") if valid else None) or None
     comparison = comparison_build(
-        request.user, keys=keys, trend_code=trend or None, own=own, framework=framework
+        user,
+        columns=columns,
+        keys=None if form.chooses_all else form.chosen_keys,
+        trend_code=trend or None,
+        own=own,
+        framework=framework,
     )
+    everything = _on_offer_unfiltered(user, form, candidates, own) if valid and analyst else None
     sort = form.cleaned_data.get("sort", "")
     context = {
         "nav": "compare",
-        "can_compare": request.user.is_staff or can_compare(request.user),
+        "can_compare": analyst,
         "min_group": compare.min_group(),
         "form": form,
         "problems": form.problems(),
-        "candidates": rounds_on_offer(request.user, form, own=own),
+        "candidates": candidates,
+        "chooses_all": form.chooses_all,
+        "filtered": bool(valid and form.filters),
+        "summary": shared_summary(everything) if everything else None,
+        "no_match": _no_match(user, form, candidates, everything, own) if valid else [],
         "comparison": comparison,
         "rows": _sorted_rows(comparison, sort),
         "sort": sort,
         "figures": _compare_figures(comparison),
-        "max_overlay": compare.MAX_OVERLAY,
+        "rounds_chart": compare_charts.rounds_chart_kind(len(comparison.rounds)),
+        "standings": compare_charts.standings(comparison),
         "query": request.GET.urlencode(),
         # A board pack holds reports: not those of rounds shown without their place's name.
         "left_out_of_pack": sum(1 for c in comparison.rounds if not c.named),
+        "agreement": _agreement_rows(comparison),
+        "split_rule": SPLIT_RULE,
     }
     return render(request, "reports/compare.html", context, status=200 if valid else 400)
+
+
+def _agreement_rows(comparison) -> list[tuple]:
+    """Each chosen round with its reliability figures per framework (5 queries however many
+    rounds): a row per round, so hundreds of rounds stay readable. Intervals show where
+    already kept (manage.py reliability_keep, or the round's own pages); the rest are drawn
+    without one rather than keep the page waiting."""
+    figures = rounds_reliability([c.pk for c in comparison.rounds], intervals=False)
+    return [(c, figures[c.pk]) for c in comparison.rounds]
+
+
+def _on_offer_unfiltered(user, form: CompareFilterForm, candidates, own) -> list:
+    """Every round an analyst may compare, for the summary of what is shared: the list itself
+    when no filter is given, else read once more without the filters."""
+    if not form.filters:
+        return list(candidates)
+    return rounds_on_offer(user, form.without(*FILTERS), own=own)
+
+
+def _no_match(user, form: CompareFilterForm, candidates, everything, own) -> list[str]:
+    """Why the list is empty, where it is (reports.compare.no_match)."""
+    if candidates:
+        return []
+    offered = len(everything) if everything is not None else None
+    return no_match(user, form, own=own, offered=offered)
 
 
 def _sorted_rows(comparison, sort: str) -> list:
@@ -197,10 +246,11 @@ def _sorted_rows(comparison, sort: str) -> list:
 def _compare_figures(comparison) -> dict:
     figures = {}
     if comparison.rounds:
-        shown = comparison.rounds[: compare.MAX_OVERLAY]
-        figures["overlay"] = compare_charts.overlay_radar(
-            shown, comparison.factors, comparison.levels
+        rounds = compare_charts.rounds_chart(
+            comparison.rounds, comparison.factors, comparison.levels
         )
+        if rounds is not None:  # beyond two dozen rounds the heat map leads
+            figures["overlay"] = rounds
         figures["distribution"] = compare_charts.distribution_chart(comparison)
     if len(comparison.trend) > 1:
         trend = comparison.trend, comparison.trend_factors, comparison.levels
@@ -215,7 +265,12 @@ def compare_pdf(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _refused("The PDF cannot be made as asked.", form)
     framework = form.cleaned_data["framework"] or None
-    comparison = comparison_build(request.user, keys=form.chosen_keys, framework=framework)
+    own = own_place_ids(request.user)
+    columns = chosen_columns(request.user, form, own=own)
+    keys = None if form.chooses_all else form.chosen_keys
+    comparison = comparison_build(
+        request.user, columns=columns, keys=keys, own=own, framework=framework
+    )
     if not comparison.rounds:
         return HttpResponse(
             "Choose at least one round to compare.",
@@ -242,11 +297,13 @@ def compare_board_pack(request: HttpRequest) -> HttpResponse:
     form = CompareFilterForm(request.GET)
     if not form.is_valid():
         return _refused("The board pack cannot be made as asked.", form)
-    ids = [c.pk for c in columns_chosen(request.user, form.chosen_keys)]
-    rounds = list(pack_rounds_for(request.user, ids))
+    columns = chosen_columns(request.user, form)
+    keys = [] if form.chooses_all else form.chosen_keys
+    rounds, left_out = pack_choice(request.user, columns, keys)
     if not rounds:
+        why = "".join(f" {entry.label}: {entry.reason}." for entry in left_out)
         return HttpResponse(
-            "Choose at least one round whose report you may open.",
+            f"Choose at least one round whose report you may open.{why}",
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -256,16 +313,28 @@ def compare_board_pack(request: HttpRequest) -> HttpResponse:
         "back_url": f"{reverse('reports-compare')}?{request.GET.urlencode()}",
     }
     audited = f"board pack: {_rounds_words([a.pk for a in rounds])}"
-    return _document(request, pack_document(rounds, reader=request.user), about, audited=audited)
+    document = pack_document(rounds, reader=request.user, left_out=left_out)
+    return _document(request, document, about, audited=audited)
+
+
+def _agreement_export(columns) -> list[tuple]:
+    """(place code, period, figures) per round for the exports' Agreement rows, as each round
+    is shown to the reader (an anonymous round without its place's code)."""
+    figures = rounds_reliability([c.pk for c in columns], intervals=False)
+    return [(c.place_code, c.period, figures[c.pk]) for c in columns]
 
 
 def _export_rows(form: CompareFilterForm, user):
-    """The rounds chosen (whatever the filters say), or else every round the filters offer."""
-    if keys := form.chosen_keys:
-        columns = columns_chosen(user, keys)
+    """The rounds chosen (whatever the filters say), or else every round the filters offer (as
+    when every round that matches is chosen)."""
+    if form.chosen_keys and not form.chooses_all:
+        columns = chosen_columns(user, form)
         columns.sort(key=lambda c: (c.place_name, c.period))
     else:
         columns = rounds_on_offer(user, form)
+    if form.cleaned_data["detail"] == "agreement":
+        rows = agreement_rows(_agreement_export(columns), str(SPLIT_RULE))
+        return AGREEMENT_HEADER, rows, "agreement", columns
     if form.cleaned_data["detail"] == "responses":
         return exports.DETAIL_HEADER, exports.detail_rows(columns), "responses", columns
     return exports.SUMMARY_HEADER, exports.summary_rows(columns), "results", columns
@@ -322,7 +391,9 @@ def compare_export_xlsx(request: HttpRequest) -> HttpResponse:
     header, rows, kind, columns = _export_rows(form, request.user)
     _record_answers(request, kind, columns, "XLSX")
     return HttpResponse(
-        exports.xlsx_bytes(header, rows),
+        exports.xlsx_bytes(
+            header, rows, agreement=_agreement_export(columns) if kind == "results" else None
+        ),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers=_attachment(f"integration-maturity-{kind}.xlsx"),
     )

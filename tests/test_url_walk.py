@@ -27,7 +27,8 @@ POST_ONLY = dict.fromkeys(ROLES, 405)
 EVERYONE = dict.fromkeys(ROLES, 200)
 
 EXPECTED = {
-    "home": EVERYONE,
+    # An analyst who belongs to no place is sent to the comparison, their home.
+    "home": {**EVERYONE, "analyst": 302},
     "assessment-place": PLACE,
     "assessment-member-add": POST_ONLY,
     "assessment-member-invite": POST_ONLY,
@@ -81,6 +82,10 @@ EXPECTED = {
     # The audit log is for staff only.
     "accounts-audit": dict.fromkeys(ROLES, 403),
     "accounts-audit-export": dict.fromkeys(ROLES, 403),
+    # Everyone makes and revokes their own API tokens; revoking is a POST.
+    "accounts-tokens": EVERYONE,
+    "accounts-token-revoke": POST_ONLY,
+    "api-openapi": EVERYONE,
 }
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm",
           "password_reset_complete", "logout"}  # fmt: skip

@@ -12,6 +12,7 @@ from assessment import facilitation, selectors, services, states
 from assessment.agreement import suggestion
 from assessment.consensus_forms import ConsensusForm, FacilitatorViewForm
 from assessment.disclosure import get_assessment_for_reader
+from assessment.reliability_selectors import round_reliability
 from assessment.statistics import SPLIT_RULE
 from assessment.views.common import withheld
 
@@ -32,6 +33,9 @@ def consensus_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "view": view,
         "query": query,
         "split_rule": SPLIT_RULE,
+        # How far to trust the answers: agreement and consistency per framework (the cache's
+        # only query beyond the view's).
+        "reliability": round_reliability([i.summary for i in view.items]),
         "disclosure": disclosure,
         "can_record": not record.not_theirs,
         **query.options(),

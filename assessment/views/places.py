@@ -13,30 +13,47 @@ from assessment import selectors, services
 from assessment.forms import (
     MemberAddForm,
 )
-from assessment.models import Membership, Respondent, Role, RoundStatus
+from assessment.models import Membership, Respondent, Role, RoundStatus, can_compare
 from assessment.permissions import get_place_for_user
 from assessment.views.common import LEADS, base_url
+
+# An analyst's home, and staff's: the comparison of the rounds places share (reports).
+COMPARE = "reports-compare"
+
+
+def compares(user) -> bool:
+    """Whether the person compares places: an analyst (the compare permission) or staff."""
+    return user.is_staff or can_compare(user)
 
 
 @login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """The person's places and rounds. An analyst or a member of staff who belongs to no place
+    has none to list: their work is comparing places, so their home is the comparison."""
     places = list(selectors.places_for_user(request.user))
+    analyst = compares(request.user)
+    if not places and analyst:
+        return redirect(COMPARE)
     _mark_my_answers(request.user, places)
-    return render(request, "assessment/home.html", {"nav": "home", "places": places})
+    context = {"nav": "home", "places": places, "compares": analyst}
+    return render(request, "assessment/home.html", context)
 
 
 @login_required
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     """Where a sign-in lands (LOGIN_REDIRECT_URL): the scoring page of the one open round waiting
-    for the person's answers, else home, which lists each with its own "Score now"."""
+    for the person's answers, else home, which lists each with its own "Score now"; for an
+    analyst or staff who belongs to no place, the comparison (as home would send them)."""
     waiting = list(
         Respondent.objects.filter(
             user=request.user, submitted_at__isnull=True, assessment__status=RoundStatus.OPEN
         ).values_list("assessment_id", flat=True)[:2]
     )
     if len(waiting) != 1:
+        if compares(request.user) and not Membership.objects.filter(user=request.user).exists():
+            return redirect(COMPARE)
         return redirect("home")
     return redirect(reverse("assessment-respond", args=[waiting[0]]) + "?item=next")
 

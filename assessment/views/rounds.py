@@ -21,7 +21,9 @@ from assessment.forms import (
 from assessment.history import round_history
 from assessment.models import SMALLEST_ANONYMOUS_GROUP
 from assessment.permissions import get_assessment_for_user, get_place_for_user
+from assessment.reliability_selectors import round_reliability
 from assessment.services.rounds import PERIOD_TAKEN, round_people
+from assessment.statistics import split_rule
 from assessment.views.common import LEADS, base_url, withheld, withheld_json
 
 
@@ -276,4 +278,19 @@ def assessment_api(request: HttpRequest, pk: int) -> JsonResponse:
     # Each item's spread of answers and the agreed rationale: response-level, so audited.
     detail = f"round API (JSON): round {assessment.pk}"
     record(AuditKind.EXPORTED, person=request.user, request=request, detail=detail)
-    return JsonResponse(selectors.assessment_document(assessment, summaries))
+    document = selectors.assessment_document(assessment, summaries)
+    document.update(agreement_document(summaries))
+    return JsonResponse(document)
+
+
+def agreement_document(summaries) -> dict:
+    """How far to trust the round's numbers, per pinned framework: "agreement" maps each
+    framework's slug to its figures (krippendorff_alpha, alpha_ci, raters, within_one,
+    split_items, cronbach_alpha, ...), so a round with one framework reads
+    agreement[slug].krippendorff_alpha and one with several reads each alike; "agreement_rule"
+    is the split rule that named the split items, with its source."""
+    figures = round_reliability(summaries)
+    return {
+        "agreement": {f.framework: f.as_dict() for f in figures},
+        "agreement_rule": split_rule().as_dict(),
+    }

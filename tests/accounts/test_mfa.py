@@ -288,7 +288,7 @@ def test_someone_named_is_told_why_sets_one_up_and_carries_on(django_app, settin
     carry_on = codes_page.click("Carry on where you were")
     assert carry_on.status_code == 200
     assert carry_on.request.path == reverse("frameworks-list")
-    assert django_app.get(reverse("home")).status_code == 200
+    assert django_app.get(reverse("reports-compare")).status_code == 200
     assert secret
 
 

@@ -109,3 +109,19 @@ def test_a_passkey_answer_that_is_not_one_is_a_form_error(client, lead, url):
         client.post(reverse("login"), {"login": lead.email, "password": PASSWORD})
     response = client.post(reverse(url), {"credential": '{"id": "x"}'})
     assert response.status_code in (200, 302, 400)
+
+
+def test_an_authenticator_apps_key_is_not_kept_in_the_clear(django_app, lead):
+    from allauth.mfa.models import Authenticator
+
+    sign_in(django_app, lead)
+    secret, _ = set_up_app(django_app)
+    stored = Authenticator.objects.get(user=lead, type=Authenticator.Type.TOTP).data["secret"]
+    assert secret not in stored and stored.startswith("fernet:")
+    # And it still signs in: the next sign-in takes the app's code.
+    django_app.reset()
+    from .test_mfa import enter_second_factor, fresh_code
+
+    asked = sign_in(django_app, lead).maybe_follow()
+    done = enter_second_factor(asked, fresh_code(secret))
+    assert done.status_code == 302 and "_auth_user_id" in django_app.session

@@ -10,7 +10,8 @@ from tests.assessment.scoring import items_by_key, named_respondent, respondent_
 
 @pytest.fixture
 def split_at_consensus(open_round, lead, respondent):
-    """At consensus. Impact: Priya 1→2, Tom 2→3, Grace 4→4, so split; every other item 2→3.
+    """At consensus. Impact: Priya 1→2, Tom 2→3, Grace 4→4: split where a deployment splits on
+    one far answer (not by SCIROCCO's rule, which takes four); every other item 2→3.
     Dan's draft (impact 3) was never submitted and must not count."""
     score(respondent_of(open_round, lead), levels={"impact": (1, 2)})
     score(respondent_of(open_round, respondent), levels={"impact": (2, 3)})

@@ -17,12 +17,16 @@ from assessment.agreement import (
 SECTORS = [("nhs-provider", "NHS provider"), ("local-authority", "Local authority")]
 
 
-def test_it_reads_the_figures_of_a_split_item():
-    figures = agreement([1, 2, 4])
-    assert (figures.count, figures.median) == (3, 2)
-    assert (figures.lower_quartile, figures.upper_quartile) == (1.5, 3)
-    assert figures.interquartile_range == 1.5
-    assert (figures.near_median, figures.near_median_percent) == (2, 67)
+def test_it_reads_the_figures_of_a_split_item(settings):
+    # SCIROCCO's rule, whatever the environment sets: the four 4s, two levels above the median
+    # of 2, are more than the three answers outside the band it allows.
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 3
+    figures = agreement([1, 1, 1, 1, 2, 4, 4, 4, 4])
+    assert (figures.count, figures.median) == (9, 2)
+    assert (figures.lower_quartile, figures.upper_quartile) == (1, 4)
+    assert figures.interquartile_range == 3
+    assert (figures.near_median, figures.near_median_percent) == (5, 56)
+    assert figures.spread.outside == 4
     assert figures.split
 
 

@@ -12,9 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def at_consensus(open_round, lead, respondent, place):
+def at_consensus(open_round, lead, respondent, place, settings):
     """Leadership is split between Priya (council, 1) and Tom (NHS, 3); Grace (a sheet, no
-    sector) says 3. Everything else is 2 from everyone."""
+    sector) says 3. Everything else is 2 from everyone.
+
+    Three people can never split an item by SCIROCCO's rule (more than three answers over a
+    level from the median), so this deployment sets a rule that splits on any one: Priya's 1,
+    two levels below the median of 3, splits Leadership."""
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
     Membership.objects.filter(user=lead, place=place).update(sector=Sector.LOCAL_AUTHORITY)
     Membership.objects.filter(user=respondent, place=place).update(sector=Sector.NHS_PROVIDER)
     score(respondent_of(open_round, lead), levels={"leadership": (1, 2)})

@@ -26,6 +26,14 @@ def answered_at_consensus(open_round, lead, respondent):
     return assessment_advance(assessment=open_round)
 
 
+@pytest.fixture
+def any_far_answer_splits(settings):
+    """A deployment that calls an item split as soon as one answer is over a level from the
+    median: Grace's 4 on Impact, two levels above the median of 2, splits it. (Three people can
+    never split an item by SCIROCCO's rule, which takes four answers outside the band.)"""
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
+
+
 def _item(document, key):
     return next(i for i in document["items"] if i["key"] == key)
 
@@ -60,7 +68,7 @@ def test_it_lists_the_nine_factors_then_the_sixteen_lessons(client, viewer, answ
 
 
 def test_it_gives_the_spread_of_the_submitted_answers_per_item(
-    client, viewer, answered_at_consensus
+    client, viewer, answered_at_consensus, any_far_answer_splits
 ):
     client.force_login(viewer)
     document = client.get(_api(answered_at_consensus)).json()
@@ -77,6 +85,17 @@ def test_it_gives_the_spread_of_the_submitted_answers_per_item(
     place = _item(document, "place")
     assert place["current"] == {"median": 2, "min": 2, "max": 2}
     assert place["split"] is False
+
+
+def test_it_marks_split_only_what_the_deployments_rule_splits(
+    client, viewer, answered_at_consensus, settings
+):
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 3  # SCIROCCO's rule
+    client.force_login(viewer)
+    document = client.get(_api(answered_at_consensus)).json()
+    # One answer of three over a level from the median is not the four SCIROCCO's rule asks.
+    assert _item(document, "impact")["split"] is False
+    assert document["agreement_rule"]["max_outside"] == 3
 
 
 def test_it_gives_nothing_for_an_item_nobody_has_submitted(client, lead, open_round):

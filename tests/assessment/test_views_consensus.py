@@ -21,11 +21,20 @@ from tests.assessment.scoring import items_by_key
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def any_far_answer_splits(settings):
+    """A deployment that calls an item split as soon as one answer is over a level from the
+    median: Grace's 4 on Impact, two levels above the median of 2, splits it. Three people can
+    never split an item by SCIROCCO's rule (four answers outside the band), and these tests are
+    of how a split item is shown."""
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
+
+
 # The facilitator view
 
 
 def test_it_reads_out_the_agreement_figures_of_each_item(
-    django_app, lead, split_at_consensus, impact
+    django_app, lead, split_at_consensus, impact, any_far_answer_splits
 ):
     page = django_app.get(overview_url(split_at_consensus), user=lead)
     # Impact: 1, 2 and 4 (Dan's unsubmitted 3 is not one of them).
@@ -34,17 +43,36 @@ def test_it_reads_out_the_agreement_figures_of_each_item(
         "Median": "2",
         "Interquartile range": "1.5 from 1.5 to 3",
         "Within one level of the median": "2 of 3 67%",
-        "Split": "Yes answers from 1 to 4: two or more levels apart",
+        "Split": "Yes 1 answer outside the rule's band around the median: more than it allows",
         "Target median": "3",
     }
     place = items_by_key(split_at_consensus)["place"]
     assert figures_of(card_of(page, place))["Within one level of the median"] == "3 of 3 100%"
     assert figures_of(card_of(page, place))["Split"] == "No every answer 2"
     assert "0 of 25 recorded. 1 split." in page.text
-    assert "two or more levels apart" in page.html.select_one(".consensus-key").text
+    key = " ".join(page.html.select_one(".consensus-key").text.split())
+    assert "split when any answer falls more than 1 level from the median" in key
+    assert "This deployment sets the rule" in key
 
 
-def test_it_puts_split_items_first(django_app, lead, split_at_consensus, workshop_order):
+def test_it_says_why_an_item_with_one_far_answer_is_not_split_by_sciroccos_rule(
+    django_app, lead, split_at_consensus, impact, settings
+):
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 3  # SCIROCCO's rule
+    page = django_app.get(overview_url(split_at_consensus), user=lead)
+    # Grace's 4 is two levels above the median of 2: one answer, not the four the rule asks.
+    assert figures_of(card_of(page, impact))["Split"] == (
+        "No 1 answer outside the rule's band around the median: no more than it allows"
+    )
+    assert "0 of 25 recorded. 0 split." in page.text
+    assert "No item is split by the rule above." in page.text
+    key = " ".join(page.html.select_one(".consensus-key").text.split())
+    assert "split when more than 3 answers fall more than 1 level from the median" in key
+
+
+def test_it_puts_split_items_first(
+    django_app, lead, split_at_consensus, workshop_order, any_far_answer_splits
+):
     page = django_app.get(overview_url(split_at_consensus), user=lead)
     cards = [card["id"] for card in page.html.select("article")]
     assert cards == [f"item-{item.pk}" for item in workshop_order]
@@ -53,7 +81,9 @@ def test_it_puts_split_items_first(django_app, lead, split_at_consensus, worksho
     assert split.select_one(".split-flag")
 
 
-def test_it_shows_only_split_items_when_asked(django_app, lead, split_at_consensus, impact):
+def test_it_shows_only_split_items_when_asked(
+    django_app, lead, split_at_consensus, impact, any_far_answer_splits
+):
     page = django_app.get(overview_url(split_at_consensus), user=lead)
     page = page.click(description="Split only")
     assert page.request.query_string == "split=1"
@@ -151,7 +181,9 @@ def test_it_offers_a_projector_layout_with_large_type(django_app, lead, split_at
     assert "projector.css" not in projected.click(description="Standard layout").text
 
 
-def test_it_keeps_the_split_filter_in_the_projector_layout(django_app, lead, split_at_consensus):
+def test_it_keeps_the_split_filter_in_the_projector_layout(
+    django_app, lead, split_at_consensus, any_far_answer_splits
+):
     page = django_app.get(overview_url(split_at_consensus, "?split=1&projector=1"), user=lead)
     assert len(page.html.select("article")) == 1
     assert page.click(description="All items").request.query_string == "projector=1"
@@ -220,7 +252,7 @@ def test_it_shows_every_answer_by_name_when_the_round_shows_names(
 
 
 def test_it_shows_the_median_range_and_how_many_chose_each_level(
-    client, lead, split_at_consensus, impact
+    client, lead, split_at_consensus, impact, any_far_answer_splits
 ):
     client.force_login(lead)
     page = client.get(item_url(split_at_consensus, impact))

@@ -60,8 +60,8 @@ def test_it_shows_staff_every_place(client, staff, open_round, other_place):
     assert "Northmoor Integrated Care System" in response.text
 
 
-def test_it_tells_someone_without_a_place_how_to_join_one(client, analyst, place):
-    client.force_login(analyst)
+def test_it_tells_someone_without_a_place_how_to_join_one(client, make_person, place):
+    client.force_login(make_person("new.person@example.org", "New", "Person"))
     response = client.get(HOME_URL)
     assert "You do not belong to any place yet" in response.text
     assert "Riverside Borough" not in response.text
@@ -74,8 +74,9 @@ def test_it_lists_in_the_same_queries_however_many_places_and_rounds(
     _rounds_in_more_places(lead, versions, places=places, rounds=rounds, respondents=respondents)
     client.force_login(lead)
     # session, user, my places, their rounds with submitted/invited counts (prefetched),
-    # my memberships in them (prefetched), my own answers in every round with their counts
-    with django_assert_num_queries(6):
+    # my memberships in them (prefetched), my own answers in every round with their counts;
+    # whether I may compare places (my own and my groups' permissions), for the Compare button
+    with django_assert_num_queries(8):
         response = client.get(HOME_URL)
     assert response.text.count('<tr><th scope="row">') == 1 + places * rounds
 

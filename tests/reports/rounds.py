@@ -7,7 +7,8 @@ from assessment.services import Answer, consensus_record, responses_save
 from frameworks.models import Item
 
 # What the lead and the respondent answer (current, target) where the round is interesting:
-# a gap of 2 (Impact), a context factor (Place), a split (Care model), a strength (Governance).
+# a gap of 2 (Impact), a context factor (Place), answers two levels apart (Care model: not split
+# by the split rule with two people; tests that need a split add answers), a strength (Governance).
 # Every other item is answered (2, 3) by both.
 LEAD_ANSWERS = {
     "impact": (1, 3),

@@ -86,18 +86,36 @@ def test_it_reports_the_spread_of_answers():
     assert answers.span == 2
 
 
+@pytest.fixture
+def sciroccos_rule(settings):
+    """SCIROCCO's rule, whatever the environment sets: split when more than three answers fall
+    more than one level from the median."""
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 3
+
+
 @pytest.mark.parametrize(
     ("currents", "split"),
     [
-        ((1, 3), True),  # two levels apart
-        ((1, 2, 4), True),
-        ((2, 3, 3, 2), False),  # within one level
+        ((1, 1, 1, 1, 2, 4, 4, 4, 4), True),  # four answers two levels above the median of 2
+        ((1, 1, 1, 2, 4, 4, 4), False),  # only three outside the band: still agreed
+        ((1, 1, 1, 1, 2, 3, 3, 3, 3), False),  # two levels apart, all within one of the median
+        ((1, 1, 1, 1, 4, 4, 4, 4), True),  # every answer 1.5 levels from the median of 2.5
+        ((1, 2, 4), False),  # one answer far from the median is not a split
+        ((1, 3), False),  # two levels apart, each one level from the median
         ((1,), False),  # a single answer cannot disagree with itself
         ((), False),
     ],
 )
-def test_it_marks_an_item_split_when_answers_are_two_or_more_levels_apart(currents, split):
+def test_it_marks_an_item_split_when_more_than_three_answers_are_over_a_level_from_the_median(
+    sciroccos_rule, currents, split
+):
     assert factor("care-model", currents=currents, targets=currents).split is split
+
+
+def test_it_marks_an_item_split_by_the_deployments_own_rule(settings):
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
+    assert factor("care-model", currents=(1, 2, 4), targets=(4, 4, 4)).split is True
+    assert factor("care-model", currents=(1, 2, 3), targets=(4, 4, 4)).split is False
 
 
 def test_it_reads_a_median_of_two_and_a_half_as_level_two_with_level_three_next():
@@ -187,10 +205,11 @@ def test_it_counts_a_gap_of_less_than_a_level_as_ranked_but_not_large():
     assert [e.factor.key for e in gaps.large] == ["impact"]
 
 
-def test_it_lists_split_factors_and_lessons_for_the_next_workshop():
-    split_factor = factor("care-model", currents=(1, 3), targets=(4, 4))
+def test_it_lists_split_factors_and_lessons_for_the_next_workshop(sciroccos_rule):
+    # Split by SCIROCCO's rule: four answers two levels from the median (of 3, then of 1).
+    split_factor = factor("care-model", currents=(1, 1, 1, 1, 3, 3, 3, 3, 3), targets=(4,) * 9)
     agreed_factor = factor("impact", currents=(2, 3), targets=(3, 3))
-    split_lesson = lesson(7, currents=(0, 2, 2))
+    split_lesson = lesson(7, currents=(0, 1, 1, 1, 1, 3, 3, 3, 3))
     gaps = gap_analysis([split_factor, agreed_factor], [split_lesson, lesson(8, currents=(2,))])
     assert gaps.splits == (split_factor, split_lesson)
 

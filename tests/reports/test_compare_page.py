@@ -228,22 +228,20 @@ def test_it_draws_one_radar_line_per_chosen_round(
     assert traces[0]["r"][:2] == [2.5, 2]  # Impact, Place
 
 
-def test_it_draws_the_first_eight_of_nine_rounds_and_says_so(
-    django_app, staff, shared_places, place
-):
-    more = [closed_round(place, f"2024 Q{n}", {"Asha Patel": {}}) for n in range(1, 5)]
+def test_it_draws_seven_rounds_a_small_radar_each(django_app, staff, shared_places, place):
+    more = [closed_round(place, f"2024 Q{n}", {"Asha Patel": {}}) for n in range(1, 3)]
     response = django_app.get(URL, chosen(*shared_places.values(), *more), user=staff)
-    traces = figure(response, "overlay-data")["data"]
-    assert len(traces) == 8
-    assert "The chart shows the first 8 rounds; the table shows all 9." in response.text
-    assert len(heatmap_labels(response)) == 9
+    layout = figure(response, "overlay-data")["layout"]
+    assert len([name for name in layout if name.startswith("polar")]) == 7
+    assert "Spokes clockwise from the top: 1 Impact" in response.text
+    assert len(heatmap_labels(response)) == 7
 
 
-def test_it_draws_eight_rounds_without_a_note(django_app, staff, shared_places, place):
-    more = [closed_round(place, f"2024 Q{n}", {"Asha Patel": {}}) for n in range(1, 4)]
+def test_it_overlays_six_rounds_on_one_radar(django_app, staff, shared_places, place):
+    more = [closed_round(place, "2024 Q1", {"Asha Patel": {}})]
     response = django_app.get(URL, chosen(*shared_places.values(), *more), user=staff)
-    assert len(figure(response, "overlay-data")["data"]) == 8
-    assert "The chart shows the first" not in response.text
+    assert len(figure(response, "overlay-data")["data"]) == 6
+    assert "Spokes clockwise" not in response.text
 
 
 def test_it_draws_markup_in_a_place_name_or_period_as_plain_text(django_app, staff):

@@ -40,8 +40,10 @@ def test_it_builds_the_comparison_page_in_the_same_queries_for_any_number_of_pla
     # session, user, the analyst's own and group permissions; the analyst's places (once for
     # the whole page); the chosen rounds with their places, the trend place's rounds, the
     # stored results with their versions' levels and their factors' own names for levels,
-    # every shared place's results; the chosen rounds' action counts; the rounds on offer.
-    with django_assert_num_queries(13):
+    # every shared place's results; the chosen rounds' action counts; the rounds on offer; and
+    # how far each round's answers agree (5: the rounds' versions, items and scales, and the
+    # submitted answers, read once for every round).
+    with django_assert_num_queries(18):
         response = browser.get(reverse("reports-compare"), chosen(*national))
     assert len(heatmap_labels(response)) == len(national)
 
@@ -69,8 +71,8 @@ def test_it_exports_xlsx_in_the_same_queries_for_any_number_of_places(
     analyst_client, national, django_assert_num_queries
 ):
     # as the CSV export of results, and the level scales of the versions used, for the About
-    # sheet
-    with django_assert_num_queries(9):
+    # sheet; and the Agreement sheet's figures (5 queries, however many rounds)
+    with django_assert_num_queries(14):
         response = analyst_client.get(reverse("reports-export-xlsx"), chosen(*national))
     assert len(xlsx_rows(response)) == 25 * len(national)
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from assessment.exports import AGREEMENT_HEADER
 from reports.compare import anonymous_label
 from reports.exports import DETAIL_HEADER, SUMMARY_HEADER
 
@@ -25,6 +26,16 @@ pytestmark = pytest.mark.django_db
 
 CSV = reverse("reports-export-csv")
 XLSX = reverse("reports-export-xlsx")
+
+
+@pytest.fixture
+def any_far_answer_splits(settings):
+    """A deployment that calls an item split as soon as one answer is over a level from the
+    median: Riverside's 4 on Impact, two levels above the median of 2, splits it. Three people
+    can never split an item by SCIROCCO's rule (four answers outside the band), and these tests
+    are of how a split item is exported. Ask for it before `rounds_to_export`: a round's results
+    are stored, split or not, when it closes."""
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
 
 
 # --- the results of each round ----------------------------------------------------------------
@@ -47,7 +58,7 @@ def _version(assessment, framework: str) -> str:
 
 
 def test_it_exports_an_agreed_item_with_the_spread_of_the_answers(
-    client, analyst, rounds_to_export
+    any_far_answer_splits, client, analyst, rounds_to_export
 ):
     rows = csv_rows(exported(client, analyst, CSV, chosen(rounds_to_export["riverside"])))
     assert export_row(rows, "impact") == {
@@ -111,7 +122,9 @@ def test_it_starts_the_csv_with_a_byte_order_mark_for_excel(client, analyst, rou
     assert body.startswith(b"\xef\xbb\xbfplace_code,place_name,period,")
 
 
-def test_it_exports_the_same_numbers_as_a_spreadsheet(client, analyst, rounds_to_export):
+def test_it_exports_the_same_numbers_as_a_spreadsheet(
+    any_far_answer_splits, client, analyst, rounds_to_export
+):
     response = exported(client, analyst, XLSX, chosen(rounds_to_export["riverside"]))
     assert download(response) == ("attachment", "integration-maturity-results.xlsx")
     impact = export_row(xlsx_rows(response), "impact")
@@ -211,7 +224,7 @@ def test_it_says_which_version_of_each_framework_each_round_used(
         ),
         ({"period": "2026\x00"}, "Period: Null characters are not allowed."),
         ({"region": "atlantis"}, "Region: There is no region “atlantis”."),
-        ({"detail": "everything"}, "Detail: Choose the summary or the responses."),
+        ({"detail": "everything"}, "Detail: Choose the summary, the responses or the agreement."),
     ],
 )
 def test_it_refuses_an_export_it_cannot_make_as_asked(
@@ -248,15 +261,25 @@ def _workbook(response):
     return load_workbook(io.BytesIO(response.content))
 
 
-@pytest.mark.parametrize(("detail", "header"), [("", SUMMARY_HEADER), ("responses", DETAIL_HEADER)])
+@pytest.mark.parametrize(
+    ("detail", "sheets"),
+    [
+        # The results come with how far each round's answers agree, to judge them by.
+        ("", {"Results": SUMMARY_HEADER, "Agreement": AGREEMENT_HEADER}),
+        ("responses", {"Results": DETAIL_HEADER}),
+    ],
+)
 def test_it_opens_the_workbook_on_a_sheet_that_explains_every_column(
-    client, analyst, rounds_to_export, detail, header
+    client, analyst, rounds_to_export, detail, sheets
 ):
     query = {**chosen(rounds_to_export["riverside"]), "detail": detail}
     workbook = _workbook(exported(client, analyst, XLSX, query))
-    assert workbook.sheetnames == ["About", "Results"]
-    explained = {row[1]: row[2] for row in workbook["About"].values if row[0] == "Results"}
-    assert [column for column in header if not explained.get(column)] == []
+    assert workbook.sheetnames == ["About", *sheets]
+    about = list(workbook["About"].values)
+    for name, header in sheets.items():
+        assert [cell.value for cell in workbook[name][1]] == header
+        explained = {row[1]: row[2] for row in about if row[0] == name}
+        assert [column for column in header if not explained.get(column)] == []
 
 
 @pytest.mark.parametrize("detail", ["", "responses"])

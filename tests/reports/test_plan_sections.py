@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from assessment.models import Action, ActionStatus, Assessment
+from assessment.models import Action, ActionStatus, Assessment, Response
 from assessment.services import assessment_step_back
 from reports import plan_sections
 from reports.selectors import report_build
@@ -19,6 +19,26 @@ from .plan_rounds import TODAY, build_two_rounds, set_status
 @pytest.fixture
 def rounds(make_round, lead, respondent):
     return build_two_rounds(make_round, lead, respondent)
+
+
+@pytest.fixture
+def split_rounds(rounds, settings):
+    """The two rounds, where a deployment calls an item split as soon as one answer is over a
+    level from the median, and two items' answers are three levels apart: Workforce in 2026 Q4
+    (the lead now says 4, the respondent 1) and Care model in 2025 Q4 (1 and 4, agreed at 2).
+    Two people can never split an item by SCIROCCO's rule (four answers outside the band), nor
+    by this one with answers two levels apart (1 and 3 are each one level from their median of
+    2); these tests are of how the summary shows split items."""
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
+    change_answer(rounds.current, "workforce", current=4, was=3)
+    change_answer(rounds.previous, "care-model", current=4, was=3)
+    return rounds
+
+
+def change_answer(assessment, key: str, *, current: int, was: int) -> None:
+    """The one answer to `key` that said `was` says `current` instead."""
+    answers = Response.objects.filter(respondent__assessment=assessment, item__key=key, current=was)
+    assert answers.update(current=current) == 1
 
 
 def report_url(assessment):
@@ -185,7 +205,8 @@ def test_it_counts_a_gap_whose_only_action_was_dropped_as_unowned(rounds, lead):
 # --- the summary ---------------------------------------------------------------------------------
 
 
-def test_it_summarises_the_response_rate_gaps_splits_actions_and_change(rounds):
+def test_it_summarises_the_response_rate_gaps_splits_actions_and_change(split_rounds):
+    rounds = split_rounds
     summary = sections_of(rounds.current).summary
     assert summary.response_rate == "2 of 3 responded"
     assert [g.result.key for g in summary.top_gaps] == [
@@ -200,25 +221,27 @@ def test_it_summarises_the_response_rate_gaps_splits_actions_and_change(rounds):
     assert summary.since.previous == rounds.previous
 
 
-def test_it_shows_the_summary_at_the_top_of_the_report_page(django_app, viewer, rounds):
+def test_it_shows_the_summary_at_the_top_of_the_report_page(django_app, viewer, split_rounds):
+    rounds = split_rounds
     page = django_app.get(report_url(rounds.current), user=viewer)
     first = page.html.find("h2")
     assert first.get_text() == "Summary"
     text = " ".join(page.html.find("section", class_="report-summary").get_text().split())
     assert "2 of 3 responded" in text
     assert "Leadership: now 1 (Emerging), target 4: a gap of 3; No action yet" in text
-    assert "Workforce: answers from 1 to 3" in text
+    assert "Workforce: answers from 1 to 4" in text
     assert "0 of 2 actions done" in text and "1 action overdue" in text
     assert "Overdue Pool the community equipment budget" in text
     assert "Change since 2025 Q4" in text
-    assert "Factors: 2 up, 3 down, 4 unchanged" in text
+    # Workforce is up too: 2 in 2025 Q4, now the median of 1 and 4.
+    assert "Factors: 3 up, 3 down, 3 unchanged" in text
     assert "Actions completed since: 2; 1 of 2 of their items reached the level expected" in text
 
 
-def test_it_names_the_splits_settled_by_agreement(rounds):
-    summary = sections_of(rounds.previous).summary
+def test_it_names_the_splits_settled_by_agreement(split_rounds):
+    summary = sections_of(split_rounds.previous).summary
     assert summary.splits == []
-    assert summary.settled_splits == 1  # care model: 1 and 3, agreed at 2
+    assert summary.settled_splits == 1  # care model: 1 and 4, agreed at 2
     assert summary.since.previous is None
 
 

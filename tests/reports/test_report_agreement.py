@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessment.models import Consensus, Response
+from assessment.models import Consensus, Respondent, Response
 from assessment.services import assessment_advance, assessment_open, consensus_record
 from frameworks.models import Item
 from reports.selectors import report_build
@@ -41,10 +41,18 @@ def agree(assessment, user, key, current, target, rationale="Agreed at the works
 
 @pytest.fixture
 def agreed_round(make_round, lead):
-    """Closed. Care model was split (answers 1 and 3) and agreed at 2 with its reasons and a
-    minority view; Place agreed at 2 (no target: it is context); lesson 8 agreed at 1 with its
-    reasons. Nothing else was agreed."""
+    """Closed. Care model was split and agreed at 2 with its reasons and a minority view; Place
+    agreed at 2 (no target: it is context); lesson 8 agreed at 1 with its reasons. Nothing else
+    was agreed.
+
+    Care model is split by SCIROCCO's rule: seven more people answered, so that four of nine
+    say 1 (the lead among them), two levels below the median of 3 the other five give (the
+    respondent among them); the rule splits an item at four answers over a level from it. The
+    seven answer 2 now, 3 as target, on every other item, which splits nothing else."""
     assessment = make_round()
+    for number, current in enumerate((1, 1, 1, 3, 3, 3, 3), start=1):
+        person = Respondent.objects.create(assessment=assessment, name=f"Workshop {number}")
+        answer(person, {"care-model": (current, 4)})
     assessment_advance(assessment=assessment)
     agree(assessment, lead, "care-model", 2, 4, REASON, minority_view=MINORITY)
     agree(assessment, lead, "place", 2, None)

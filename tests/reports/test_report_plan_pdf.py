@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessment.models import ActionStatus
+from assessment.models import ActionStatus, Response
 from reports import pdf
 from reports.selectors import report_build
 
@@ -44,9 +44,25 @@ def pages(client, viewer, rounds, media):
     return pdf_pages(client, rounds.current)
 
 
+@pytest.fixture
+def split_pages(client, viewer, rounds, media, settings):
+    """The PDF where a deployment calls an item split as soon as one answer is over a level from
+    the median, and Workforce's answers are three levels apart (the lead now says 4, the
+    respondent 1). Two people can never split an item by SCIROCCO's rule (four answers outside
+    the band), nor by this one with answers two levels apart (1 and 3 are each one level from
+    their median of 2); the summary's test is of how it shows a split item."""
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
+    answers = Response.objects.filter(
+        respondent__assessment=rounds.current, item__key="workforce", current=3
+    )
+    assert answers.update(current=4) == 1
+    client.force_login(viewer)
+    return pdf_pages(client, rounds.current)
+
+
 @pytest.mark.chromium
-def test_it_opens_with_a_one_page_summary_that_names_the_place_once(pages):
-    first = pages[0]
+def test_it_opens_with_a_one_page_summary_that_names_the_place_once(split_pages):
+    first = split_pages[0]
     assert first.startswith("INTEGRATION OF HEALTH AND SOCIAL CARE")
     assert first.count("Riverside Borough") == 1
     assert "Summary" in first and "Page 1 of" in first
@@ -59,13 +75,14 @@ def test_it_opens_with_a_one_page_summary_that_names_the_place_once(pages):
         "Information management: now 1.5 (Emerging), target 3: a gap of 1.5; No action yet "
         "Focus on individuals: now 2 (Developed), target 3: a gap of 1; No action yet"
     ) in first
-    assert "Splits to resolve" in first and "Workforce: answers from 1 to 3" in first
+    assert "Splits to resolve" in first and "Workforce: answers from 1 to 4" in first
     due = (TODAY - timedelta(days=10)).strftime("%-d %b %Y")
     assert f"Overdue Pool the community equipment budget: due {due}" in first
-    assert "Change since 2025 Q4" in first and "Factors: 2 up, 3 down, 4 unchanged" in first
+    # Workforce is up too: 2 in 2025 Q4, now the median of 1 and 4.
+    assert "Change since 2025 Q4" in first and "Factors: 3 up, 3 down, 3 unchanged" in first
     # The contents follow on the next page, then the rest of the report.
-    assert pages[1].startswith("Contents Summary")
-    assert "The nine factors" in pages[2] and "Summary" not in pages[2]
+    assert split_pages[1].startswith("Contents Summary")
+    assert "The nine factors" in split_pages[2] and "Summary" not in split_pages[2]
 
 
 @pytest.mark.chromium

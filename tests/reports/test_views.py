@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from assessment.models import Response
 from assessment.services import assessment_advance
 
 from .pages import download, figure, row
@@ -32,12 +33,28 @@ def test_it_shows_the_report_to_every_member_of_the_place(client, request, ended
     assert "Riverside Borough, 2026 Q4: report" in response.text
 
 
-def test_it_shows_each_factors_position_target_gap_and_range(django_app, viewer, ended_round):
+@pytest.fixture
+def care_model_split(ended_round, settings):
+    """A deployment that calls an item split as soon as one answer is over a level from the
+    median, and Care model's answers three levels apart: the respondent's 3 is now 4, beside the
+    lead's 1. Two people can never split an item by SCIROCCO's rule (four answers outside the
+    band), nor by this one with answers two levels apart (1 and 3 are each one level from their
+    median of 2); the test is of how the report shows a split factor."""
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
+    answers = Response.objects.filter(
+        respondent__assessment=ended_round, item__key="care-model", current=3
+    )
+    assert answers.update(current=4) == 1
+
+
+def test_it_shows_each_factors_position_target_gap_and_range(
+    django_app, viewer, ended_round, care_model_split
+):
     page = django_app.get(report_url(ended_round), user=viewer)
     # Factor, now, target, gap, range of answers, basis: medians of the lead's and respondent's.
     assert row(page, "Impact") == ["Impact", "1.5", "3.5", "2", "1–2", "median of 2"]
     assert row(page, "Place (context)")[1:4] == ["2", "—", "—"]  # context: no target, no gap
-    assert row(page, "Care model Split")[1:5] == ["2", "4", "2", "1–3"]
+    assert row(page, "Care model Split")[1:5] == ["2.5", "4", "1.5", "1–4"]
     assert row(page, "Governance")[1:4] == ["3.5", "3", "-0.5"]
 
 
