@@ -188,3 +188,12 @@ def analyst_client(client, analyst):
     """A test client signed in as the analyst."""
     client.force_login(analyst)
     return client
+
+
+@pytest.fixture
+def any_far_answer_splits(settings):
+    """A deployment that calls an item split as soon as one answer is over a level from the
+    median. Teams of three can never split an item by the default rule, SCIROCCO's (four answers
+    outside the band); tests of how a split item is shown, exported or counted ask for this. Ask
+    for it before a round closes: a round's results are stored, split or not, as it closes."""
+    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0

@@ -11,10 +11,8 @@ from referencing.jsonschema import DRAFT202012
 
 from accounts.token_auth import DATA_URLS
 from accounts.tokens import token_create
-from assessment.services.actions import action_create
 from config.openapi import openapi_document
-from tests.reports.conftest import make_round, shared_places  # noqa: F401 (fixtures)
-from tests.reports.rounds import record_consensus
+from tests.reports.conftest import full_round, make_round, shared_places  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 BASE = "urn:openapi"
@@ -24,18 +22,6 @@ SAMPLES = {"{id}": "1", "{slug}": "lga-maturity-matrix", "{version}": "1.0"}
 @pytest.fixture
 def document():
     return openapi_document()
-
-
-@pytest.fixture
-def full_round(make_round, lead):  # noqa: F811
-    """A round in consensus with an agreed level and an action: every part of its answers."""
-    assessment = make_round(scoring_ended=True)
-    record_consensus(assessment, lead)
-    impact = assessment.framework_versions.get(framework__kind="maturity-matrix").items.get(
-        key="impact"
-    )
-    action_create(assessment=assessment, user=lead, title="Joint induction", items=[impact])
-    return assessment
 
 
 def _bearer(person) -> dict:
@@ -94,7 +80,7 @@ def test_it_is_served_as_json_to_a_signed_in_person_and_to_a_token(client, lead,
 def test_every_json_answer_validates_against_the_description(
     client,
     document,
-    full_round,
+    full_round,  # noqa: F811
     lead,
     analyst,
     outsider,
@@ -161,7 +147,7 @@ def test_a_withheld_round_answers_as_documented(
     _validate(document, response.json(), "/api/assessments/{id}/", 403)
 
 
-def test_the_downloads_answer_in_the_media_types_documented(client, document, full_round, lead):
+def test_the_downloads_answer_in_the_media_types_documented(client, document, full_round, lead):  # noqa: F811
     headers = _bearer(lead)
     fw = {"slug": "lga-maturity-matrix", "version": "1.0"}
     downloads = {

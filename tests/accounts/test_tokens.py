@@ -6,33 +6,19 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-import accounts.token_data  # noqa: F401 (registers its holder until AccountsConfig.ready does)
 from accounts.erasure import erase_person
 from accounts.models import ApiToken, AuditEvent, AuditKind
 from accounts.token_auth import FAILURE_LIMIT
 from accounts.tokens import token_create
-from assessment.services.actions import action_create
 from tests.reports.conftest import (  # noqa: F401 (fixtures)
     anonymous_northmoor,
+    full_round,
     make_round,
     shared_places,
 )
-from tests.reports.rounds import record_consensus
 
 pytestmark = pytest.mark.django_db
 FRAMEWORK = {"slug": "lga-maturity-matrix", "version": "1.0"}
-
-
-@pytest.fixture
-def full_round(make_round, lead):  # noqa: F811
-    """A round at consensus with an agreed level and an action."""
-    assessment = make_round(scoring_ended=True)
-    record_consensus(assessment, lead)
-    impact = assessment.framework_versions.get(framework__kind="maturity-matrix").items.get(
-        key="impact"
-    )
-    action_create(assessment=assessment, user=lead, title="Joint induction", items=[impact])
-    return assessment
 
 
 def _bearer(plain: str) -> dict:
@@ -139,7 +125,7 @@ def test_a_person_keeps_at_most_ten_working_tokens(django_app, lead):
 # --- what a token opens, and to whom ------------------------------------------------------------
 
 
-def test_every_data_url_answers_a_token_as_it_answers_the_session(client, full_round, lead):
+def test_every_data_url_answers_a_token_as_it_answers_the_session(client, full_round, lead):  # noqa: F811
     plain = _token(lead)
     for name, url in _data_urls(full_round).items():
         with_token = client.get(url, headers=_bearer(plain))
@@ -155,7 +141,7 @@ def test_every_data_url_answers_a_token_as_it_answers_the_session(client, full_r
             assert _body(with_token) == _body(with_session), name
 
 
-def test_an_outsider_s_token_finds_nothing_of_another_place(client, full_round, outsider):
+def test_an_outsider_s_token_finds_nothing_of_another_place(client, full_round, outsider):  # noqa: F811
     plain = _token(outsider)
     urls = _data_urls(full_round)
     for name in ("assessment-api", "assessment-actions-api", "assessment-actions-csv"):
@@ -223,7 +209,7 @@ def test_the_token_of_someone_who_can_no_longer_sign_in_is_refused(client, lead)
     assert "can no longer sign in" in response.json()["error"]
 
 
-def test_a_token_only_reads(client, full_round, lead):
+def test_a_token_only_reads(client, full_round, lead):  # noqa: F811
     plain = _token(lead)
     client.force_login(lead)
     for url in _data_urls(full_round).values():
@@ -242,7 +228,7 @@ def test_a_token_only_reads(client, full_round, lead):
     assert full_round.sharing == "private"
 
 
-def test_a_token_is_never_accepted_on_a_page(client, full_round, lead):
+def test_a_token_is_never_accepted_on_a_page(client, full_round, lead):  # noqa: F811
     plain = _token(lead)
     pages = [
         reverse("home"),

@@ -29,12 +29,6 @@ def sciroccos_rule(settings):
             delattr(settings, name)
 
 
-@pytest.fixture
-def any_far_answer_splits(settings):
-    """A deployment that calls an item split as soon as one answer is over a level away."""
-    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
-
-
 def _rows(page) -> dict[str, dict[str, str]]:
     """The reliability table's cells by framework slug and column class."""
     return {

@@ -26,14 +26,6 @@ def answered_at_consensus(open_round, lead, respondent):
     return assessment_advance(assessment=open_round)
 
 
-@pytest.fixture
-def any_far_answer_splits(settings):
-    """A deployment that calls an item split as soon as one answer is over a level from the
-    median: Grace's 4 on Impact, two levels above the median of 2, splits it. (Three people can
-    never split an item by SCIROCCO's rule, which takes four answers outside the band.)"""
-    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
-
-
 def _item(document, key):
     return next(i for i in document["items"] if i["key"] == key)
 

@@ -21,15 +21,6 @@ from tests.assessment.scoring import items_by_key
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def any_far_answer_splits(settings):
-    """A deployment that calls an item split as soon as one answer is over a level from the
-    median: Grace's 4 on Impact, two levels above the median of 2, splits it. Three people can
-    never split an item by SCIROCCO's rule (four answers outside the band), and these tests are
-    of how a split item is shown."""
-    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
-
-
 # The facilitator view
 
 

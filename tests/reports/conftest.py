@@ -36,6 +36,21 @@ def make_round(place, lead, respondent, versions):
 
 
 @pytest.fixture
+def full_round(make_round, lead):
+    """A round at consensus with an agreed level and an action: every part of its answers."""
+    from assessment.services.actions import action_create
+    from tests.reports.rounds import record_consensus
+
+    assessment = make_round(scoring_ended=True)
+    record_consensus(assessment, lead)
+    impact = assessment.framework_versions.get(framework__kind="maturity-matrix").items.get(
+        key="impact"
+    )
+    action_create(assessment=assessment, user=lead, title="Joint induction", items=[impact])
+    return assessment
+
+
+@pytest.fixture
 def scored_round(make_round):
     """The lead and the respondent have both submitted; scoring is still open."""
     return make_round()

@@ -28,16 +28,6 @@ CSV = reverse("reports-export-csv")
 XLSX = reverse("reports-export-xlsx")
 
 
-@pytest.fixture
-def any_far_answer_splits(settings):
-    """A deployment that calls an item split as soon as one answer is over a level from the
-    median: Riverside's 4 on Impact, two levels above the median of 2, splits it. Three people
-    can never split an item by SCIROCCO's rule (four answers outside the band), and these tests
-    are of how a split item is exported. Ask for it before `rounds_to_export`: a round's results
-    are stored, split or not, when it closes."""
-    settings.AGREEMENT_BAND, settings.AGREEMENT_MAX_OUTSIDE = 1, 0
-
-
 # --- the results of each round ----------------------------------------------------------------
 
 
