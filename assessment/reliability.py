@@ -16,7 +16,7 @@ fixed, so a page shows the same interval every time it is drawn.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from statistics import median
 
 import krippendorff
@@ -70,6 +70,15 @@ class Reliability:
     @property
     def within_one_percent(self) -> int | None:
         return None if self.within_one is None else round(self.within_one * 100)
+
+    def stored(self) -> dict:
+        """Every field, as JSON keeps it (reports keeps a closed round's figures)."""
+        return asdict(self)
+
+    @classmethod
+    def from_stored(cls, figures: dict) -> "Reliability":
+        interval = figures.get("alpha_ci")
+        return cls(**{**figures, "alpha_ci": tuple(interval) if interval else None})
 
     def as_dict(self) -> dict:
         """As the round's JSON gives it (numbers rounded to 3 places: more is noise)."""

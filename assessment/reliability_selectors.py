@@ -133,3 +133,9 @@ def _key(answers: FrameworkAnswers, rule: SplitRule) -> str:
     """A digest of everything the figures depend on."""
     what = repr((answers, rule, RESAMPLES, SEED, LIBRARY))
     return "reliability:" + hashlib.sha256(what.encode()).hexdigest()
+
+
+def basis() -> str:
+    """A digest of what figures are worked out under besides the answers: figures kept under
+    another (a changed split rule, a new release of the library) are out of date."""
+    return hashlib.sha256(repr((split_rule(), RESAMPLES, SEED, LIBRARY)).encode()).hexdigest()

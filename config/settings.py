@@ -387,6 +387,9 @@ TASKS = {"default": {"BACKEND": TASKS_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)
 # A task running this long whose worker is gone goes back on the queue (manage.py pdf_worker):
 # longer than any render or board pack takes.
 PDF_TASK_STALE_AFTER = timedelta(minutes=env_int("PDF_TASK_STALE_MINUTES", 10))
+# The most reports a board pack asked for on the compare page holds (a report's PDF takes a
+# worker about three seconds): a larger pack is for `manage.py board_pack`.
+BOARD_PACK_MAX_REPORTS = env_int("BOARD_PACK_MAX_REPORTS", 100)
 
 # Uploads: workshop score files are small; refuse anything bigger than this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

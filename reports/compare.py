@@ -19,13 +19,14 @@ queries serves any number of places.
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import quantiles
 
 from django.db.models import Prefetch, Q
 
 from assessment.models import Assessment, Place, RoundStatus, Sharing, can_compare
 from assessment.plan import ActionCounts, action_counts
-from frameworks.models import FrameworkKind, Level, LevelDescriptor
+from frameworks.models import FrameworkKind, Item, Level, LevelDescriptor
 from reports import wording
 from reports.compare_mapping import Scored, links_touching, place_on
 from reports.compare_rounds import (
@@ -147,7 +148,7 @@ class Comparison:
         """Every chosen round that may be shown, comparable on this framework or not."""
         return [*self.rounds, *self.not_comparable]
 
-    @property
+    @cached_property  # asked of every round listed to choose from
     def chosen_pks(self) -> set[int]:
         return {c.pk for c in self.chosen}
 
@@ -295,32 +296,35 @@ def comparison_build(
 
 
 def _read_results(ids: list[int]) -> Results:
-    """The rounds' stored results on every framework they pin (three queries): each round's
+    """The rounds' stored results on every framework they pin (four queries): each round's
     levels, each framework's items in order, named as its newest version names them, and its
-    newest version's scale."""
-    rows = (
+    newest version's scale. Results come as plain values and each item is read once, however
+    many rounds answered it: hundreds of rounds are thousands of results but a few dozen items."""
+    rows = list(
         RoundItemResult.objects.filter(assessment__in=ids)
-        .select_related("item__version__framework")
-        .prefetch_related(
-            "item__version__levels",
-            Prefetch("item__descriptors", queryset=LevelDescriptor.objects.order_by("value")),
-        )
         .order_by("item__position")
+        .values_list("assessment_id", "item_id", "current", "target")
+    )
+    items = (
+        Item.objects.filter(pk__in={item_id for _, item_id, _, _ in rows})
+        .select_related("version__framework")
+        .prefetch_related(
+            "version__levels",
+            Prefetch("descriptors", queryset=LevelDescriptor.objects.order_by("value")),
+        )
+        .in_bulk()
     )
     results = Results(scored=defaultdict(dict), factors=defaultdict(dict), scales={}, titles={})
     newest: dict[tuple[str, str], tuple[int, int]] = {}
     scale_of: dict[str, tuple[int, int]] = {}
     frameworks = {}
-    for result in rows if ids else []:
-        item, version = result.item, result.item.version
+    # Each item once, in the framework's order (as the results were read).
+    for item_id in dict.fromkeys(item_id for _, item_id, _, _ in rows):
+        item = items[item_id]
+        version = item.version
         slug, edition = version.framework.slug, (version.major, version.minor)
         frameworks[slug] = version.framework
-        scored = results.scored[result.assessment_id].setdefault(
-            slug, Scored(version.pk, slug, version.version)
-        )
-        scored.values[item.key] = result.current
-        scored.targets[item.key] = result.target
-        words = results.wording[slug].setdefault(scored.version, {})
+        words = results.wording[slug].setdefault(f"{slug} {version.version}", {})
         words[item.key] = wording.levels_of(item.descriptors.all())
         if edition > newest.get((slug, item.key), (-1, -1)):
             newest[slug, item.key] = edition
@@ -329,6 +333,15 @@ def _read_results(ids: list[int]) -> Results:
         if edition > scale_of.get(slug, (-1, -1)):
             scale_of[slug] = edition
             results.scales[slug] = [Level(lv.value, lv.label) for lv in version.levels.all()]
+    for assessment_id, item_id, current, target in rows:
+        item = items[item_id]
+        version = item.version
+        slug = version.framework.slug
+        scored = results.scored[assessment_id].setdefault(
+            slug, Scored(version.pk, slug, version.version)
+        )
+        scored.values[item.key] = current
+        scored.targets[item.key] = target
     matrix_first = sorted(frameworks.values(), key=lambda f: (f.kind != MATRIX, f.slug))
     results.titles = {f.slug: f.title for f in matrix_first}
     return results

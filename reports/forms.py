@@ -161,13 +161,13 @@ class CompareFilterForm(forms.Form):
         if data.get("kind"):
             rounds = rounds.filter(place__kind=data["kind"])
         if data.get("period"):
-            periods = rounds.order_by().values_list("period", flat=True).distinct()
-            rounds = rounds.filter(period__in=periods_matching(data["period"], periods))
+            rounds = rounds.filter(period__in=matching_periods(data["period"], rounds))
         return rounds
 
 
 class RoundsQueryForm(forms.Form):
-    """?place=<code>&period=&status= of the rounds API."""
+    """?place=<code>&period=&status= of the rounds API; the period matched loosely, as the
+    compare page matches it."""
 
     place = CodeField(message=PLACE_CODE, required=False, max_length=40)
     period = forms.CharField(required=False, max_length=40)
@@ -181,6 +181,8 @@ class RoundsQueryForm(forms.Form):
         },
     )
 
+    clean_period = CompareFilterForm.clean_period
+
     @property
     def by_period(self) -> bool:
         return bool(self.cleaned_data.get("period"))
@@ -190,7 +192,12 @@ class RoundsQueryForm(forms.Form):
         if data["place"]:
             rounds = rounds.filter(place__code=data["place"])
         if data["period"]:
-            rounds = rounds.filter(period=data["period"])
+            rounds = rounds.filter(period__in=matching_periods(data["period"], rounds))
         if data["status"]:
             rounds = rounds.filter(status=data["status"])
         return rounds
+
+
+def matching_periods(asked: str, rounds) -> list[str]:
+    """The periods of these rounds that `asked` matches (reports.periods), read in one query."""
+    return periods_matching(asked, rounds.order_by().values_list("period", flat=True).distinct())

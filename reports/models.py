@@ -37,6 +37,31 @@ class RoundItemResult(models.Model):
         return f"{self.assessment} · {self.item.key}"
 
 
+class RoundReliability(models.Model):
+    """A closed round's reliability figures on one framework it pins (assessment.reliability),
+    with their bootstrap interval: worked out once, after the round closes, so that comparing
+    hundreds of rounds reads them (reports.reliability_kept). `basis` names what they were
+    worked out under (the split rule, the resamples, the library's version): figures kept under
+    another basis are worked out again rather than shown."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="reliabilities"
+    )
+    position = models.PositiveSmallIntegerField()  # the round's frameworks, matrix first
+    figures = models.JSONField()
+    basis = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "position"], name="unique_round_reliability"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.figures.get('framework', '')}"
+
+
 class PdfKind(models.TextChoices):
     REPORT = "report", "Report of a round"
     COMPARISON = "comparison", "Comparison of places"

@@ -38,6 +38,7 @@ from reports.digests import content_hash, document_digest
 from reports.documents import Document, document_stored, failure_reason, failure_reason_of
 from reports.models import PdfKind
 from reports.pdf import report_document, report_filename, tagged_pdf
+from reports.periods import periods_matching
 from reports.selectors import Report, report_build
 from reports.tasks import BATCH_PRIORITY, build_board_pack
 
@@ -129,8 +130,8 @@ def pack_rounds(*, region: str = "", kind: str = "", period: str = "") -> QueryS
         rounds = rounds.filter(place__region=region)
     if kind:
         rounds = rounds.filter(place__kind=kind)
-    if period:
-        rounds = rounds.filter(period=period)
+    if period:  # matched loosely: "2026" is every 2026 period (reports.periods)
+        rounds = rounds.filter(period__in=periods_matching(period, closed_periods()))
     return rounds.order_by("place__name", "period", "pk")
 
 

@@ -1,8 +1,10 @@
 """What the reports app does when the assessment app announces something."""
 
 import logging
+from functools import partial
 
 from django.core.cache import cache
+from django.db import transaction
 from django.dispatch import receiver
 from django.tasks.backends.immediate import ImmediateBackend
 from django.tasks.signals import task_finished
@@ -15,14 +17,20 @@ from reports.services import (
     round_results_store,
     round_results_withdraw,
 )
+from reports.tasks import keep_round_reliability
 
 logger = logging.getLogger(__name__)
 
 
 @receiver(round_closed, sender=Assessment, dispatch_uid="reports-keep-closed-round-results")
 def keep_closed_round_results(sender, *, assessment: Assessment, **kwargs) -> None:
-    # A closed round never changes again: keep its per-item results for comparisons.
+    # A closed round never changes again: keep its per-item results for comparisons, and once
+    # the close has committed, work out its reliability figures (a tenth of a second a
+    # framework) on a worker, or straight after the response where there is none.
     round_results_store(assessment=assessment)
+    transaction.on_commit(
+        partial(keep_round_reliability.enqueue, assessment_id=assessment.pk), robust=True
+    )
 
 
 @receiver(round_reopened, sender=Assessment, dispatch_uid="reports-withdraw-reopened-round")

@@ -21,7 +21,7 @@ from reports.documents import (
     failure_reason_of,
     is_stored,
 )
-from reports.models import PdfKind, PdfStatus, RenderedPdf, RoundItemResult
+from reports.models import PdfKind, PdfStatus, RenderedPdf, RoundItemResult, RoundReliability
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ def round_results_store(*, assessment: Assessment) -> int:
 def round_results_withdraw(*, assessment: Assessment) -> None:
     """A reopened round leaves comparisons, and its PDFs are made again when next asked for."""
     RoundItemResult.objects.filter(assessment=assessment).delete()
+    RoundReliability.objects.filter(assessment=assessment).delete()
     # Its members' PDF and the one for readers from outside the place (key "<pk>-shared").
     keys = Q(key=str(assessment.pk)) | Q(key__startswith=f"{assessment.pk}-")
     rendered = RenderedPdf.objects.filter(keys, kind=PdfKind.REPORT)

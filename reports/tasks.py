@@ -111,3 +111,12 @@ def build_board_pack(
 # `manage.py pdf_worker`): each stores its result under a name of its own, so a second run
 # finds or replaces what the first left. Any other task left running is failed instead.
 RERUNNABLE = frozenset({render_pdf.module_path, build_board_pack.module_path})
+
+
+@task()
+def keep_round_reliability(*, assessment_id: int) -> int:
+    """Work out and keep a closed round's reliability figures (reports.reliability_kept);
+    returns how many frameworks it kept figures for."""
+    from reports.reliability_kept import round_reliability_keep
+
+    return round_reliability_keep(assessment_id=assessment_id)

@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import (
@@ -18,7 +19,6 @@ from django.views.decorators.http import require_GET
 
 from assessment.exports import AGREEMENT_HEADER, agreement_rows
 from assessment.models import can_compare
-from assessment.reliability_selectors import rounds_reliability
 from assessment.statistics import SPLIT_RULE
 from reports import compare, compare_charts, exports
 from reports.compare import (
@@ -32,6 +32,7 @@ from reports.compare_offer import no_match, shared_summary
 from reports.forms import FILTERS, CompareFilterForm, RoundsQueryForm
 from reports.pack import pack_choice, pack_document
 from reports.pdf import comparison_document
+from reports.reliability_kept import RELIABLE_ALPHA, across_rounds, kept_reliability
 from reports.views import document_response, record_export
 
 # Factor keys are lower-case words and hyphens, so this can never be mistaken for one.
@@ -88,18 +89,20 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         # A board pack holds reports: not those of rounds shown without their place's name.
         "left_out_of_pack": sum(1 for c in comparison.rounds if not c.named),
-        "agreement": _agreement_rows(comparison),
+        "agreement": (agreement := _agreement_rows(comparison)),
+        "agreement_across": across_rounds([figures for _, figures in agreement]),
+        # Past the small radars' count, the table of every round folds behind its summary.
+        "agreement_folded": len(agreement) > compare_charts.GRID_MOST,
+        "reliable_alpha": RELIABLE_ALPHA,
         "split_rule": SPLIT_RULE,
     }
     return render(request, "reports/compare.html", context, status=200 if valid else 400)
 
 
 def _agreement_rows(comparison) -> list[tuple]:
-    """Each chosen round with its reliability figures per framework (5 queries however many
-    rounds): a row per round, so hundreds of rounds stay readable. Intervals show where
-    already kept (manage.py reliability_keep, or the round's own pages); the rest are drawn
-    without one rather than keep the page waiting."""
-    figures = rounds_reliability([c.pk for c in comparison.rounds], intervals=False)
+    """Each chosen round with its reliability figures per framework, as kept when it closed
+    (reports.reliability_kept): a row per round, so hundreds of rounds stay readable."""
+    figures = kept_reliability([c.pk for c in comparison.rounds])
     return [(c, figures[c.pk]) for c in comparison.rounds]
 
 
@@ -192,6 +195,14 @@ def compare_board_pack(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
+    if len(rounds) > (most := settings.BOARD_PACK_MAX_REPORTS):
+        return HttpResponse(
+            f"A board pack made here holds at most {most} reports, and these rounds have "
+            f"{len(rounds)}. Narrow them by region, kind of place or period, or ask an "
+            "administrator for one made with manage.py board_pack.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     about = {
         "thing": "board pack",
         "what": f"The board pack of {len(rounds)} report{'s' if len(rounds) > 1 else ''}",
@@ -205,7 +216,7 @@ def compare_board_pack(request: HttpRequest) -> HttpResponse:
 def _agreement_export(columns) -> list[tuple]:
     """(place code, period, figures) per round for the exports' Agreement rows, as each round
     is shown to the reader (an anonymous round without its place's code)."""
-    figures = rounds_reliability([c.pk for c in columns], intervals=False)
+    figures = kept_reliability([c.pk for c in columns])
     return [(c.place_code, c.period, figures[c.pk]) for c in columns]
 
 

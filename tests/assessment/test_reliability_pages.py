@@ -180,7 +180,7 @@ def test_a_page_of_many_rounds_shows_the_intervals_already_kept(place, lead, res
     ids += _rounds(place, lead, respondent, versions, 1, first=1, far=4)  # answers of its own
     quick = rounds_reliability(ids, intervals=False)
     assert all(f.alpha_ci is None for per_round in quick.values() for f in per_round)
-    rounds_reliability(ids[:1])  # as manage.py reliability_keep does
+    rounds_reliability(ids[:1])  # as the round's own pages do
     after = rounds_reliability(ids, intervals=False)
     assert after[ids[0]][0].alpha_ci is not None
     assert after[ids[1]][0].alpha_ci is None

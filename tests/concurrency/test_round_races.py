@@ -19,7 +19,8 @@ from assessment.models import (
     RoundStatus,
 )
 from frameworks.models import Item
-from reports.models import RoundItemResult
+from reports.models import RoundItemResult, RoundReliability
+from reports.reliability_kept import round_reliability_keep
 from tests.assessment.scoring import items_by_key, respondent_of, score
 from tests.concurrency.conftest import race, slowed
 
@@ -148,3 +149,27 @@ def test_it_lands_nothing_in_a_round_closed_during_an_import(
     assert open_round.status == RoundStatus.CLOSED
     assert Response.objects.filter(respondent__assessment=open_round).count() == 25 + 40 * 25
     _results_match_the_answers(open_round)
+
+
+def test_it_keeps_no_reliability_figures_for_a_round_reopened_while_they_are_worked_out(
+    monkeypatch, lead, respondent, open_round
+):
+    score(respondent_of(open_round, respondent))
+    services.assessment_advance(assessment=open_round)
+    services.assessment_advance(assessment=Assessment.objects.get(pk=open_round.pk))
+    assert RoundReliability.objects.filter(assessment=open_round).exists()  # kept as it closed
+    # The figures are worked out again (a worker's retry) while a lead reopens the round.
+    slowed(RoundReliability.objects, "bulk_create", 1.0, monkeypatch)
+    outcomes = race(
+        lambda: round_reliability_keep(assessment_id=open_round.pk),
+        lambda: services.assessment_step_back(
+            assessment=Assessment.objects.get(pk=open_round.pk),
+            shown_status=RoundStatus.CLOSED,
+            reason="A late answer.",
+            user=lead,
+        ),
+        stagger=CLOSE_AFTER,
+    )
+    assert [o.error for o in outcomes] == [None, None]
+    assert Assessment.objects.get(pk=open_round.pk).status == RoundStatus.CONSENSUS
+    assert not RoundReliability.objects.filter(assessment=open_round).exists()

@@ -126,6 +126,10 @@ def test_it_gives_a_link_that_opens_for_the_analyst(client, analyst, rounds):
     [
         ({"place": "riverside"}, {"riverside_open", "riverside", "riverside_private"}),
         ({"period": "2026 Q2"}, {"riverside", "northmoor", "eastvale"}),
+        # Periods match loosely, as on the compare page: a year holds its quarters.
+        ({"period": "q2 2026"}, {"riverside", "northmoor", "eastvale"}),
+        ({"period": "2025"}, {"riverside_private"}),
+        ({"period": "2026", "status": "open"}, {"riverside_open", "northmoor_open"}),
         ({"status": "open"}, {"riverside_open", "northmoor_open"}),
         ({"place": "northmoor", "status": "closed"}, {"northmoor"}),
         ({"place": "nowhere"}, set()),
@@ -167,6 +171,7 @@ def test_it_lists_rounds_by_the_name_shown_so_no_anonymous_round_sorts_beside_it
 
 
 PLACE_CODE = "A place code has only letters, digits, hyphens and underscores."
+PERIOD = "Give a period as a year, a quarter, a half or a month, e.g. “2026 Q2”."
 NO_STATUS = "There is no status “%s”: use open, consensus or closed."
 
 
@@ -176,6 +181,7 @@ NO_STATUS = "There is no status “%s”: use open, consensus or closed."
         # PostgreSQL refuses text holding NUL: such a filter must never reach a query.
         ({"place": "riverside\x00"}, {"place": [PLACE_CODE]}),
         ({"period": "2026\x00Q2"}, {"period": ["Null characters are not allowed."]}),
+        ({"period": "—"}, {"period": [PERIOD]}),
         ({"status": "open\x00"}, {"status": [NO_STATUS % "open\x00"]}),
         ({"status": "finished"}, {"status": [NO_STATUS % "finished"]}),
     ],

@@ -147,6 +147,8 @@ def test_it_links_each_file_from_the_index_by_its_name_in_the_zip(
         (["--region", Region.LONDON], {RIVERSIDE}),
         (["--kind", PlaceKind.HWB], {EASTVALE}),
         (["--period", "2026 Q2"], {RIVERSIDE, EASTVALE}),
+        (["--period", "q2 2026"], {RIVERSIDE, EASTVALE}),
+        (["--period", "2025"], {NORTHMOOR}),
         (["--period", "2026 Q2", "--region", Region.EAST], {EASTVALE}),
     ],
 )
@@ -301,7 +303,9 @@ def test_it_refuses_a_period_no_closed_round_has_naming_those_that_do(rounds, me
     with pytest.raises(CommandError) as refused:
         board_pack(tmp_path, "--period", "2031 Q1")
     assert str(refused.value) == (
-        "No closed round has the period '2031 Q1'. Periods: '2025 Q4', '2026 Q2'."
+        "No closed round has a period matching '2031 Q1' (a year matches its quarters, halves "
+        "and months; '2026-Q2', '2026 q2' and 'Q2 2026' are one period). "
+        "Periods: '2025 Q4', '2026 Q2'."
     )
 
 

@@ -47,3 +47,50 @@ def test_the_exports_carry_the_agreement(client, analyst, shared_places):
     response = exported(client, analyst, reverse("reports-export-xlsx"), query)
     workbook = load_workbook(io.BytesIO(response.content))
     assert "Agreement" in workbook.sheetnames
+
+
+def test_past_the_small_radars_count_the_rounds_are_summed_up_and_each_folds_away(
+    django_app, analyst, shared_places, monkeypatch
+):
+    from reports import compare_charts
+
+    monkeypatch.setattr(compare_charts, "GRID_MOST", 2)
+    rounds = [shared_places[k] for k in ("riverside", "northmoor", "westfield")]
+    page = django_app.get(URL, chosen(*rounds), user=analyst)
+    across = page.html.select_one("table.agreement-across")
+    assert "Across the 3 rounds chosen" in across.caption.text
+    matrix = across.select_one("tr[data-framework=lga-maturity-matrix]")
+    assert matrix.select("td")[0].text == "3"
+    # Every round's own figures are still there, behind one click.
+    folded = page.html.select_one("details.agreement-each")
+    assert "The figures of each of the 3 rounds" in folded.summary.text
+    assert len(folded.select("table.agreement-table tbody")) == 3
+
+
+def test_a_few_rounds_show_each_one_s_figures_unfolded(django_app, analyst, shared_places):
+    page = django_app.get(URL, chosen(shared_places["riverside"]), user=analyst)
+    assert not page.html.select("table.agreement-across, details.agreement-each")
+    assert page.html.select_one("table.agreement-table")
+
+
+def test_the_summary_across_rounds_counts_what_an_analyst_would():
+    from assessment.reliability import Reliability
+    from reports.reliability_kept import across_rounds
+
+    def figures(alpha, split=()):
+        return Reliability(
+            framework="m",
+            version="1.2",
+            title="Matrix",
+            raters=5,
+            items=9,
+            krippendorff_alpha=alpha,
+            alpha_ci=None,
+            within_one=0.9,
+            split_items=list(split),
+        )
+
+    [m] = across_rounds(
+        [[figures(0.9)], [figures(0.5, ["impact"])], [figures(None)], [figures(0.8)]]
+    )
+    assert (m.rounds, m.with_alpha, m.median_alpha, m.reliable, m.with_split) == (4, 3, 0.8, 2, 1)

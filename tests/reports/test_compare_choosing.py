@@ -274,14 +274,15 @@ def test_it_compares_every_round_that_matches_in_the_same_queries(
 ):
     django_app.get(URL, user=analyst)  # signed in: the count below is the page's own work
     # session, user, permissions (2); the analyst's places; the periods on offer (the period
-    # filter) and the rounds on offer; the trend place's rounds; the stored results with their
-    # versions' levels and their factors' own names for levels; every shared place's results;
-    # the action counts; every round on offer unfiltered, for the summary of what is shared; and
-    # how far each round's answers agree (5 queries, however many rounds).
-    with django_assert_num_queries(19):
+    # filter) and the rounds on offer; the trend place's rounds; the stored results, their items
+    # with their versions' levels and their factors' own names for levels; every shared place's
+    # results; the action counts; every round on offer unfiltered, for the summary of what is
+    # shared; and how far each round's answers agree (the figures kept, and 5 queries for those
+    # of rounds with none kept, however many rounds).
+    with django_assert_num_queries(21):
         page = django_app.get(URL, {"all": "1", "period": "2026"})
     assert len(heatmap_labels(page)) > national // 3
     # Unfiltered: no periods to read, and the summary of what is shared is the list itself.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         page = django_app.get(URL, {"all": "1"})
     assert len(heatmap_labels(page)) == national

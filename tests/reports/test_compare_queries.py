@@ -39,11 +39,12 @@ def test_it_builds_the_comparison_page_in_the_same_queries_for_any_number_of_pla
 ):
     # session, user, the analyst's own and group permissions; the analyst's places (once for
     # the whole page); the chosen rounds with their places, the trend place's rounds, the
-    # stored results with their versions' levels and their factors' own names for levels,
-    # every shared place's results; the chosen rounds' action counts; the rounds on offer; and
-    # how far each round's answers agree (5: the rounds' versions, items and scales, and the
-    # submitted answers, read once for every round).
-    with django_assert_num_queries(18):
+    # stored results, their items with their versions' levels and their factors' own names for
+    # levels, every shared place's results; the chosen rounds' action counts; the rounds on
+    # offer; and how far each round's answers agree: the figures kept as rounds closed, and
+    # for rounds with none kept (all of these: nothing ran after their close) 5 more, the
+    # rounds' versions, items and scales, and the submitted answers, read once for every round.
+    with django_assert_num_queries(20):
         response = browser.get(reverse("reports-compare"), chosen(*national))
     assert len(heatmap_labels(response)) == len(national)
 
@@ -71,8 +72,9 @@ def test_it_exports_xlsx_in_the_same_queries_for_any_number_of_places(
     analyst_client, national, django_assert_num_queries
 ):
     # as the CSV export of results, and the level scales of the versions used, for the About
-    # sheet; and the Agreement sheet's figures (5 queries, however many rounds)
-    with django_assert_num_queries(14):
+    # sheet; and the Agreement sheet's figures (those kept, and 5 queries for rounds with none
+    # kept, however many rounds)
+    with django_assert_num_queries(15):
         response = analyst_client.get(reverse("reports-export-xlsx"), chosen(*national))
     assert len(xlsx_rows(response)) == 25 * len(national)
 
@@ -85,17 +87,17 @@ def test_it_builds_the_comparison_pdf_in_the_same_queries_for_any_number_of_plac
     monkeypatch.setattr(pdf, "figures_to_svg", lambda figures: ["<svg></svg>"] * len(figures))
     monkeypatch.setattr(pdf, "html_to_pdf", lambda html: html.encode())
     url, query = reverse("reports-compare-pdf"), chosen(*national)
-    # The request: session, user, permissions (2); the comparison (8 queries: the reader's
-    # places, the chosen rounds, the trend's rounds, the stored results with their versions'
-    # levels and their factors' own names for levels, every shared place's results, the
-    # action counts); its PDF's row. The task builds it again for the same person from ids:
-    # user, permissions (2), the comparison (8); then the row, locked or made (savepoints,
+    # The request: session, user, permissions (2); the comparison (9 queries: the reader's
+    # places, the chosen rounds, the trend's rounds, the stored results, their items with their
+    # versions' levels and their factors' own names for levels, every shared place's results,
+    # the action counts); its PDF's row. The task builds it again for the same person from
+    # ids: user, permissions (2), the comparison (9); then the row, locked or made (savepoints,
     # select, insert), marked ready, and its older rows looked for.
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(34):
         response = analyst_client.get(url, query)
     assert b"".join(response.streaming_content).count(b'<td class="heat heat-') == 9 * len(national)
-    # Served again from storage: the request's own 13 queries, and no task.
-    with django_assert_num_queries(13):
+    # Served again from storage: the request's own 14 queries, and no task.
+    with django_assert_num_queries(14):
         analyst_client.get(url, query)
 
 

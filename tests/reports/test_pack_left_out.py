@@ -133,3 +133,17 @@ def test_it_asks_for_a_pack_of_every_round_in_the_same_queries_for_any_number(
     assert response.status_code == 202
     [result] = task_backends["default"].results
     assert len(result.kwargs["left_out"]) > 0 and len(result.kwargs["round_ids"]) > 4
+
+
+def test_it_refuses_a_pack_larger_than_the_deployment_allows_and_queues_nothing(
+    client, analyst, shared_places, media, queue_only, settings
+):
+    settings.BOARD_PACK_MAX_REPORTS = 1
+    client.force_login(analyst)
+    query = chosen(shared_places["riverside"], shared_places["westfield"])
+    response = client.get(URL, query)
+    assert response.status_code == 400
+    assert response.text.startswith(
+        "A board pack made here holds at most 1 reports, and these rounds have 2. Narrow them"
+    )
+    assert task_backends["default"].results == []

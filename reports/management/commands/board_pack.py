@@ -18,6 +18,7 @@ from reports.pack import (
     pack_rounds,
     pack_write,
 )
+from reports.periods import periods_matching
 
 
 class Command(BaseCommand):
@@ -31,7 +32,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--region", choices=Region.values, help="only places of this region")
         parser.add_argument("--kind", choices=PlaceKind.values, help="only places of this kind")
-        parser.add_argument("--period", help="only rounds of this period, e.g. '2026 Q2'")
+        parser.add_argument(
+            "--period", help="only rounds of this period, e.g. '2026 Q2', or of a year: '2026'"
+        )
         parser.add_argument(
             "--out", help="the zip to write (default: board-pack-<date>.zip in this folder)"
         )
@@ -47,9 +50,13 @@ class Command(BaseCommand):
         out = self._out(out)
         if wait <= 0:
             raise CommandError("--wait must be a positive number of seconds.")
-        if period and period not in (periods := closed_periods()):
+        if period and not periods_matching(period, periods := closed_periods()):
             choices = ", ".join(repr(p) for p in periods) or "none: no round is closed yet"
-            raise CommandError(f"No closed round has the period {period!r}. Periods: {choices}.")
+            raise CommandError(
+                f"No closed round has a period matching {period!r} (a year matches its "
+                f"quarters, halves and months; '2026-Q2', '2026 q2' and 'Q2 2026' are one "
+                f"period). Periods: {choices}."
+            )
         filters = {"region": region, "kind": kind, "period": period}
         filters = {name: value for name, value in filters.items() if value}
         rounds = pack_rounds(**filters)
