@@ -76,6 +76,16 @@ class PlanSection:
     heading: str  # "The nine factors"
     rows: list[PlanRow]
 
+    @property
+    def with_actions(self) -> list[PlanRow]:
+        """The rows with actions aimed at them (a report gives each its own group)."""
+        return [row for row in self.rows if row.actions]
+
+    @property
+    def gaps_only(self) -> list[PlanRow]:
+        """The gaps with no action aimed at them at all (a report lists them in one table)."""
+        return [row for row in self.rows if not row.actions]
+
 
 @dataclass
 class Plan:

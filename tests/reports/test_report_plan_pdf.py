@@ -123,10 +123,9 @@ def test_it_prints_the_plan_by_factor_with_owners_due_dates_and_overdue_marked(p
         "Joint induction for the neighbourhood teams Expected to reach level 3 Well developed. "
         f"Tom Hughes {in_90_days} Planned"
     ) in plan
-    # The gaps nobody owns, listed as such.
-    assert (
-        "Leadership — now 1 Emerging, target 4 Extensive development (team's median) No action yet"
-    ) in plan
+    # The gaps nobody owns, listed as such in one compact table.
+    assert "The nine factors with a gap and No action yet (" in plan
+    assert "Leadership Now 1 Emerging, target 4 Extensive development (team's median)" in plan
 
 
 def test_it_makes_a_new_pdf_when_an_action_changes(rounds):
@@ -149,3 +148,35 @@ def test_it_serves_the_changed_plan_rather_than_the_cached_pdf(
     assert client.get(url).status_code == 200
     assert len(fake_render) == 2
     assert "1 of 2</span> actions done" in fake_render[-1]
+
+
+MM = 72 / 25.4
+TOP, BOTTOM = 22 * MM, 20 * MM  # the report's page margins (reports/_print_style.html)
+
+
+def page_fill(page) -> float:
+    """How far down its body a page's text reaches: 1.0 to the bottom margin."""
+    height = float(page.mediabox.height)
+    lows = []
+
+    def visit(text, cm, tm, font, size):
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and BOTTOM < y < height - TOP:  # not the running header or footer
+            lows.append(y)
+
+    page.extract_text(visitor_text=visit)
+    return (height - TOP - min(lows, default=height - TOP)) / (height - TOP - BOTTOM)
+
+
+@pytest.mark.chromium
+def test_every_page_but_the_front_contents_and_last_is_at_least_two_thirds_full(
+    client, viewer, rounds, media
+):
+    client.force_login(viewer)
+    response = client.get(reverse("reports-pdf", args=[rounds.current.pk]))
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    texts = [page.extract_text() for page in reader.pages]
+    assert texts[1].startswith("Contents") or "Contents" in texts[1][:200]
+    # The front page and the contents page end where they are meant to; the last, anywhere.
+    fills = {n: page_fill(page) for n, page in enumerate(reader.pages[2:-1], start=3)}
+    assert fills and all(fill >= 2 / 3 for fill in fills.values()), fills
