@@ -90,7 +90,7 @@ class Delivery:
 
 def document_get_or_queue(*, document: Document) -> Delivery:
     """The document from storage; else made by its task (at once with the immediate backend,
-    or by a worker meanwhile, followed by the preparing page's refreshes)."""
+    or by a worker meanwhile, which the preparing page checks on)."""
     try:
         row = rendered_pdf(kind=document.kind, key=document.key, digest=document.digest)
         if is_stored(row) and (handle := _opened(row.name)):

@@ -24,6 +24,9 @@ from reports.documents import Document, document_get_or_queue
 from reports.pdf import report_document, report_print_html
 from reports.selectors import Report, report_build
 
+# Sent by the preparing page's script: "is it ready?", answered 204 once it is.
+READY_CHECK = "X-Document-Check"
+
 
 @login_required
 @require_GET
@@ -110,9 +113,13 @@ def document_response(
 ) -> HttpResponse:
     """The file; else why it could not be made; else a page that looks again shortly. A file
     with response-level data in it is recorded in the audit log (``audited`` says what) as it
-    is handed over, not while it is still being made."""
+    is handed over, not while it is still being made, nor when that page's script only asks
+    whether it is ready (static/js/preparing.js)."""
     delivery = document_get_or_queue(document=document)
     if delivery.file:
+        if request.headers.get(READY_CHECK):
+            delivery.file.close()
+            return HttpResponse(status=204)  # ready: the script now opens it for the reader
         if audited:
             record_export(request, audited)
         return FileResponse(

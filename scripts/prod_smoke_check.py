@@ -71,8 +71,8 @@ def check_pdf(node_a: str, node_b: str) -> None:
         fail(f"node B did not know the session made on node A (home page: {status})")
     pdf_path = found.group(1).rstrip("/") + "/report.pdf"
     status, _, page = person.get(node_a + pdf_path)
-    if status != 202 or b'<meta http-equiv="refresh"' not in page:
-        fail(f"node A answered {status} for a PDF not yet made, not 202 with a refreshing page")
+    if status != 202 or b'id="preparing-progress"' not in page or b"js/preparing." not in page:
+        fail(f"node A answered {status} for a PDF not yet made, not 202 with the preparing page")
     print(f"prod-smoke: node A answered 202 for {pdf_path}: the worker is preparing it")
     asked = time.monotonic()
     while time.monotonic() - asked < WAIT:

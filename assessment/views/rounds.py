@@ -83,7 +83,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "moves": states.allowed_moves(assessment, user=request.user, role=role),
         "sharing_form": SharingForm(initial={"sharing": assessment.sharing}),
-        "advance_form": AdvanceForm(initial={"status": assessment.status}),
+        "advance_form": AdvanceForm(initial={"status": assessment.status}, auto_id=False),
         "reminders": assessment.reminders.select_related("sent_by")[:5],
     }
     return render(request, "assessment/assessment_detail.html", context)

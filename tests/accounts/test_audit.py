@@ -336,6 +336,19 @@ def test_a_pdf_still_being_made_is_not_recorded(client, lead, answered_round, se
     assert events(AuditKind.EXPORTED) == []
 
 
+def test_a_check_that_a_document_is_ready_is_not_recorded(
+    client, staff, answered_round, quick_pdfs
+):
+    client.force_login(staff)
+    url = reverse("reports-compare-pack")
+    query = {"assessment": [answered_round.pk]}
+    # The preparing page's script asks whether the pack is ready, then opens it: one export.
+    assert client.get(url, query, headers={"X-Document-Check": "ready"}).status_code == 204
+    assert events(AuditKind.EXPORTED) == []
+    assert client.get(url, query)["Content-Type"] == "application/zip"
+    assert len(events(AuditKind.EXPORTED)) == 1
+
+
 # --- the log page -------------------------------------------------------------------------------
 
 

@@ -159,3 +159,37 @@ def test_it_takes_the_keyboard_past_the_navigation_to_main_first(page, demo):
     expect(page.locator("main#main")).to_be_focused()
     page.keyboard.press("Tab")  # onwards from main: the breadcrumb, not the site navigation
     expect(page.locator("main nav[aria-label='Breadcrumb'] a").first).to_be_focused()
+
+
+def test_it_finds_no_serious_violations_on_a_lead_s_pages_on_a_phone(page, demo):
+    # At 390 px the wide tables scroll sideways in their wrappers: each must be a named region
+    # a keyboard can reach (axe: scrollable-region-focusable).
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, LEAD)
+    consensus_round = _round_url(page, "Riverside Borough", "2026 Q2")
+    page.goto(consensus_round + "consensus/")
+    item = page.get_by_role("link", name=re.compile(r"^(Record|Review) ")).first
+    found = _check(
+        page,
+        [
+            ("consensus item", item.get_attribute("href")),
+            ("history", consensus_round + "history/"),
+            ("report page", consensus_round + "report/"),
+        ],
+        charts={"report page": "#chart-radar"},
+    )
+    assert not found, _report(found)
+
+
+def test_it_finds_no_serious_violations_on_the_error_pages(page, demo):
+    sign_in(page, RESPONDENT)
+    open_round = _round_url(page, "Riverside Borough", "2026 Q4")
+    found = []
+    for name, url, status in [
+        ("not for a respondent", open_round + "edit/", 403),
+        ("no such page", "/no-such-page/", 404),
+    ]:
+        assert page.goto(url).status == status
+        expect(page.get_by_role("navigation", name="Main")).to_be_attached()
+        found += _violations(page, name)
+    assert not found, _report(found)

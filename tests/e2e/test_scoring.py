@@ -48,7 +48,7 @@ def _assert_focus_visible(focused: dict) -> None:
 
 def test_it_lets_a_respondent_score_by_keyboard_save_a_draft_and_submit(page, demo):
     sign_in(page, SCORER)
-    riverside = page.get_by_role("region", name="Riverside Borough")
+    riverside = page.get_by_role("region", name="Riverside Borough", exact=True)
     riverside.get_by_role("link", name="2026 Q4", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Riverside Borough: 2026 Q4")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Open for scoring")
@@ -111,7 +111,7 @@ PHONE = {"width": 390, "height": 844}
 def test_it_scores_one_item_at_a_time_on_a_phone(page, demo):
     page.set_viewport_size(PHONE)
     sign_in(page, SCORER)
-    riverside = page.get_by_role("region", name="Riverside Borough")
+    riverside = page.get_by_role("region", name="Riverside Borough", exact=True)
     expect(riverside).to_contain_text("Your answers: not started")
     riverside.get_by_role("link", name=re.compile("^Score now")).click()
     expect(page).to_have_url(re.compile(r"/respond/\?item=1$"))

@@ -1,4 +1,5 @@
-"""Every kind of page on a phone (390 px wide): no sideways scrolling, and a menu that opens."""
+"""Every kind of page on a phone (390 px wide): no sideways scrolling, and a menu that opens and
+that Escape closes."""
 
 import re
 
@@ -91,4 +92,25 @@ def test_it_folds_the_menu_behind_a_button_on_a_phone(page, demo):
     compare.click()
     expect(page).to_have_url(re.compile(r"/compare/$"))
     assert not csp_violations(page), "Bootstrap's script runs under the CSP"
+    assert not page.problems.messages
+
+
+def test_it_closes_the_menu_on_escape_and_puts_the_focus_back_on_its_button(page, demo):
+    page.set_viewport_size(PHONE)
+    sign_in(page, LEAD)
+    compare = page.get_by_role("navigation", name="Main").get_by_role("link", name="Compare")
+    menu = page.get_by_role("button", name="Menu")
+    menu.click()
+    expect(compare).to_be_visible()
+    compare.focus()
+    page.keyboard.press("Escape")
+    expect(compare).to_be_hidden()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+    page.keyboard.press("Enter")  # open again, all the way, and Escape from the button itself
+    expect(page.locator("#main-menu")).to_have_class(re.compile(r"\bshow\b"))
+    page.keyboard.press("Escape")
+    expect(compare).to_be_hidden()
+    expect(menu).to_be_focused()
+    assert not csp_violations(page)
     assert not page.problems.messages

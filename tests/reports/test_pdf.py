@@ -290,8 +290,36 @@ def test_it_says_the_pdf_is_on_its_way_when_a_worker_renders_it(
     assert response.status_code == 202
     assert "Preparing the PDF" in response.text
     assert "The report for Riverside Borough, 2026 Q4 is being rendered." in response.text
-    assert '<meta http-equiv="refresh" content="3">' in response.text
     assert stored_pdfs() == []
+
+
+def test_it_tells_how_the_pdf_is_coming_along_without_reloading_the_page(
+    django_app, lead, scored_round, media, queued
+):
+    url = reverse("reports-pdf", args=[scored_round.pk])
+    page = django_app.get(url, user=lead, status=202)
+    # A page that reloads itself loses a screen reader's place (WCAG 2.2.1): a script checks.
+    assert not page.html.select("meta[http-equiv]")
+    progress = page.html.select_one("[role=status]")
+    assert progress["aria-live"] == "polite"
+    assert "is being rendered" in progress.text
+    assert "It is waiting for the next free worker" in progress.text
+    assert page.html.select_one("script[src$='js/preparing.js']")
+    # Without the script, the reader checks again by hand.
+    assert page.click("Check again", href=url).status_code == 202
+
+
+def test_it_answers_the_page_s_check_once_the_pdf_is_ready_without_handing_it_over(
+    lead_client, scored_round, media, queued, fake_render
+):
+    check = {"headers": {"X-Document-Check": "ready"}}
+    url = reverse("reports-pdf", args=[scored_round.pk])
+    assert lead_client.get(url, **check).status_code == 202
+    [result] = queued.results
+    result.task.call(*result.args, **result.kwargs)  # the worker runs it
+    ready = lead_client.get(url, **check)
+    assert (ready.status_code, ready.content) == (204, b"")
+    assert body(lead_client.get(url)) == b"%PDF-1.7 render 1"  # then the page opens it
 
 
 def test_it_hands_the_worker_only_the_round_s_and_the_reader_s_ids(

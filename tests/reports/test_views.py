@@ -106,6 +106,7 @@ def test_it_loads_plotly_from_its_own_static_files_with_no_inline_script(
     sources = [script["src"] for script in scripts if script.has_attr("src")]
     assert sources == [
         "/static/vendor/bootstrap/bootstrap.bundle.min.js",  # the menu that folds on phones
+        "/static/js/menu.js",  # and that Escape closes
         "/static/vendor/plotly.min.js",
         "/static/js/charts.js",
     ]

@@ -75,20 +75,19 @@ def content(response) -> bytes:
 # --- the web process ----------------------------------------------------------------------------
 
 
-def test_it_answers_with_a_preparing_page_that_refreshes_itself(
+def test_it_answers_with_a_preparing_page_that_checks_again(
     client, lead, scored_round, media, worker_backend
 ):
     client.force_login(lead)
     response = client.get(pdf_url(scored_round))
     assert response.status_code == 202
-    assert '<meta http-equiv="refresh" content="3">' in response.text
     assert "The report for Riverside Borough, 2026 Q4 is being rendered" in response.text
-    assert "<script>" not in response.text  # refreshed by the page itself: no inline script
+    assert "<script>" not in response.text  # its script is a static file: no inline script
     [queued] = DBTaskResult.objects.all()
     assert queued.task_path == "reports.tasks.render_pdf"
 
 
-def test_it_queues_a_pdf_once_however_often_the_preparing_page_refreshes(
+def test_it_queues_a_pdf_once_however_often_the_preparing_page_checks(
     client, lead, scored_round, media, worker_backend
 ):
     client.force_login(lead)
