@@ -46,6 +46,8 @@ def test_it_fits_a_lead_s_pages_on_a_phone(page, demo):
             ("round page", consensus_round),
             ("consensus overview", consensus_round + "consensus/"),
             ("consensus item", item.get_attribute("href")),
+            ("projector view", consensus_round + "consensus/?projector=1"),
+            ("projector item", item.get_attribute("href").split("#")[0] + "?projector=1"),
             ("history", consensus_round + "history/"),
             ("import", consensus_round + "import/"),
             ("report page", closed_round + "report/"),
@@ -55,6 +57,13 @@ def test_it_fits_a_lead_s_pages_on_a_phone(page, demo):
             ("frameworks list", "/frameworks/"),
         ],
     )
+    # The close-round confirmation lists every item with no agreed position (a POST's answer).
+    page.goto(consensus_round)
+    page.get_by_role("button", name="Close the round").click()
+    expect(page.get_by_role("heading", name="Close the round?")).to_be_visible()
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if width[0] > width[1]:
+        wide.append(f"close-round confirmation: {width[0]} px of content in {width[1]} px")
     assert not wide, "pages scroll sideways at 390 px:\n" + "\n".join(wide)
     assert not csp_violations(page)
 
