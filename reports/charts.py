@@ -1,7 +1,15 @@
 """Plotly figure builders, shared by the report page (plotly.js) and the PDF (SVG via kaleido).
 
 Readable in greyscale: the current position is a solid line with filled circles, the target a
-dashed line with open diamonds, and the range of answers a light band.
+dashed line with open diamonds, and the range of answers a light band with a grey edge.
+
+Colour is never the only cue, and every line and marker still meets WCAG 2.2's 3:1 for graphics
+(1.4.11) against the white it is drawn on and against the line drawn beside it. Two lightness
+bands make that possible: a dark colour (relative luminance about 0.03) and a mid one (about
+0.215) are each about 4:1 against white and 3.3:1 against each other, so lines drawn together
+take one from each band: here now is dark and target mid, and reports.compare_charts.SERIES
+alternates them. A light fill carries no meaning alone: its edge does, at 3:1 against white.
+tests/reports/test_palette.py measures every one of these pairs.
 
 plotly.js reads a little HTML in every label (titles, trace names, tick labels, hover text), so
 a link typed into a period would be drawn as a live link. Every text that goes into a figure
@@ -16,9 +24,16 @@ import plotly.graph_objects as go
 from assessment.results import ItemResult
 
 FONT = "DejaVu Sans"
-INK = "#1d3f6e"
-TARGET = "#b35900"
-BAND = "rgba(110, 110, 110, 0.22)"
+INK = "#163155"  # dark band: navy
+TARGET = "#c96400"  # mid band: orange
+BAND = "rgba(110, 110, 110, 0.22)"  # the range of answers: a light fill (1.3:1 on white) ...
+BAND_EDGE = "#767676"  # ... inside an edge at 4.5:1 against white and 3.5:1 against the fill
+
+
+def translucent(colour: str, alpha: float) -> str:
+    """A "#rrggbb" colour as an rgba() fill, for a shape drawn over lines and grid."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
 
 
 def _text(text) -> str:
@@ -108,14 +123,19 @@ def factor_radar(factors: list[ItemResult], *, title: str = "") -> go.Figure:
     lows = [f.current_spread.min for f in factors]
     highs = [f.current_spread.max for f in factors]
     if all(v is not None for v in lows + highs):
-        # One closed polygon out along the highs and back along the lows draws a band.
+        # One closed polygon out along the highs and back along the lows draws a band. Its edge
+        # crosses from the highs to the lows along one spoke: the one where answers spread least
+        # (none at all where the team agreed), so the crossing is as short as it can be.
+        start = min(range(len(factors)), key=lambda i: highs[i] - lows[i])
+        ring = [*range(start, len(factors)), *range(start)]
+        out, back, spokes = ([values[i] for i in ring] for values in (highs, lows, theta))
         fig.add_trace(
             go.Scatterpolar(
-                r=highs + [highs[0], lows[0]] + lows[::-1],
-                theta=theta + [theta[0], theta[0]] + theta[::-1],
+                r=out + [out[0], back[0]] + back[::-1],
+                theta=spokes + [spokes[0], spokes[0]] + spokes[::-1],
                 fill="toself",
                 fillcolor=BAND,
-                line={"width": 0},
+                line={"width": 1, "color": BAND_EDGE},
                 mode="lines",
                 name="Range of answers",
                 hoverinfo="skip",
@@ -143,6 +163,8 @@ def factor_radar(factors: list[ItemResult], *, title: str = "") -> go.Figure:
             )
         )
     polar = _polar(factors[0].scores.levels, len(factors))
+    # The factors clockwise from the top in matrix order, wherever the band's outline starts.
+    polar["angularaxis"] |= {"categoryorder": "array", "categoryarray": theta}
     fig.update_layout(polar=polar, margin={"l": 100, "r": 100, "t": 40, "b": 70})
     # On a phone the factors' names take fewer, smaller lines, so the radar spans the screen
     # rather than a third of it, and the figure is no taller than the radar and its key.
@@ -190,14 +212,19 @@ def lessons_chart(lessons: list[ItemResult], *, title: str = "") -> go.Figure:
     if not lessons:
         return fig.update_layout(height=300)
     rows = list(range(1, len(lessons) + 1))  # named by the axis, so a phone can wrap the names
-    xs, ys = [], []
-    for row, lesson in zip(rows, lessons, strict=True):
-        if lesson.current_spread.count:
-            xs += [lesson.current_spread.min, lesson.current_spread.max, None]
-            ys += [row, row, None]
-    band = {"color": BAND, "width": 12}
+    spread = [x.current_spread for x in lessons]
+    # A bar from the lowest answer to the highest: its edge, unlike a thick line, has one.
     fig.add_trace(
-        go.Scatter(x=xs, y=ys, mode="lines", line=band, name="Range of answers", hoverinfo="skip")
+        go.Bar(
+            base=[s.min if s.count else None for s in spread],
+            x=[s.max - s.min if s.count else None for s in spread],
+            y=rows,
+            orientation="h",
+            width=0.36,
+            marker={"color": BAND, "line": {"color": BAND_EDGE, "width": 1}},
+            name="Range of answers",
+            hoverinfo="skip",
+        )
     )
     hover = {"text": names, "hovertemplate": "%{text}<br>%{x}"}
     fig.add_trace(

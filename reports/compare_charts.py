@@ -14,19 +14,37 @@ from statistics import median
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from reports.charts import INK, _layout, _level_ticks, _narrow, _polar, _text, _wrap
+from reports.charts import (
+    INK,
+    TARGET,
+    _layout,
+    _level_ticks,
+    _narrow,
+    _polar,
+    _text,
+    _wrap,
+    translucent,
+)
 from reports.compare import Crowd
 
-# Eight distinguishable series, in colour and in greyscale: colour, dash and marker all differ.
+# The chosen rounds' lines on one radar (overlay_radar) and their markers on the distribution
+# (distribution_chart), in legend order. Both draw at most OVERLAY_MOST rounds, so these six are
+# every colour either uses. Colour, dash and marker all differ, so the key reads in greyscale.
+# Contrast (WCAG 1.4.11, 3:1): every colour against the white background, and against its
+# neighbours -- the series just before and after it in legend order, side by side in the key.
+# The colours alternate between the two lightness bands of reports.charts (dark, mid), so beyond
+# neighbours any dark series is at 3:1 against any mid one wherever their lines cross. Two of one
+# band (the first and third, say) are alike in lightness, since no six colours can each be 3:1
+# against white and against every other: dash, marker and hue tell them apart. On the
+# distribution a white ring round each marker sets it off from the grey box beneath it and from
+# a marker it overlaps.
 SERIES = [
-    ("#1d3f6e", "solid", "circle"),
-    ("#b35900", "dash", "diamond"),
-    ("#2e7d32", "dot", "square"),
-    ("#6a1b9a", "dashdot", "triangle-up"),
-    ("#00838f", "longdash", "x"),
-    ("#8d6e63", "longdashdot", "star"),
-    ("#c2185b", "solid", "triangle-down"),
-    ("#455a64", "dash", "hexagon"),
+    (INK, "solid", "circle"),  # dark navy (a round's "now")
+    (TARGET, "dash", "diamond"),  # mid orange (a round's "target")
+    ("#143816", "dot", "square"),  # dark green
+    ("#e7397e", "dashdot", "triangle-up"),  # mid pink
+    ("#4a136c", "longdash", "x"),  # dark purple
+    ("#008d9a", "longdashdot", "star"),  # mid teal
 ]
 
 # The comparison PDF is landscape A4: 261 mm between its margins, about 990 CSS pixels.
@@ -36,7 +54,10 @@ OVERLAY_MOST = 6  # rounds on one radar: beyond this their lines cannot be told 
 GRID_MOST = 24  # rounds with a small radar each: beyond this the heat map leads
 GRID_COLUMNS = 8  # small radars to a row: 24 fill one landscape page in three rows
 NARROW_GRID_COLUMNS = 2  # on a phone
-REFERENCE = "#8a8a8a"  # the chosen rounds' median, drawn in every small radar
+# The chosen rounds' median, drawn in every small radar beside the round's own line (INK) and
+# over its fill: 3:1 against white, INK and ROUND_FILL alike.
+REFERENCE = "#808080"
+ROUND_FILL = translucent(INK, 0.1)
 
 
 def rounds_chart_kind(count: int) -> str:
@@ -190,7 +211,7 @@ def small_radars(rounds, factors, levels, *, title: str = "") -> go.Figure:
                 line={"color": INK, "width": 2},
                 marker={"size": 4},
                 fill="toself",
-                fillcolor="rgba(29, 63, 110, 0.15)",
+                fillcolor=ROUND_FILL,
                 showlegend=False,
             ),
             **cell,
@@ -284,7 +305,7 @@ def _chosen_boxes(fig: go.Figure, comparison, names: list[str]) -> None:
             name=f"The {len(comparison.rounds)} chosen rounds",
             offsetgroup="chosen",
             line={"color": INK},
-            fillcolor="rgba(29, 63, 110, 0.25)",
+            fillcolor=translucent(INK, 0.25),
             hoverinfo="y",
         )
     )
