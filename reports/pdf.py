@@ -24,6 +24,7 @@ from reports.compare import Comparison
 from reports.digests import content_hash, document_digest
 from reports.documents import Document
 from reports.models import PdfKind
+from reports.pdf_tags import finish_tags, links_in
 from reports.plan_sections import PlanSections
 from reports.selectors import Report
 from reports.tasks import render_pdf
@@ -94,6 +95,13 @@ def report_print_html(
     return render_to_string("reports/report_print.html", context)
 
 
+def round_document_key(report: Report, sections: PlanSections) -> str:
+    """Which of a round's two documents of a kind: as its place's members read it (its id), or
+    as shared with readers from outside who may not open the round before it ("<id>-shared")."""
+    pk = report.assessment.pk
+    return f"{pk}-shared" if sections.since.withheld else str(pk)
+
+
 def report_document(report: Report, *, reader=None, read_at: datetime | None = None) -> Document:
     """The report PDF as `reader` may read it (None: as the place's own members do).
 
@@ -106,7 +114,7 @@ def report_document(report: Report, *, reader=None, read_at: datetime | None = N
     pk = report.assessment.pk
     return Document(
         kind=PdfKind.REPORT,
-        key=f"{pk}-shared" if sections.since.withheld else str(pk),
+        key=round_document_key(report, sections),
         digest=_digest(report_print_html(report, svgs={}, sections=sections)),
         filename=report_filename(report),
         write=_pdf_of(lambda: report_print_html(report, sections=sections)),
@@ -199,8 +207,10 @@ def html_to_pdf(html: str) -> bytes:
 
 def tagged_pdf(html: str, *, base_url: str | None) -> bytes:
     """A tagged PDF (PDF/UA-1): headings, tables and figures in a structure tree, read in the
-    order they are laid out; its language and title from the HTML's lang and <title>. Every PDF
-    the app makes is laid out here (the board pack's index too)."""
+    order they are laid out; its language and title from the HTML's lang and <title>; running
+    headers and footers as artifacts, words on every link and a scope on every table header
+    (reports.pdf_tags). Every PDF the app makes is laid out here (the board pack's index too)."""
     from weasyprint import HTML  # imported late: a large import most requests never need
 
-    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT)
+    laid_out = HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT)
+    return finish_tags(laid_out, links_in(html))
