@@ -2,6 +2,8 @@
 
 WeasyPrint writes a structure tree for the page's HTML, but:
 
+- a section or a table that runs on to another page starts a new structure element there,
+  without its heading or caption (and a table repeats its head). They are joined again;
 - the running headers and footers (the page's margin boxes) are marked content that no structure
   element owns, and a few rules and backgrounds are drawn outside any marked content: both are
   neither real content nor artifacts (Matterhorn 01-005). They are marked as artifacts here;
@@ -33,6 +35,10 @@ def finish_tags(pdf: bytes, link_words: dict[str, str]) -> bytes:
     and a scope on every table header cell. `link_words` gives a link's words by its target
     (an element's id, or an address), as links_in(html) reads them."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
+        root = document.Root.get("/StructTreeRoot")
+        if root is not None:
+            _join_continued(root)
+            _point_parent_tree(document)
         owned = _owned_marked_content(document)
         for page in document.pages:
             _mark_artifacts(document, page, owned.get(page.obj.objgen, set()))
@@ -118,6 +124,100 @@ def _mcid(operands) -> int | None:
     if isinstance(properties, Dictionary) and "/MCID" in properties:
         return int(properties.MCID)
     return None
+
+
+# --- sections and tables continued on a new page ------------------------------------------------
+
+HEADINGS = frozenset(Name(f"/H{n}") for n in ("", 1, 2, 3, 4, 5, 6))
+
+
+def _kids(element) -> list:
+    kids = element.get("/K")
+    return list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
+
+
+def _elements_in(element) -> list[Dictionary]:
+    return [
+        kid for kid in _kids(element) if isinstance(kid, Dictionary) and kid.get("/S") is not None
+    ]
+
+
+def _continues(before: Dictionary, element: Dictionary) -> bool:
+    """Whether `element` is the rest of `before`, cut off by a page break: WeasyPrint starts a
+    new structure element on each page a section or a table runs on to. A section always starts
+    with its heading and a table with its caption; their rest, with neither. A wrapper continues
+    when what it wraps does."""
+    tag = element.get("/S")
+    if tag != before.get("/S"):
+        return False
+    inside, ahead = _elements_in(element), _elements_in(before)
+    if tag == Name.Sect:
+        return not inside or inside[0].get("/S") not in HEADINGS
+    if tag == Name.Table:
+        return not any(kid.get("/S") == Name.Caption for kid in inside)
+    if tag == Name.Div and inside and ahead:
+        return inside[0].get("/S") == Name.Table and _continues(ahead[-1], inside[0])
+    return False
+
+
+def _join_continued(parent: Dictionary) -> None:
+    """Each section, table and table wrapper cut by page breaks made one again, depth first;
+    a table's repeated header row on each later page is left to be an artifact."""
+    joined: list = []
+    for kid in _kids(parent):
+        before = joined[-1] if joined else None
+        if _both_elements(before, kid) and _continues(before, kid):
+            _append(before, kid)
+            continue
+        joined.append(kid)
+    if joined != _kids(parent):
+        parent.K = Array(joined)
+    for kid in _elements_in(parent):
+        _join_continued(kid)
+
+
+def _both_elements(*kids) -> bool:
+    return all(isinstance(kid, Dictionary) and kid.get("/S") is not None for kid in kids)
+
+
+def _append(element: Dictionary, rest: Dictionary) -> None:
+    """The kids of `rest` moved to the end of `element` (bar a repeated table head)."""
+    moved = []
+    for kid in _kids(rest):
+        if isinstance(kid, int):  # marked content on the rest's own page
+            kid = Dictionary(Type=Name.MCR, Pg=rest.Pg, MCID=kid)
+        elif isinstance(kid, Dictionary) and kid.get("/S") == Name.THead:
+            continue
+        elif isinstance(kid, Dictionary) and kid.get("/S") is not None:
+            kid.P = element
+        moved.append(kid)
+    element.K = Array([*_kids(element), *moved])
+
+
+def _point_parent_tree(document) -> None:
+    """Each page's entry in the parent tree (marked-content id → its structure element) made
+    again from the structure tree as it now is: joined elements own what the parts owned, and
+    a dropped table head owns nothing. WeasyPrint writes the tree as one flat /Nums array."""
+    owners: dict[tuple, dict[int, Dictionary]] = {}
+    for element in _structure(document):
+        page = element.get("/Pg")
+        for kid in _kids(element):
+            if isinstance(kid, int) and page is not None:
+                owners.setdefault(page.objgen, {})[kid] = element
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
+                where = kid.get("/Pg", page)
+                owners.setdefault(where.objgen, {})[int(kid.MCID)] = element
+    nums = document.Root.StructTreeRoot.ParentTree.get("/Nums")
+    if nums is None:
+        return
+    keys = {int(nums[n]): n + 1 for n in range(0, len(nums), 2)}
+    for page in document.pages:
+        key = page.obj.get("/StructParents")
+        if key is None or int(key) not in keys:
+            continue
+        mine = owners.get(page.obj.objgen, {})
+        size = max(mine, default=-1) + 1
+        nums[keys[int(key)]] = Array([mine.get(mcid) for mcid in range(size)])
 
 
 # --- table headers and links ----------------------------------------------------------------------

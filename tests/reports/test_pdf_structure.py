@@ -10,6 +10,8 @@ with pikepdf against the Matterhorn Protocol's conditions a machine can check:
 - 28-011: every link annotation is owned by a structure element (/StructParent);
 - 28-012 (alternate description): every link annotation has /Contents made of words, not the
   id of the element it points at;
+- a section or table that runs on to another page is one structure element, not one a page:
+  every section starts with its heading, and no table has a second head;
 - and no dotted leader is text: the contents page's page numbers stand at the margin with no
   row of "." characters a screen reader would read out.
 
@@ -103,6 +105,16 @@ def problems(body: bytes, ids: set[str]) -> list[str]:
                 if "/StructParent" not in annotation:
                     found.append(f"28-011: page {number}: a link outside the structure tree")
         for element in _elements(document):
+            kids = element.get("/K")
+            inside = [
+                kid.get("/S")
+                for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") is not None
+            ]
+            if element.get("/S") == "/Sect" and (not inside or not str(inside[0]).startswith("/H")):
+                found.append("continued: a section without its heading")
+            if element.get("/S") == "/Table" and inside.count("/THead") > 1:
+                found.append("continued: a table with two heads")
             if element.get("/S") == "/TH":
                 attributes = element.get("/A")
                 listed = attributes if isinstance(attributes, pikepdf.Array) else [attributes]
@@ -160,3 +172,4 @@ def test_the_checks_find_what_weasyprint_leaves_undone(full_round):
     laid_out = HTML(string=html, base_url=".").write_pdf(pdf_variant=PDF_VARIANT)
     found = " ".join(problems(laid_out, _ids(html)))
     assert "01-005" in found and "15-003" in found and "28-012" in found
+    assert "a section without its heading" in found
