@@ -19,8 +19,9 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 PLOTLY_JS := static/vendor/plotly.min.js
 # npm ci writes this last: the oidc tests' OpenID Provider is installed.
 OIDC_PROVIDER := tests/oidc/provider/node_modules/.package-lock.json
+HTML_CHECKER := tests/html_checker/node_modules/.package-lock.json
 
-install: $(VENV)/.installed system-deps $(PLOTLY_JS) $(OIDC_PROVIDER)
+install: $(VENV)/.installed system-deps $(PLOTLY_JS) $(OIDC_PROVIDER) $(HTML_CHECKER)
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -40,6 +41,7 @@ system-deps:
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
@@ -59,6 +61,11 @@ $(PLOTLY_JS): package.json package-lock.json scripts/build_plotly.mjs | system-d
 # its own package-lock.json (tests/oidc/provider); only the tests start it, on loopback.
 $(OIDC_PROVIDER): tests/oidc/provider/package.json tests/oidc/provider/package-lock.json | system-deps
 	npm ci --prefix tests/oidc/provider --no-audit --no-fund --loglevel=error
+
+# The Nu HTML Checker (vnu.jar, run with Java), pinned by tests/html_checker/package-lock.json;
+# tests/test_html_checker.py runs it on every kind of page.
+$(HTML_CHECKER): tests/html_checker/package.json tests/html_checker/package-lock.json | system-deps
+	npm ci --prefix tests/html_checker --no-audit --no-fund --loglevel=error
 
 # Hashed, compressed copies of the static files, which WhiteNoise serves when DEBUG is off (a
 # deployment's build step; `make run` with DEBUG on needs none).
