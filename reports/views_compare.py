@@ -39,9 +39,11 @@ from reports.views import document_response, record_export
 PLACE_ORDER = "_place"
 
 
-def _refused(message: str, form: CompareFilterForm) -> HttpResponse:
-    text = " ".join([message, *form.problems()])
-    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+def _refused(request: HttpRequest, message: str, problems: list[str]) -> HttpResponse:
+    """A 400 page in the site's layout: what could not be made, why, and the way back."""
+    back_url = f"{reverse('reports-compare')}?{request.GET.urlencode()}"
+    context = {"message": message, "problems": problems, "back_url": back_url}
+    return render(request, "reports/refused.html", context, status=400)
 
 
 @login_required
@@ -151,7 +153,7 @@ def _compare_figures(comparison) -> dict:
 def compare_pdf(request: HttpRequest) -> HttpResponse:
     form = CompareFilterForm(request.GET)
     if not form.is_valid():
-        return _refused("The PDF cannot be made as asked.", form)
+        return _refused(request, "The PDF cannot be made as asked.", form.problems())
     framework = form.cleaned_data["framework"] or None
     own = own_place_ids(request.user)
     columns = chosen_columns(request.user, form, own=own)
@@ -160,11 +162,7 @@ def compare_pdf(request: HttpRequest) -> HttpResponse:
         request.user, columns=columns, keys=keys, own=own, framework=framework
     )
     if not comparison.rounds:
-        return HttpResponse(
-            "Choose at least one round to compare.",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _refused(request, "Choose at least one round to compare.", [])
     printed = timezone.localdate()
     document = comparison_document(comparison, reader=request.user, printed=printed)
     count = len(comparison.rounds)
@@ -184,24 +182,21 @@ def compare_board_pack(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Board packs are for analysts and administrators.")
     form = CompareFilterForm(request.GET)
     if not form.is_valid():
-        return _refused("The board pack cannot be made as asked.", form)
+        return _refused(request, "The board pack cannot be made as asked.", form.problems())
     columns = chosen_columns(request.user, form)
     keys = [] if form.chooses_all else form.chosen_keys
     rounds, left_out = pack_choice(request.user, columns, keys)
     if not rounds:
-        why = "".join(f" {entry.label}: {entry.reason}." for entry in left_out)
-        return HttpResponse(
-            f"Choose at least one round whose report you may open.{why}",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        why = [f"{entry.label}: {entry.reason}." for entry in left_out]
+        return _refused(request, "Choose at least one round whose report you may open.", why)
     if len(rounds) > (most := settings.BOARD_PACK_MAX_REPORTS):
-        return HttpResponse(
-            f"A board pack made here holds at most {most} reports, and these rounds have "
-            f"{len(rounds)}. Narrow them by region, kind of place or period, or ask an "
-            "administrator for one made with manage.py board_pack.",
-            status=400,
-            content_type="text/plain; charset=utf-8",
+        return _refused(
+            request,
+            f"A board pack made here holds at most {most} reports.",
+            [
+                f"These rounds have {len(rounds)}. Narrow them by region, kind of place or "
+                "period, or ask an administrator for one made with manage.py board_pack."
+            ],
         )
     about = {
         "thing": "board pack",
@@ -264,7 +259,7 @@ def _attachment(filename: str) -> dict:
 def compare_export_csv(request: HttpRequest) -> HttpResponse:
     form = CompareFilterForm(request.GET)
     if not form.is_valid():
-        return _refused("The export cannot be made as asked.", form)
+        return _refused(request, "The export cannot be made as asked.", form.problems())
     header, rows, kind, columns = _export_rows(form, request.user)
     _record_answers(request, kind, columns, "CSV")
     return StreamingHttpResponse(
@@ -279,7 +274,7 @@ def compare_export_csv(request: HttpRequest) -> HttpResponse:
 def compare_export_xlsx(request: HttpRequest) -> HttpResponse:
     form = CompareFilterForm(request.GET)
     if not form.is_valid():
-        return _refused("The export cannot be made as asked.", form)
+        return _refused(request, "The export cannot be made as asked.", form.problems())
     header, rows, kind, columns = _export_rows(form, request.user)
     _record_answers(request, kind, columns, "XLSX")
     return HttpResponse(

@@ -77,3 +77,13 @@ def download(response) -> tuple[str, str]:
     message = Message()
     message["Content-Disposition"] = response.headers["Content-Disposition"]
     return message.get_content_disposition(), message.get_filename()
+
+
+def refused(response) -> list[str]:
+    """What a 400 page from the compare page's documents says: its heading, then each problem."""
+    from bs4 import BeautifulSoup
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    page = BeautifulSoup(response.content, "html.parser")
+    return [_text(page.h1), *(_text(li) for li in page.select("#problems li"))]

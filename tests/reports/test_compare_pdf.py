@@ -17,7 +17,7 @@ from reports.compare import Comparison, Factor, RoundColumn, anonymous_label
 from reports.models import RenderedPdf
 
 from .compare_data import chosen
-from .pages import download
+from .pages import download, refused
 from .pdfs import raster_images
 from .rounds import FACTOR_TITLES
 from .tagged import figures
@@ -150,9 +150,7 @@ def test_it_keeps_heat_map_rows_together_under_a_header_on_every_page(monkeypatc
 
 def test_it_refuses_when_no_round_is_chosen(client, analyst, shared_places):
     client.force_login(analyst)
-    response = client.get(URL)
-    assert response.status_code == 400
-    assert response.content == b"Choose at least one round to compare."
+    assert refused(client.get(URL)) == ["Choose at least one round to compare."]
 
 
 def test_it_refuses_when_only_rounds_the_user_may_not_see_are_chosen(
@@ -165,12 +163,11 @@ def test_it_refuses_when_only_rounds_the_user_may_not_see_are_chosen(
 def test_it_refuses_a_round_not_given_by_its_number(client, analyst, shared_places):
     client.force_login(analyst)
     response = client.get(URL, {"assessment": [shared_places["riverside"].pk, "²"]})
-    assert response.status_code == 400
-    assert response.text == (
-        "The PDF cannot be made as asked. "
+    assert refused(response) == [
+        "The PDF cannot be made as asked.",
         "Rounds: A round is chosen by its number, in the digits 0 to 9, or by the code of its "
-        "anonymous label."
-    )
+        "anonymous label.",
+    ]
 
 
 # --- one render, kept (Chromium and WeasyPrint stand aside) -------------------------------------

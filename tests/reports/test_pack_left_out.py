@@ -10,6 +10,7 @@ from assessment.models import Membership
 from reports.compare import anonymous_label
 
 from .compare_data import chosen
+from .pages import refused
 from .test_compare_board_pack import INDEX, RIVERSIDE, WESTFIELD, index_text, unpacked
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,8 @@ def test_it_refuses_a_pack_larger_than_the_deployment_allows_and_queues_nothing(
     query = chosen(shared_places["riverside"], shared_places["westfield"])
     response = client.get(URL, query)
     assert response.status_code == 400
-    assert response.text.startswith(
-        "A board pack made here holds at most 1 reports, and these rounds have 2. Narrow them"
-    )
+    heading, why = refused(response)
+    assert heading == "A board pack made here holds at most 1 reports."
+    assert why.startswith("These rounds have 2. Narrow them by region")
+    assert b'href="/compare/?' in response.content  # the way back
     assert task_backends["default"].results == []
