@@ -28,6 +28,7 @@ INK = "#163155"  # dark band: navy
 TARGET = "#c96400"  # mid band: orange
 BAND = "rgba(110, 110, 110, 0.22)"  # the range of answers: a light fill (1.3:1 on white) ...
 BAND_EDGE = "#767676"  # ... inside an edge at 4.5:1 against white and 3.5:1 against the fill
+BAND_HALF_HEIGHT = 0.18  # of a row, on the lessons chart
 
 
 def translucent(colour: str, alpha: float) -> str:
@@ -213,15 +214,22 @@ def lessons_chart(lessons: list[ItemResult], *, title: str = "") -> go.Figure:
         return fig.update_layout(height=300)
     rows = list(range(1, len(lessons) + 1))  # named by the axis, so a phone can wrap the names
     spread = [x.current_spread for x in lessons]
-    # A bar from the lowest answer to the highest: its edge, unlike a thick line, has one.
+    # A box from the lowest answer to the highest: its edge, unlike a thick line, has one. Drawn
+    # as closed outlines of a scatter (the page's plotly.js bundles no bar trace).
+    xs, ys = [], []
+    for row, s in zip(rows, spread, strict=True):
+        if s.count:
+            low, high = row - BAND_HALF_HEIGHT, row + BAND_HALF_HEIGHT
+            xs += [s.min, s.max, s.max, s.min, s.min, None]
+            ys += [low, low, high, high, low, None]
     fig.add_trace(
-        go.Bar(
-            base=[s.min if s.count else None for s in spread],
-            x=[s.max - s.min if s.count else None for s in spread],
-            y=rows,
-            orientation="h",
-            width=0.36,
-            marker={"color": BAND, "line": {"color": BAND_EDGE, "width": 1}},
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            fill="toself",
+            fillcolor=BAND,
+            line={"color": BAND_EDGE, "width": 1},
             name="Range of answers",
             hoverinfo="skip",
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.charts import BAND, INK, TARGET, factor_radar, lessons_chart
+from reports.charts import INK, TARGET, factor_radar, lessons_chart
 from reports.compare_charts import OVERLAY_MOST, distribution_chart, overlay_radar, small_radars
 
 from .test_charts import LEVELS, comparison_of, nine_factors, place_round, shared_factors
@@ -90,11 +90,12 @@ def test_it_edges_the_range_of_answers_at_3_to_1():
     band = factor_radar(nine_factors()).data[0]
     lessons = lessons_chart(nine_factors()).data[0]
     assert band.name == lessons.name == "Range of answers"
-    for edge, fill in ((band.line.color, band.fillcolor), (lessons.marker.line.color, BAND)):
+    for trace in (band, lessons):
+        edge, fill = trace.line.color, trace.fillcolor
         assert contrast(edge, WHITE) >= GRAPHICS
         # The fill may stay light: it is the edge that marks where the range ends.
         assert contrast(edge, on_white(fill)) >= GRAPHICS
-    assert band.line.width >= 1 and lessons.marker.line.width >= 1
+        assert trace.line.width >= 1
 
 
 def test_it_sets_the_median_of_the_chosen_rounds_apart_in_every_small_radar():

@@ -42,7 +42,9 @@ def test_it_gives_every_group_of_the_printed_report_its_own_body(rounds):
     html = pdf.report_print_html(report_build(rounds.current), svgs={"radar": "", "lessons": ""})
     page = BeautifulSoup(html, "html.parser")
     assert misgrouped(page) == []
-    assert len(page.select('th[scope="rowgroup"]')) > 10
+    # The plan's groups of actions and the lessons' levels (a gap with no action is a row of a
+    # table of its own, not a group).
+    assert len(page.select('th[scope="rowgroup"]')) > 4
 
 
 def test_it_heads_each_lesson_with_its_level_and_the_unscored_apart(django_app, open_round, lead):
