@@ -1,4 +1,5 @@
-"""Export Plotly figures as inline SVG for the PDF reports, through one warm Chromium.
+"""Export Plotly figures as inline SVG for the PDF reports (and as PNG for the Word board
+paper), through one warm Chromium.
 
 Why this shape (measured on this app's report charts):
 * kaleido 1.x renders in headless Chromium: ~2 s to start a browser, ~0.1 s per chart
@@ -53,7 +54,14 @@ from reports.chart_browser import (
     _remove_process_folder,
 )
 
-__all__ = ["ChartExportError", "figures_to_svg", "find_browser", "shutdown", "warm"]
+__all__ = [
+    "ChartExportError",
+    "figures_to_png",
+    "figures_to_svg",
+    "find_browser",
+    "shutdown",
+    "warm",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -288,19 +296,34 @@ async def _render(k: Any, specs: Sequence[tuple[dict[str, Any], dict[str, Any]]]
         raise
 
 
-def _spec(fig: go.Figure) -> tuple[dict[str, Any], dict[str, Any]]:
+def _spec(fig: go.Figure, opts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     # Explicit size, so the SVG's width/height/viewBox match what the layout asked for.
     # to_dict() runs in the caller's thread: the loop never touches a live Figure object.
     width = fig.layout.width or DEFAULT_WIDTH
     height = fig.layout.height or DEFAULT_HEIGHT
-    return fig.to_dict(), {"format": "svg", "width": width, "height": height}
+    return fig.to_dict(), {**opts, "width": width, "height": height}
 
 
 BROKEN_TRIES = 3
 
 
 def figures_to_svg(figures: Sequence[go.Figure], *, timeout: float = 30) -> list[str]:
-    """Render ``figures`` to SVG strings (same order), ready to inline into HTML.
+    """Render ``figures`` to SVG strings (same order), ready to inline into HTML. Bounded,
+    thread-safe and failing as _export says."""
+    raw = _export(figures, {"format": "svg"}, timeout)
+    return [_PROLOG.sub("", svg.decode("utf-8"), count=1) for svg in raw]
+
+
+def figures_to_png(
+    figures: Sequence[go.Figure], *, scale: float = 2, timeout: float = 30
+) -> list[bytes]:
+    """Render ``figures`` to PNG images (same order), ``scale`` times the layout's size in
+    pixels: for the Word board paper (python-docx places no SVG). As _export says."""
+    return _export(figures, {"format": "png", "scale": scale}, timeout)
+
+
+def _export(figures: Sequence[go.Figure], opts: dict[str, Any], timeout: float) -> list[bytes]:
+    """Render ``figures`` with kaleido's ``opts`` (its format, and scale), same order.
 
     Never hangs: each step (waiting for another thread's browser start, opening the
     browser, rendering the batch) is bounded by ``timeout``, closing a broken browser by
@@ -313,14 +336,13 @@ def figures_to_svg(figures: Sequence[go.Figure], *, timeout: float = 30) -> list
     browser = _browser()
     from kaleido.errors import KaleidoError
 
-    specs = [_spec(fig) for fig in figures]
+    specs = [_spec(fig, opts) for fig in figures]
     broken = 0  # browsers this call found broken (a replaced one found by another is free)
     for _attempt in range(BROKEN_TRIES + 2):
         k = None
         try:
             k = _acquire(browser, timeout)
-            raw = _run(_render(k, specs), timeout)
-            return [_PROLOG.sub("", svg.decode("utf-8"), count=1) for svg in raw]
+            return _run(_render(k, specs), timeout)
         except KaleidoError:  # plotly.js refused a figure: the browser is fine, a retry would fail
             logger.exception("Chart export: a figure could not be drawn")
             raise ChartExportError(_FIGURE_FAILED) from None

@@ -19,7 +19,7 @@ from django.apps import apps
 from django.conf import settings
 
 # The libraries that lay out and draw the documents: an upgrade may change how a page looks.
-DRAWN_WITH = ("weasyprint", "plotly", "kaleido", "pydyf")
+DRAWN_WITH = ("weasyprint", "plotly", "kaleido", "pydyf", "python-docx")
 SKIPPED_FOLDERS = {"__pycache__"}
 
 

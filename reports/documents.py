@@ -25,6 +25,10 @@ from reports.models import PdfStatus, RenderedPdf
 from reports.selectors import rendered_pdf
 
 logger = logging.getLogger(__name__)
+# Python's own table lacks Word's type; without /etc/mime.types a paper would be served as bytes.
+mimetypes.add_type(
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"
+)
 # After a render fails, readers are asked to try again in a minute; until then they are told so
 # again rather than set off another render that is likely to fail the same way.
 FAILURE_PAUSE = timedelta(minutes=1)

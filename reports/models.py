@@ -66,6 +66,12 @@ class PdfKind(models.TextChoices):
     REPORT = "report", "Report of a round"
     COMPARISON = "comparison", "Comparison of places"
     PACK = "pack", "Board pack"
+    PAPER = "paper", "Board paper"
+
+
+# The documents of one round, keyed by its id ("<id>", or "<id>-shared" for readers from outside
+# the place): forgotten with the round's results or evidence.
+ROUND_KINDS = (PdfKind.REPORT, PdfKind.PAPER)
 
 
 class PdfStatus(models.TextChoices):

@@ -1,9 +1,9 @@
 """The reports app's part of a person's data (accounts.personal_data).
 
 Reports keep nothing about a person of their own: a closed round's stored results are figures
-without names. Documents made from rounds (report PDFs, comparisons, board packs) may show a
-person's name and evidence, so erasing them deletes every cached document that may: each is
-made again, without them, when next asked for.
+without names. Documents made from rounds (report PDFs and Word papers, comparisons, board
+packs) may show a person's name and evidence, so erasing them deletes every cached document that
+may: each is made again, without them, when next asked for.
 """
 
 from django.db import transaction
@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from accounts.personal_data import Erased
 from assessment.models import Action, Assessment, Consensus, Respondent
 from assessment.personal_data import evidence_removed
-from reports.models import PdfKind, RenderedPdf
+from reports.models import ROUND_KINDS, PdfKind, RenderedPdf
 from reports.services import _delete_stored
 
 
@@ -36,8 +36,9 @@ class ReportsHolder:
         )
         if n:
             done.removed.append(
-                f"{n} cached document{'s' if n != 1 else ''} (report PDFs, comparisons, board "
-                "packs) that may show them: each is made again, without them, when next asked for"
+                f"{n} cached document{'s' if n != 1 else ''} (report PDFs and Word papers, "
+                "comparisons, board packs) that may show them: each is made again, without them, "
+                "when next asked for"
             )
         return done
 
@@ -59,13 +60,15 @@ def _rounds_of(user) -> set[int]:
 
 
 def forget_documents(rounds) -> int:
-    """Delete the cached documents that show these rounds: their report PDFs, and every
-    comparison and board pack (which of those show a round is known only by a hash). Each is
-    made again when next asked for; the files go once the transaction commits."""
+    """Delete the cached documents that show these rounds: their report PDFs and Word papers,
+    and every comparison and board pack (which of those show a round is known only by a hash).
+    Each is made again when next asked for; the files go once the transaction commits."""
     shows_them = Q(kind__in=[PdfKind.COMPARISON, PdfKind.PACK])
     for pk in rounds:
-        # A round's PDF for its members, and the one for readers outside it ("<pk>-shared").
-        shows_them |= Q(kind=PdfKind.REPORT) & (Q(key=str(pk)) | Q(key__startswith=f"{pk}-"))
+        # A round's PDF and Word paper for its members, and those for readers outside it
+        # ("<pk>-shared").
+        keys = Q(key=str(pk)) | Q(key__startswith=f"{pk}-")
+        shows_them |= Q(kind__in=ROUND_KINDS) & keys
     cached = RenderedPdf.objects.filter(shows_them)
     names = [name for name in cached.values_list("name", flat=True) if name]
     n = cached.delete()[0]

@@ -21,7 +21,14 @@ from reports.documents import (
     failure_reason_of,
     is_stored,
 )
-from reports.models import PdfKind, PdfStatus, RenderedPdf, RoundItemResult, RoundReliability
+from reports.models import (
+    ROUND_KINDS,
+    PdfKind,
+    PdfStatus,
+    RenderedPdf,
+    RoundItemResult,
+    RoundReliability,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +65,10 @@ def round_results_withdraw(*, assessment: Assessment) -> None:
     """A reopened round leaves comparisons, and its PDFs are made again when next asked for."""
     RoundItemResult.objects.filter(assessment=assessment).delete()
     RoundReliability.objects.filter(assessment=assessment).delete()
-    # Its members' PDF and the one for readers from outside the place (key "<pk>-shared").
+    # Its members' PDF and Word paper, and those for readers from outside the place (key
+    # "<pk>-shared").
     keys = Q(key=str(assessment.pk)) | Q(key__startswith=f"{assessment.pk}-")
-    rendered = RenderedPdf.objects.filter(keys, kind=PdfKind.REPORT)
+    rendered = RenderedPdf.objects.filter(keys, kind__in=ROUND_KINDS)
     names = [name for name in rendered.values_list("name", flat=True) if name]
     rendered.delete()
     # Files go once the reopening has committed: a rolled-back reopen keeps them.

@@ -1,4 +1,5 @@
-"""Work in the background: the documents of reports.documents, made on a worker.
+"""Work in the background: the documents of reports.documents, made on a worker (a round's
+report PDF and Word board paper, a comparison PDF, a board pack).
 
 Arguments are plain ids, so a database-backed queue can store them. What a task makes is built
 again here for the person who asked, with the same rules as the page: a comparison never holds a
@@ -33,12 +34,13 @@ def render_pdf(
     round_ids: list[int] | None = None,
     framework: str | None = None,
 ) -> str:
-    """Render a round's report (`assessment_id`) or the comparison of `round_ids` as `user_id`
-    sees them into storage; returns the PDF's storage name. A report without `user_id` is the
-    place's own (for staff tools: `manage.py board_pack`)."""
+    """Render a round's report PDF or its Word board paper (`assessment_id`; kind "report" or
+    "paper") or the comparison of `round_ids` as `user_id` sees them into storage; returns the
+    file's storage name. A report without `user_id` is the place's own (for staff tools:
+    `manage.py board_pack`)."""
     try:
-        if kind == PdfKind.REPORT:
-            document = _report(assessment_id, user_id)
+        if kind in (PdfKind.REPORT, PdfKind.PAPER):
+            document = _report(kind, assessment_id, user_id)
         elif kind == PdfKind.COMPARISON:
             document = _comparison(user_id, round_ids or [], framework)
         else:
@@ -56,9 +58,12 @@ def render_pdf(
         raise
 
 
-def _report(assessment_id: int, user_id: int | None):
+def _report(kind: str, assessment_id: int, user_id: int | None):
+    from reports.board_paper import paper_document
     from reports.pdf import report_document
     from reports.selectors import report_build
+
+    make = paper_document if kind == PdfKind.PAPER else report_document
 
     read_at = timezone.now()  # before the reads: see RenderedPdf.created_at
     rounds, reader = Assessment.objects.all(), None
@@ -68,7 +73,7 @@ def _report(assessment_id: int, user_id: int | None):
         reader = get_user_model().objects.get(pk=user_id)
         rounds = Assessment.objects.visible_to(reader)
     assessment = rounds.select_related("place").get(pk=assessment_id)
-    return report_document(report_build(assessment), reader=reader, read_at=read_at)
+    return make(report_build(assessment), reader=reader, read_at=read_at)
 
 
 def _comparison(user_id: int, round_ids: list[int], framework: str | None = None):

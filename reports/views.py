@@ -20,6 +20,7 @@ from accounts.models import AuditKind
 from assessment.disclosure import get_assessment_for_reader
 from assessment.permissions import reader_from_outside
 from assessment.views.common import withheld
+from reports.board_paper import paper_document
 from reports.documents import Document, document_get_or_queue
 from reports.pdf import report_document, report_print_html
 from reports.selectors import Report, report_build
@@ -105,6 +106,26 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     }
     # The report quotes evidence, by name where the round shows names: response-level.
     audited = f"report PDF: round {assessment.pk}"
+    return document_response(request, document, about, audited=audited)
+
+
+@login_required
+@require_GET
+def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as a board paper in Word (reports.board_paper), under the PDF's rules."""
+    assessment, role, disclosure = get_assessment_for_reader(request.user, pk)
+    if not disclosure.team_figures:
+        return withheld(request, assessment, disclosure, what="the board paper")
+    report = report_build(assessment)
+    document = paper_document(report, reader=reader_from_outside(request.user, role))
+    about = {
+        "assessment": assessment,
+        "what": f"The board paper for {assessment.place.name}, {assessment.period}",
+        "thing": "board paper",
+        "back_url": reverse("reports-page", args=[assessment.pk]),
+    }
+    # It names the plan's owners, as the PDF does: recorded as the PDF is.
+    audited = f"report Word paper: round {assessment.pk}"
     return document_response(request, document, about, audited=audited)
 
 

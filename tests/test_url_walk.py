@@ -59,6 +59,7 @@ EXPECTED = {
     "reports-page": MEMBERS,
     "reports-print": MEMBERS,
     "reports-pdf": MEMBERS,
+    "reports-docx": MEMBERS,
     "reports-compare": EVERYONE,
     # Nothing to compare for someone who may not see the round: a clear 400.
     "reports-compare-pdf": {**EVERYONE, "outsider": 400},
