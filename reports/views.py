@@ -94,38 +94,34 @@ def _print_charts(figures: dict, labels: dict[str, str]) -> dict[str, str]:
 @login_required
 @require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, role, disclosure = get_assessment_for_reader(request.user, pk)
-    if not disclosure.team_figures:
-        return withheld(request, assessment, disclosure, what="the report as PDF")
-    report = report_build(assessment)
-    document = report_document(report, reader=reader_from_outside(request.user, role))
-    about = {
-        "assessment": assessment,
-        "what": f"The report for {assessment.place.name}, {assessment.period}",
-        "back_url": reverse("reports-page", args=[assessment.pk]),
-    }
     # The report quotes evidence, by name where the round shows names: response-level.
-    audited = f"report PDF: round {assessment.pk}"
-    return document_response(request, document, about, audited=audited)
+    return _round_document(request, pk, report_document, "the report as PDF", "report PDF")
 
 
 @login_required
 @require_GET
 def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as a board paper in Word (reports.board_paper), under the PDF's rules."""
+    return _round_document(
+        request, pk, paper_document, "the board paper", "report Word paper", thing="board paper"
+    )
+
+
+def _round_document(request, pk: int, document_of, withheld_as: str, audited_as: str, thing=""):
+    """A round's document as this reader may read it, once its team's figures are theirs to
+    see; recorded in the audit log as it is handed over (it names people, as the report does)."""
     assessment, role, disclosure = get_assessment_for_reader(request.user, pk)
     if not disclosure.team_figures:
-        return withheld(request, assessment, disclosure, what="the board paper")
+        return withheld(request, assessment, disclosure, what=withheld_as)
     report = report_build(assessment)
-    document = paper_document(report, reader=reader_from_outside(request.user, role))
+    document = document_of(report, reader=reader_from_outside(request.user, role))
+    kind = thing or "report"
     about = {
         "assessment": assessment,
-        "what": f"The board paper for {assessment.place.name}, {assessment.period}",
-        "thing": "board paper",
+        "what": f"The {kind} for {assessment.place.name}, {assessment.period}",
         "back_url": reverse("reports-page", args=[assessment.pk]),
-    }
-    # It names the plan's owners, as the PDF does: recorded as the PDF is.
-    audited = f"report Word paper: round {assessment.pk}"
+    } | ({"thing": thing} if thing else {})
+    audited = f"{audited_as}: round {assessment.pk}"
     return document_response(request, document, about, audited=audited)
 
 
