@@ -38,10 +38,11 @@ def finish_tags(pdf: bytes, link_words: dict[str, str]) -> bytes:
         root = document.Root.get("/StructTreeRoot")
         if root is not None:
             _join_continued(root)
-            _point_parent_tree(document)
-        owned = _owned_marked_content(document)
+        owners = _owners(document)
+        if root is not None:
+            _point_parent_tree(document, owners)
         for page in document.pages:
-            _mark_artifacts(document, page, owned.get(page.obj.objgen, set()))
+            _mark_artifacts(document, page, set(owners.get(page.obj.objgen, {})))
         for element in _structure(document):
             if element.get("/S") == Name.TH:
                 _give_scope(element)
@@ -64,20 +65,19 @@ def _structure(document) -> Iterator[Dictionary]:
         element = stack.pop()
         if element.get("/S") is not None:
             yield element
-        kids = element.get("/K")
-        kids = kids if isinstance(kids, Array) else [kids] if kids is not None else []
         stack.extend(
-            kid for kid in kids if isinstance(kid, Dictionary) and kid.get("/Type") != Name.MCR
+            kid
+            for kid in _kids(element)
+            if isinstance(kid, Dictionary) and kid.get("/Type") != Name.MCR
         )
 
 
-def _owned_marked_content(document) -> dict[tuple, set[int]]:
-    """The marked-content ids structure elements own, by page."""
-    owned: dict[tuple, set[int]] = {}
+def _owners(document) -> dict[tuple, dict[int, Dictionary]]:
+    """The structure element that owns each marked-content id, by page."""
+    owners: dict[tuple, dict[int, Dictionary]] = {}
     for element in _structure(document):
         page = element.get("/Pg")
-        kids = element.get("/K")
-        for kid in kids if isinstance(kids, Array) else [kids]:
+        for kid in _kids(element):
             if isinstance(kid, int):
                 where = page
             elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
@@ -85,8 +85,8 @@ def _owned_marked_content(document) -> dict[tuple, set[int]]:
             else:
                 continue
             if where is not None:
-                owned.setdefault(where.objgen, set()).add(int(kid))
-    return owned
+                owners.setdefault(where.objgen, {})[int(kid)] = element
+    return owners
 
 
 def _mark_artifacts(document, page, owned: set[int]) -> None:
@@ -194,19 +194,11 @@ def _append(element: Dictionary, rest: Dictionary) -> None:
     element.K = Array([*_kids(element), *moved])
 
 
-def _point_parent_tree(document) -> None:
+def _point_parent_tree(document, owners: dict[tuple, dict[int, Dictionary]]) -> None:
     """Each page's entry in the parent tree (marked-content id → its structure element) made
-    again from the structure tree as it now is: joined elements own what the parts owned, and
-    a dropped table head owns nothing. WeasyPrint writes the tree as one flat /Nums array."""
-    owners: dict[tuple, dict[int, Dictionary]] = {}
-    for element in _structure(document):
-        page = element.get("/Pg")
-        for kid in _kids(element):
-            if isinstance(kid, int) and page is not None:
-                owners.setdefault(page.objgen, {})[kid] = element
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
-                where = kid.get("/Pg", page)
-                owners.setdefault(where.objgen, {})[int(kid.MCID)] = element
+    again from the structure tree as it now is (`owners`): joined elements own what the parts
+    owned, and a dropped table head owns nothing. WeasyPrint writes the tree as one flat /Nums
+    array."""
     nums = document.Root.StructTreeRoot.ParentTree.get("/Nums")
     if nums is None:
         return
