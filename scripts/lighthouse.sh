@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# `make lighthouse`: Lighthouse 12 (desktop preset) on the pages people use most, signed in, as a
-# browser meets them in production: gunicorn with DEBUG off and the collected static files
-# (`make collectstatic`), on the demo's data in a SQLite file of its own, on loopback only.
-# Writes bench-results/lighthouse.md (and each page's full report beside it, as JSON).
+# `make lighthouse`: Lighthouse 12 on the pages people use most, signed in, as a browser meets
+# them in production: gunicorn with DEBUG off and the collected static files (`make
+# collectstatic`), on the demo's data in a SQLite file of its own, on loopback only. Each page is
+# measured twice over: with the desktop preset, and with Lighthouse's own mobile settings (its
+# default phone screen, simulated slow 4G and a CPU four times slower), as a phone meets it.
+# Writes bench-results/lighthouse.md (and each run's full report under
+# bench-results/lighthouse/<preset>/, as JSON).
 #
 # Environment: LIGHTHOUSE_PORT (8100), CHROME_PATH (/usr/bin/chromium), LIGHTHOUSE_RUNS (1: the
 # median of more runs steadies the performance score on a busy machine), LIGHTHOUSE_PAGES (all:
-# home scoring-form report compare).
+# home scoring-form report compare), LIGHTHOUSE_PRESETS (both: desktop mobile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -76,17 +79,26 @@ while read -r name path session; do
   for _ in 1 2 3 4; do
     curl -fs -o /dev/null -H "Cookie: $session" "http://127.0.0.1:$PORT$path"
   done
-  for run in $(seq 1 "$RUNS"); do
-    echo "Lighthouse: $name ($path), run $run of $RUNS"
-    # Now and then Chrome loses the trace of a load (NO_NAVSTART) on a busy machine: try again.
-    for attempt in 1 2 3; do
-      node_modules/.bin/lighthouse "http://127.0.0.1:$PORT$path" --preset=desktop --quiet \
-        --only-categories=performance,accessibility,best-practices \
-        --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
-        --extra-headers="{\"Cookie\": \"$session\"}" \
-        --output=json --output-path="$OUT/$name-$run.json" </dev/null && break
-      [ "$attempt" = 3 ] && exit 1
-      echo "Lighthouse failed on $name; trying again"
+  for preset in ${LIGHTHOUSE_PRESETS:-desktop mobile}; do
+    # Lighthouse's defaults are its mobile settings; desktop is a preset over them.
+    case "$preset" in
+      desktop) settings=(--preset=desktop) ;;
+      mobile) settings=() ;;
+      *) echo "LIGHTHOUSE_PRESETS: '$preset' is neither desktop nor mobile" >&2; exit 2 ;;
+    esac
+    mkdir -p "$OUT/$preset"
+    for run in $(seq 1 "$RUNS"); do
+      echo "Lighthouse: $name ($path), $preset, run $run of $RUNS"
+      # Now and then Chrome loses the trace of a load (NO_NAVSTART) on a busy machine: try again.
+      for attempt in 1 2 3; do
+        node_modules/.bin/lighthouse "http://127.0.0.1:$PORT$path" "${settings[@]}" --quiet \
+          --only-categories=performance,accessibility,best-practices,seo \
+          --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
+          --extra-headers="{\"Cookie\": \"$session\"}" \
+          --output=json --output-path="$OUT/$preset/$name-$run.json" </dev/null && break
+        [ "$attempt" = 3 ] && exit 1
+        echo "Lighthouse failed on $name ($preset); trying again"
+      done
     done
   done
 done <"$RUN/pages.txt"

@@ -111,6 +111,25 @@ def csp_violations(page) -> list[str]:
     return page.evaluate("window.__cspViolations || []")
 
 
+def drawn(page, chart: str):
+    """The chart (a selector), drawn: charts.js draws a chart only once it nears the screen, so
+    scroll to it as a reader would, then wait for plotly.js's SVG in it."""
+    return _scrolled_to_and_drawn(page.locator(chart))
+
+
+def draw_every_chart(page) -> None:
+    """Scroll to each chart of the page in turn, waiting for each to be drawn."""
+    charts = page.locator("[data-chart]")
+    for n in range(charts.count()):
+        _scrolled_to_and_drawn(charts.nth(n))
+
+
+def _scrolled_to_and_drawn(chart):
+    chart.scroll_into_view_if_needed()
+    chart.locator(".main-svg").first.wait_for(state="attached")
+    return chart
+
+
 def sign_in(page, email, password=DEMO_PASSWORD):
     """Sign in through the real form: type the e-mail and password, press Enter; then go home
     (a sign-in lands on the one round waiting for someone's answers)."""

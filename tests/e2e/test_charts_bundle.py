@@ -4,11 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 from assessment.models import Assessment, RoundStatus
 
-from .conftest import ANALYST, sign_in
+from .conftest import ANALYST, draw_every_chart, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -30,8 +29,7 @@ def test_it_draws_every_trace_of_the_compare_charts_with_the_bundled_trace_types
     query = "&".join(f"assessment={pk}" for pk in shared.values_list("pk", flat=True))
     sign_in(page, ANALYST)
     page.goto(f"/compare/?{query}")
-    for chart in ("overlay", "distribution"):
-        expect(page.locator(f"#chart-{chart} .main-svg").first).to_be_attached()
+    draw_every_chart(page)
 
     charts = page.evaluate(TRACES)
     assert {chart["id"] for chart in charts} >= {"chart-overlay", "chart-distribution"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import LEAD, sign_in
+from .conftest import LEAD, drawn, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -12,8 +12,7 @@ ADMIN = "admin@example.org"  # staff see Northmoor's two closed rounds by name
 
 
 def _title_boxes(page, *titles: str) -> list[dict]:
-    chart = page.locator("#chart-trend")
-    chart.locator(".main-svg").first.wait_for()
+    chart = drawn(page, "#chart-trend")
     return [chart.get_by_text(title, exact=True).bounding_box() for title in titles]
 
 
@@ -42,8 +41,7 @@ def test_it_keeps_every_lesson_s_name_on_a_phone_s_screen(page, demo):
     region = page.get_by_role("region", name="Riverside Borough")
     page.goto(region.get_by_role("link", name="2025 Q4", exact=True).get_attribute("href"))
     page.goto(page.url + "report/")
-    chart = page.locator("#chart-lessons")
-    chart.locator(".main-svg").first.wait_for()
+    chart = drawn(page, "#chart-lessons")
     names = chart.locator(".ytick text")
     assert names.count() == 16
     for index in range(16):

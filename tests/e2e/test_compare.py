@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ANALYST, csp_violations, sign_in
+from .conftest import ANALYST, csp_violations, drawn, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +19,7 @@ def test_it_lets_an_analyst_compare_two_shared_rounds_and_export_csv(page, demo)
         rounds.get_by_label(label).check()
     page.get_by_role("button", name="Compare the chosen rounds").click()
 
-    expect(page.locator("#chart-overlay .main-svg").first).to_be_attached()
+    drawn(page, "#chart-overlay")
     for label in CHOSEN:
         expect(rounds.get_by_label(label)).to_be_checked()
         expect(page.locator("#chart-overlay")).to_contain_text(label)  # the legend

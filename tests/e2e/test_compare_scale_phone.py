@@ -1,5 +1,5 @@
 """The comparison of many rounds on a phone (390 px): a small radar each, two to a row, and the
-distribution's tables stacked, none of them scrolling sideways (issue 25, point 3)."""
+distribution's tables stacked, none of them scrolling sideways."""
 
 import io
 
@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from assessment.models import Assessment, RoundStatus
 
-from .conftest import ANALYST, DEMO_PASSWORD
+from .conftest import ANALYST, DEMO_PASSWORD, drawn
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +44,7 @@ def test_it_fits_small_radars_and_stacked_tables_on_a_phone(page, many):
     page.get_by_label("Password").press("Enter")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     page.goto("/compare/?" + "&".join(f"assessment={pk}" for pk in named))
-    expect(page.locator("#chart-overlay .main-svg").first).to_be_attached()
+    drawn(page, "#chart-overlay")
     expect(page.locator("#spoke-key")).to_contain_text("Spokes clockwise from the top: 1 ")
     width = page.evaluate("document.documentElement.clientWidth")
     fits = page.evaluate(

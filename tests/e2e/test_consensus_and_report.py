@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from .conftest import LEAD, csp_violations, sign_in
+from .conftest import LEAD, csp_violations, drawn, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -47,8 +47,8 @@ def test_it_lets_a_lead_record_consensus_and_read_the_report_and_pdf(page, demo)
     page.get_by_role("link", name="2026 Q2").click()
     page.get_by_role("link", name="Open the report").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Riverside Borough, 2026 Q2: report")
-    expect(page.locator("#chart-radar .main-svg").first).to_be_attached()
-    expect(page.locator("#chart-lessons .main-svg").first).to_be_attached()
+    drawn(page, "#chart-radar")
+    drawn(page, "#chart-lessons")
     expect(page.locator("#chart-radar")).to_contain_text("Commissioning")  # axis labels drawn
     assert page.problems.messages == []
     assert csp_violations(page) == []
@@ -73,9 +73,9 @@ def test_it_offers_no_button_that_sends_a_chart_off_site(page, demo):
         "link", name="2026 Q2", exact=True
     ).click()
     page.get_by_role("link", name="Open the report").click()
+    drawn(page, "#chart-radar")
     expect(page.locator("#chart-radar .modebar").first).to_be_attached()
-    expect(page.locator("#chart-radar .main-svg").first).to_be_attached()
     # Both charts are drawn, mode bars and all: count what is there now, without waiting.
-    expect(page.locator("#chart-lessons .main-svg").first).to_be_attached()
+    drawn(page, "#chart-lessons")
     share = page.get_by_role("button", name=re.compile(r"share", re.IGNORECASE))
     assert share.count() == 0, f"charts offer {share.count()} 'Share chart...' buttons"

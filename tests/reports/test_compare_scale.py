@@ -1,6 +1,6 @@
 """The comparison's charts and tables at scale: up to six rounds share one radar, up to two dozen
 get a small radar each, beyond that the heat map leads; the distribution gives a row to each
-chosen round, so neither the page nor the PDF grows a column per round (issue 25, point 3)."""
+chosen round, so neither the page nor the PDF grows a column per round."""
 
 import io
 import shutil
