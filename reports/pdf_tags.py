@@ -95,23 +95,25 @@ def _mark_artifacts(document, page, owned: set[int]) -> None:
     artifact = ([Name.Artifact], Operator("BMC"))
     end = ([], Operator("EMC"))
     changed, depth, in_path, instructions = False, 0, False, []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        name = str(operator)
+    # An instruction is read by its attributes and kept as it is: unpacking each one into
+    # (operands, operator) took longer than all the rest of this loop.
+    for instruction in pikepdf.parse_content_stream(page):
+        name = str(instruction.operator)
         if name in ("BDC", "BMC"):
             depth += 1
-            mcid = _mcid(operands) if name == "BDC" else None
+            mcid = _mcid(instruction.operands) if name == "BDC" else None
             if mcid is not None and mcid not in owned:
-                (operands, operator), changed = artifact, True
+                instruction, changed = artifact, True
         elif name == "EMC":
             depth -= 1
         elif depth == 0 and name in SHOWING:
-            instructions += [artifact, (operands, operator), end]
+            instructions += [artifact, instruction, end]
             changed = True
             continue
         elif depth == 0 and name in PATH and not in_path:
             instructions.append(artifact)
             in_path = changed = True
-        instructions.append((operands, operator))
+        instructions.append(instruction)
         if in_path and name in PATH_END:
             instructions.append(end)
             in_path = False

@@ -8,14 +8,16 @@ import io
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from pypdf import PdfReader
 
 from assessment.services import assessment_advance, assessment_open
+from frameworks.models import Item
 from reports import pdf
 from reports.selectors import report_build
 
-from .plan_rounds import build_two_rounds
+from .plan_rounds import add_action, build_two_rounds
 
 # Drawn as big as the real radar and lessons charts, so that pages break where they would.
 CHARTS = {
@@ -169,3 +171,51 @@ def test_it_marks_each_factor_row_as_one_that_opens(django_app, viewer, rounds):
         cue = summary.find(class_="disclosure-cue")
         assert cue["aria-hidden"] == "true" and "Show" in cue.get_text()
     assert "css/report.css" in page.text
+
+
+def _words(element, count: int) -> str:
+    return " ".join(element.get_text().split()[:count])
+
+
+def test_it_never_ends_a_page_with_a_group_header_without_its_first_row(rounds, lead):
+    """A table's rows grouped under a header row (the lessons by level, the plan by item) may
+    run on to another page, but a group's header row goes with the group's first row."""
+    # Three actions on each factor: the plan's table of the factors runs over pages.
+    factors = Item.objects.filter(version__assessments=rounds.current).exclude(
+        key__startswith="lesson-"
+    )
+    for factor in factors:
+        for n in range(1, 4):
+            add_action(
+                rounds.current,
+                lead,
+                [factor.key],
+                title=f"Step {n} for {factor.title}: agree who leads it, what it costs, and "
+                "how the board will know it has worked",
+                owner="Programme director of the integrated care partnership",
+            )
+    html = pdf.report_print_html(report_build(rounds.current), svgs=CHARTS)
+    reader = PdfReader(io.BytesIO(pdf.html_to_pdf(html)))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    text = " ".join(pages)
+    starts = [sum(len(p) + 1 for p in pages[:n]) for n in range(len(pages))]
+
+    def page_at(offset: int) -> int:
+        return max(n for n, start in enumerate(starts, start=1) if start <= offset)
+
+    crossing, checked = [], 0
+    for table in BeautifulSoup(html, "html.parser").select("table:has(tr.group-row)"):
+        at = text.index(_words(table.caption, 6))
+        table_starts = page_at(at)
+        for header in table.select("tr.group-row"):
+            at = text.index(_words(header, 3), at)
+            first_row = header.find_next_sibling("tr")
+            row_at = text.index(_words(first_row, 3), at)
+            assert page_at(at) == page_at(row_at), (
+                f"{_words(header, 6)!r} ends page {page_at(at)}; its first row "
+                f"{_words(first_row, 6)!r} starts page {page_at(row_at)}"
+            )
+            at, checked = row_at, checked + 1
+        crossing.append(page_at(at) > table_starts)
+    # Both kinds of grouped table are here, and at least one runs on to another page.
+    assert checked > 6 and any(crossing), (checked, crossing)

@@ -1,10 +1,14 @@
 """Measure what users wait for: chart export, report page, PDFs, comparison and exports.
 
 Run by `make bench` on its own SQLite database seeded at national scale. Prints a Markdown
-table (also written to bench-results/bench.md) for the README.
+table (also written to bench-results/bench.md) for the README, and a profile of WeasyPrint on the
+report's print HTML (bench-results/weasyprint-profile.md; README's performance section keeps
+the profile from before the print style was made cheaper to lay out, to compare with).
 """
 
+import cProfile
 import io
+import pstats
 import statistics
 import time
 from pathlib import Path
@@ -34,6 +38,58 @@ def _timed(fn, repeat: int) -> tuple[float, object]:
         result = fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), result
+
+
+def _where(func: tuple[str, int, str]) -> str:
+    """A profiled function as package/module.py:line(name)."""
+    file, line, name = func
+    if file == "~":  # a built-in
+        return name
+    parts = Path(file).parts
+    if "site-packages" in parts:
+        parts = parts[parts.index("site-packages") + 1 :]
+    else:
+        parts = Path(file).relative_to(settings.BASE_DIR).parts
+    return f"{'/'.join(parts)}:{line}({name})"
+
+
+def weasyprint_profile(html: str, top: int = 10) -> str:
+    """cProfile of html_to_pdf on `html`, as Markdown: the time of each phase (parse, cascade,
+    boxes, layout, drawing, tags) and the top functions by cumulative and by own time."""
+    import weasyprint
+    from weasyprint.css import get_all_computed_styles
+    from weasyprint.document import Document
+    from weasyprint.formatting_structure.build import build_formatting_structure
+    from weasyprint.layout import layout_document
+
+    from reports.pdf_tags import finish_tags
+
+    phases = {
+        "parse the HTML": weasyprint.HTML.__init__,
+        "cascade (selector matching)": get_all_computed_styles,
+        "boxes (computed styles)": build_formatting_structure,
+        "layout and pagination": layout_document,
+        "drawing (the PDF)": Document.write_pdf,
+        "tags (reports.pdf_tags)": finish_tags,
+    }
+    profiler = cProfile.Profile()
+    profiler.runcall(html_to_pdf, html)
+    stats = pstats.Stats(profiler).stats  # (file, line, name): (calls, ncalls, own, cumulative, _)
+    total = sum(own for _, _, own, _, _ in stats.values())
+    lines = [f"cProfile of `html_to_pdf` on the report's print HTML: {total:.2f} s in all.", ""]
+    lines += ["| phase | cumulative s | share |", "|---|---|---|"]
+    for label, function in phases.items():
+        code = function.__code__
+        row = stats.get((code.co_filename, code.co_firstlineno, code.co_name))
+        cumulative = row[3] if row else 0.0
+        lines.append(f"| {label} | {cumulative:.2f} | {cumulative / total:.0%} |")
+    for column, heading in ((3, "cumulative time"), (2, "own time (tottime)")):
+        lines += ["", f"Top {top} by {heading}:", ""]
+        lines += ["| function | calls | own s | cumulative s |", "|---|---|---|---|"]
+        ranked = sorted(stats.items(), key=lambda item: item[1][column], reverse=True)
+        for func, (_, calls, own, cumulative, _) in ranked[:top]:
+            lines.append(f"| `{_where(func)}` | {calls} | {own:.2f} | {cumulative:.2f} |")
+    return "\n".join(lines) + "\n"
 
 
 class Command(BaseCommand):
@@ -84,6 +140,7 @@ class Command(BaseCommand):
 
         html = report_print_html(report)
         floor, _ = _timed(lambda: html_to_pdf(html), repeat)
+        profile = weasyprint_profile(html)
 
         def fresh():
             document = report_document(report_build(assessment))
@@ -139,5 +196,6 @@ class Command(BaseCommand):
         out_dir = Path(settings.BASE_DIR) / "bench-results"
         out_dir.mkdir(exist_ok=True)
         (out_dir / "bench.md").write_text(output + "\n", encoding="utf-8")
+        (out_dir / "weasyprint-profile.md").write_text(profile, encoding="utf-8")
         self.stdout.write(output)
         chart_export.shutdown()
