@@ -1,11 +1,14 @@
-"""Create the load-test respondents in Riverside (idempotent): load001…load050."""
+"""Create the load-test respondents in Riverside (idempotent): load001…load050, or as many as
+LOAD_USERS says (`make capacity` asks for its largest step)."""
+
+import os
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from assessment.models import Membership, Place, Role
 
-USERS = 50
+USERS = int(os.environ.get("LOAD_USERS", "50"))
 place = Place.objects.get(code="riverside")
 password = make_password("integration-demo")
 User = get_user_model()
