@@ -13,15 +13,16 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: install system-deps smoke-deps run worker test test-db test-oidc lint bench bench-pack loadtest prod-smoke \
+.PHONY: install system-deps smoke-deps run worker test test-db test-oidc lint bench bench-pack loadtest capacity prod-smoke \
 	clean frameworks demo collectstatic lighthouse
 
 PLOTLY_JS := static/vendor/plotly.min.js
 # npm ci writes this last: the oidc tests' OpenID Provider is installed.
 OIDC_PROVIDER := tests/oidc/provider/node_modules/.package-lock.json
 HTML_CHECKER := tests/html_checker/node_modules/.package-lock.json
+AZURITE := scripts/azurite/node_modules/.package-lock.json
 
-install: $(VENV)/.installed system-deps $(PLOTLY_JS) $(OIDC_PROVIDER) $(HTML_CHECKER)
+install: $(VENV)/.installed system-deps $(PLOTLY_JS) $(OIDC_PROVIDER) $(HTML_CHECKER) $(AZURITE)
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -35,10 +36,13 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Chromium exports the charts in PDFs as SVG; poppler-utils turns PDFs into images in checks;
-# Node.js and npm build the pages' plotly.js.
+# Node.js and npm build the pages' plotly.js; LibreOffice Writer turns the Word board paper into
+# PDF for its page checks, in Arial's metric twin (fonts-liberation).
 system-deps:
 	@missing=""; command -v chromium >/dev/null 2>&1 || [ -n "$$BROWSER_PATH" ] || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	fc-list 2>/dev/null | grep -q "Liberation Sans" || missing="$$missing fonts-liberation"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
@@ -67,6 +71,11 @@ $(OIDC_PROVIDER): tests/oidc/provider/package.json tests/oidc/provider/package-l
 $(HTML_CHECKER): tests/html_checker/package.json tests/html_checker/package-lock.json | system-deps
 	npm ci --prefix tests/html_checker --no-audit --no-fund --loglevel=error
 
+# Microsoft's Azurite (an Azure Blob Storage emulator), pinned by scripts/azurite/package-lock.json;
+# prod-smoke and tests/reports/test_storage_buckets.py start it on loopback, without telemetry.
+$(AZURITE): scripts/azurite/package.json scripts/azurite/package-lock.json | system-deps
+	npm ci --prefix scripts/azurite --no-audit --no-fund --loglevel=error
+
 # Hashed, compressed copies of the static files, which WhiteNoise serves when DEBUG is off (a
 # deployment's build step; `make run` with DEBUG on needs none).
 collectstatic: install
@@ -76,13 +85,13 @@ frameworks: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_frameworks
 
+# The app and one worker beside it (scripts/run.sh): `make run PORT=8001` serves on another port.
 run: frameworks
-	$(MANAGE) seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (demo sign-ins are in README.md)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	TASKS_BACKEND=$${TASKS_BACKEND:-database} $(MANAGE) seed_demo
+	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
-# One worker: renders the PDFs and sends the e-mail web processes queue when TASKS_BACKEND=database (the worker's
-# default here). With `make run`, start it as `TASKS_BACKEND=database make run` to use it.
+# One worker: renders the documents and sends the e-mail web processes queue when
+# TASKS_BACKEND=database (the worker's default here). `make run` starts one of its own.
 worker: frameworks
 	TASKS_BACKEND=$${TASKS_BACKEND:-database} $(MANAGE) pdf_worker
 
@@ -115,7 +124,7 @@ lint: install
 bench: install collectstatic
 	mkdir -p var
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 MEDIA_ROOT=$(CURDIR)/var/bench-media $(MANAGE) migrate --noinput -v0
-	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 MEDIA_ROOT=$(CURDIR)/var/bench-media DEBUG=0 SECRET_KEY=bench $(PY) manage.py bench
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 MEDIA_ROOT=$(CURDIR)/var/bench-media DEBUG=0 SECRET_KEY=bench DOCUMENTS_AHEAD=0 $(PY) manage.py bench
 
 # The board pack of the bench's 200 places (seeded as for make bench, on PostgreSQL) with two PDF
 # workers, each PDF made afresh; figures in bench-results/bench-pack.md.
@@ -123,16 +132,27 @@ bench-pack: install
 	scripts/bench_pack.sh
 
 # Locust against the production shape (as prod-smoke runs it: two web nodes, a PDF worker,
-# PostgreSQL, Redis, on loopback only): USERS (50) for DURATION seconds (60); figures in
-# bench-results/loadtest.md.
+# PostgreSQL, Redis, on loopback only), PDFs in a folder (SMOKE_STORAGE=s3 or azure for a bucket):
+# USERS (50) for DURATION seconds (60); figures in bench-results/loadtest.md.
 USERS ?= 50
 DURATION ?= 60
 loadtest: install smoke-deps
 	$(PY) -m pip install --quiet -e '.[load]'
-	SMOKE_USERS=$(USERS) SMOKE_SECONDS=$(DURATION) SMOKE_REPORT=bench-results/loadtest.md scripts/prod_smoke.sh
+	SMOKE_USERS=$(USERS) SMOKE_SECONDS=$(DURATION) SMOKE_REPORT=bench-results/loadtest.md \
+	  SMOKE_STORAGE="$${SMOKE_STORAGE:-folder}" scripts/prod_smoke.sh
 
-# Two web nodes, a PDF worker, PostgreSQL and Redis on loopback: one person across both nodes,
-# then the load test against both; fails on any error. Figures in bench-results/prod-smoke.md.
+# How many workshop participants one core serves: prod-smoke's servers (and PostgreSQL and Redis)
+# pinned to core 0, Locust to core 1, loadtest/workshop.py at rising numbers of participants until
+# a request other than sign-in has a p95 of 200 ms or more. CAPACITY_STEPS ("10 20 … 100") and
+# CAPACITY_SECONDS (100 a step) change the run; figures in bench-results/capacity.md.
+capacity: install smoke-deps
+	$(PY) -m pip install --quiet -e '.[load]'
+	scripts/capacity.sh
+
+# Two web nodes, a PDF worker, PostgreSQL and Redis on loopback: one person across both nodes with
+# PDFs in a folder, then in an S3-compatible bucket (moto's server), then in an Azure Blob
+# container (Azurite); then the load test against both, on the last (SMOKE_STORAGE, "folder s3
+# azure", picks and orders them). Fails on any error. Figures in bench-results/prod-smoke.md.
 prod-smoke: install smoke-deps
 	$(PY) -m pip install --quiet -e '.[load]'
 	scripts/prod_smoke.sh
@@ -150,11 +170,12 @@ smoke-deps:
 	  else echo "error: please install$$missing with your system's package manager"; exit 1; fi; \
 	fi
 
-# Lighthouse 12 (desktop) on the home, scoring form, report and compare pages of the demo, served
+# Lighthouse 12 (desktop and mobile) on the home, scoring form, report and compare pages of the demo, served
 # as in production (DEBUG off, collected static files); scores in bench-results/lighthouse.md.
 lighthouse: collectstatic
 	test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund --loglevel=error
 	scripts/lighthouse.sh
 
 clean:
-	rm -rf $(VENV) staticfiles var db.sqlite3 node_modules tests/oidc/provider/node_modules $(PLOTLY_JS) static/vendor/plotly.traces.json
+	rm -rf $(VENV) staticfiles var db.sqlite3 node_modules tests/oidc/provider/node_modules $(PLOTLY_JS) static/vendor/plotly.traces.json \
+	  scripts/azurite/node_modules

@@ -130,7 +130,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first (memory-hard, and half PBKDF2's CPU time here); older hashes upgrade on sign-in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Django's Argon2, on low-priority threads: a burst of sign-ins waits behind the saves of
+    # the people already scoring (accounts/hashers.py).
+    "accounts.hashers.LowPriorityArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -271,10 +273,16 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Rendered PDFs live in the default storage, which every web node and worker must share: a folder
-# (MEDIA_ROOT) on one machine, else an S3-compatible bucket through django-storages.
+# (MEDIA_ROOT) on one machine, else a bucket through django-storages: S3-compatible
+# (STORAGE_BUCKET) or an Azure Blob Storage container (STORAGE_AZURE_CONTAINER), never both.
 STORAGE_BUCKET = env_str("STORAGE_BUCKET")
+STORAGE_AZURE_CONTAINER = env_str("STORAGE_AZURE_CONTAINER")
+if STORAGE_BUCKET and STORAGE_AZURE_CONTAINER:
+    raise ImproperlyConfigured(
+        "Set STORAGE_BUCKET (S3-compatible) or STORAGE_AZURE_CONTAINER (Azure), not both."
+    )
 if STORAGE_BUCKET:
-    if find_spec("storages") is None:
+    if find_spec("storages") is None or find_spec("boto3") is None:
         raise ImproperlyConfigured(
             "STORAGE_BUCKET needs django-storages: pip install -e '.[s3]' (see .env.example)."
         )
@@ -294,6 +302,44 @@ if STORAGE_BUCKET:
             "default_acl": None,
             "querystring_auth": True,
             **{name: value for name, value in bucket_options.items() if value},
+        },
+    }
+if STORAGE_AZURE_CONTAINER:
+    try:
+        azure_installed = find_spec("storages") and find_spec("azure.storage.blob")
+    except ModuleNotFoundError:  # not even the azure namespace
+        azure_installed = None
+    if not azure_installed:
+        raise ImproperlyConfigured(
+            "STORAGE_AZURE_CONTAINER needs django-storages' Azure backend: "
+            "pip install -e '.[azure]' (see .env.example)."
+        )
+    # The storage account: its connection string (as the Azure portal shows it; it may name the
+    # blob endpoint, as an emulator's does) or its name and access key; one or the other. The
+    # container is the app's own: the backend's listing is not kept within a prefix.
+    azure_account = {
+        "connection_string": env_str("STORAGE_AZURE_CONNECTION_STRING"),
+        "account_name": env_str("STORAGE_AZURE_ACCOUNT_NAME"),
+        "account_key": env_str("STORAGE_AZURE_ACCOUNT_KEY"),
+    }
+    if azure_account["connection_string"]:
+        if azure_account["account_name"] or azure_account["account_key"]:
+            raise ImproperlyConfigured(
+                "Set STORAGE_AZURE_CONNECTION_STRING or STORAGE_AZURE_ACCOUNT_NAME and "
+                "STORAGE_AZURE_ACCOUNT_KEY, not both."
+            )
+    elif not (azure_account["account_name"] and azure_account["account_key"]):
+        raise ImproperlyConfigured(
+            "STORAGE_AZURE_CONTAINER needs STORAGE_AZURE_CONNECTION_STRING, or "
+            "STORAGE_AZURE_ACCOUNT_NAME and STORAGE_AZURE_ACCOUNT_KEY (see .env.example)."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.azure_storage.AzureStorage",
+        "OPTIONS": {
+            "azure_container": STORAGE_AZURE_CONTAINER,
+            # As in a bucket, a name is written over, never given a suffix: a name is its content.
+            "overwrite_files": True,
+            **{name: value for name, value in azure_account.items() if value},
         },
     }
 
@@ -324,7 +370,7 @@ MAILERS = {
     "default": {
         "BACKEND": env_str(
             "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
+            "accounts.console_mail.EmailBackend"  # decoded, each link whole on one line
             if DEBUG
             else "django.core.mail.backends.smtp.EmailBackend",
         ),
@@ -390,6 +436,13 @@ PDF_TASK_STALE_AFTER = timedelta(minutes=env_int("PDF_TASK_STALE_MINUTES", 10))
 # The most reports a board pack asked for on the compare page holds (a report's PDF takes a
 # worker about three seconds): a larger pack is for `manage.py board_pack`.
 BOARD_PACK_MAX_REPORTS = env_int("BOARD_PACK_MAX_REPORTS", 100)
+# A closed round's report PDF and Word paper are made before anyone asks: when it closes, and
+# once its plan has been left alone this many seconds (ten quick edits make one render). With
+# the immediate backend (no worker) only a close makes them, inside the closing request.
+DOCUMENTS_AHEAD = env_bool("DOCUMENTS_AHEAD", True)
+DOCUMENTS_AHEAD_QUIET = timedelta(seconds=env_int("DOCUMENTS_AHEAD_QUIET_SECONDS", 60))
+if DOCUMENTS_AHEAD_QUIET.total_seconds() < 0:
+    raise ImproperlyConfigured("DOCUMENTS_AHEAD_QUIET_SECONDS must be 0 or more seconds.")
 
 # Uploads: workshop score files are small; refuse anything bigger than this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

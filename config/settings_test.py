@@ -20,6 +20,9 @@ TASKS = {"default": {"BACKEND": TASKS_BACKENDS["immediate"]}}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Static files keep their plain names: the hashed names of production need `collectstatic` first
 # (tests/test_static.py runs it into a folder of its own to check them).
+# Closing a round renders nothing unless a test asks (tests/reports/test_documents_ahead.py):
+# with the immediate backend every closed round would otherwise wait on Chromium.
+DOCUMENTS_AHEAD = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -419,11 +419,14 @@ def _docx_of(report: Report, blocks: list[Block]) -> Callable[[Path], None]:
     return write
 
 
-def paper_document(report: Report, *, reader=None, read_at: datetime | None = None) -> Document:
-    """The board paper as `reader` may read it (None: as the place's own members do): two per
-    round, cached apart, as the report PDF (reports.pdf.report_document)."""
+def paper_document(
+    report: Report, *, reader=None, read_at: datetime | None = None, outside: bool = False
+) -> Document:
+    """The board paper as `reader` may read it (None: as the place's own members do; `outside`:
+    as readers from outside who may not open the round before it): two per round, cached apart,
+    as the report PDF (reports.pdf.report_document)."""
     read_at = read_at or timezone.now()  # before the plan is read, as the report was
-    sections = plan_sections.build(report, reader=reader)
+    sections = plan_sections.build(report, reader=reader, outside=outside)
     blocks = paper_blocks(report, sections)
     pk = report.assessment.pk
     content = [[type(b).__name__, asdict(b)] for b in blocks]

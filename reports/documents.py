@@ -21,7 +21,7 @@ from django.tasks import Task, TaskResult, TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 
-from reports.models import PdfStatus, RenderedPdf
+from reports.models import PdfKind, PdfStatus, RenderedPdf
 from reports.selectors import rendered_pdf
 
 logger = logging.getLogger(__name__)
@@ -110,13 +110,13 @@ def document_get_or_queue(*, document: Document) -> Delivery:
         result = document.task.enqueue(**document.task_kwargs)
         if not result.is_finished:
             cache.set(marker, result.id, QUEUED_FOR.total_seconds())
-    return _delivered(result, marker)
+    return _delivered(result, marker, document.kind)
 
 
-def _delivered(result: TaskResult, marker: str) -> Delivery:
+def _delivered(result: TaskResult, marker: str, kind: str) -> Delivery:
     if result.status == TaskResultStatus.FAILED:  # logged by the task; asking again retries
         cache.delete(marker)
-        return Delivery(problem=failure_reason(result.errors[-1].exception_class_path))
+        return Delivery(problem=failure_reason(result.errors[-1].exception_class_path, kind))
     if result.status == TaskResultStatus.SUCCESSFUL:
         cache.delete(marker)
         if handle := _opened(result.return_value):
@@ -140,15 +140,23 @@ def _opened(name: str) -> File | None:
         return None
 
 
-def failure_reason_of(exc: BaseException) -> str:
-    return failure_reason(f"{type(exc).__module__}.{type(exc).__qualname__}")
+# What could not be made, by kind of document: a PDF (a report, a comparison) otherwise.
+UNMADE = {
+    PdfKind.PAPER: "the Word paper could not be made",
+    PdfKind.PACK: "the board pack could not be made",
+}
 
 
-def failure_reason(exception_class_path: str) -> str:
-    """What a reader is told when a document could not be made: short, never a path or trace."""
+def failure_reason_of(exc: BaseException, kind: str = PdfKind.REPORT) -> str:
+    return failure_reason(f"{type(exc).__module__}.{type(exc).__qualname__}", kind)
+
+
+def failure_reason(exception_class_path: str, kind: str = PdfKind.REPORT) -> str:
+    """What a reader is told when a document of `kind` could not be made: short, never a path
+    or trace."""
     name = exception_class_path.rsplit(".", 1)[-1]
     if name == "ChartExportError":
         return "the charts could not be drawn"
     if name in {"DoesNotExist", "PermissionDenied"}:
         return "what it shows is no longer there to see"
-    return "the PDF could not be laid out"
+    return UNMADE.get(kind, "the PDF could not be laid out")

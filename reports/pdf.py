@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from assessment.text import file_name_part
-from reports import chart_alt, compare_charts, plan_sections
+from reports import chart_alt, charts, compare_charts, plan_sections
 from reports.chart_export import figures_to_svg
 from reports.compare import Comparison
 from reports.digests import content_hash, document_digest
@@ -63,7 +63,7 @@ def report_svgs(report: Report) -> dict[str, str]:
     if not report.has_results:
         return {}
     names = list(report.figures)
-    svgs = figures_to_svg([report.figures[name] for name in names])
+    svgs = figures_to_svg([charts.in_print(report.figures[name]) for name in names])
     alts = report.chart_alts()
     return {name: _accessible(svg, alts[name]) for name, svg in zip(names, svgs, strict=True)}
 
@@ -102,15 +102,18 @@ def round_document_key(report: Report, sections: PlanSections) -> str:
     return f"{pk}-shared" if sections.since.withheld else str(pk)
 
 
-def report_document(report: Report, *, reader=None, read_at: datetime | None = None) -> Document:
-    """The report PDF as `reader` may read it (None: as the place's own members do).
+def report_document(
+    report: Report, *, reader=None, read_at: datetime | None = None, outside: bool = False
+) -> Document:
+    """The report PDF as `reader` may read it (None: as the place's own members do; `outside`:
+    as readers from outside the place who may not open the round before it).
 
     A round has two documents: as its place's members read it (keyed by its id), and as shared
     with readers from outside who may not open the round before it, which shows nothing of that
     round (keyed "<id>-shared"). Each is cached apart, so neither is served to the other's
     readers."""
     read_at = read_at or timezone.now()  # before the plan is read, as the report was
-    sections = plan_sections.build(report, reader=reader)
+    sections = plan_sections.build(report, reader=reader, outside=outside)
     pk = report.assessment.pk
     return Document(
         kind=PdfKind.REPORT,

@@ -232,15 +232,16 @@ def compose(
 # --- reading what the report lacks -----------------------------------------------------------
 
 
-def build(report: Report, *, reader=None) -> PlanSections:
+def build(report: Report, *, reader=None, outside: bool = False) -> PlanSections:
     """The summary, "since last round" and the plan of the report's round as `reader` may read
-    it (None: as the place's own members do): 3 queries, one more for the actions' items when
-    there are any, one more for the previous round's levels when there is one (two if it has
-    been reopened since: then only its agreed levels count), one more for a reader, whether
-    they may see that round, and one more for the previous round's level descriptors where it
-    was scored on other versions."""
+    it (None: as the place's own members do; `outside`: as any reader from outside the place who
+    may not open the round before it, for documents made before anyone asks): 3 queries, one
+    more for the actions' items when there are any, one more for the previous round's levels
+    when there is one (two if it has been reopened since: then only its agreed levels count),
+    one more for a reader, whether they may see that round, and one more for the previous
+    round's level descriptors where it was scored on other versions."""
     assessment = report.assessment
-    previous, withheld = previous_round_for(assessment, reader)
+    previous, withheld = (None, True) if outside else previous_round_for(assessment, reader)
     # A reader from outside reads the same whether a round came before or not: "not shared
     # with you" beside "first round on record" would tell an unshared earlier round exists.
     withheld = withheld or (reader is not None and previous is None)

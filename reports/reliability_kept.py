@@ -16,7 +16,7 @@ from django.db import transaction
 
 from assessment.models import Assessment, RoundStatus
 from assessment.reliability import Reliability
-from assessment.reliability_selectors import basis, rounds_reliability
+from assessment.reliability_selectors import basis, round_reliability, rounds_reliability
 from reports.models import RoundReliability
 
 
@@ -53,6 +53,19 @@ def kept_reliability(ids: list[int]) -> dict[int, list[Reliability]]:
     missing = [pk for pk in ids if pk not in kept]
     worked_out = rounds_reliability(missing, intervals=False) if missing else {}
     return {pk: kept[pk] if pk in kept else worked_out[pk] for pk in ids}
+
+
+def round_figures(assessment: Assessment, summaries) -> list[Reliability]:
+    """A round's figures for its report: those kept for a closed round, with their interval (a
+    report of a closed round, its PDF and its Word paper, made ahead or in a board pack of
+    hundreds, never works them out again); else worked out now, as the page asks
+    (assessment.reliability_selectors.round_reliability: cached, with their interval)."""
+    if assessment.status == RoundStatus.CLOSED:
+        rows = RoundReliability.objects.filter(assessment=assessment, basis=basis())
+        stored = rows.order_by("position").values_list("figures", flat=True)
+        if kept := [Reliability.from_stored(figures) for figures in stored]:
+            return kept
+    return round_reliability(list(summaries))
 
 
 # Krippendorff (2004, Content Analysis, 2nd ed., §11.4.4): rely on data with alpha of 0.8 or

@@ -14,6 +14,7 @@ from reports import chart_alt, charts
 from reports.analysis import GapAnalysis, gap_analysis, lesson_groups
 from reports.digests import document_digest
 from reports.models import RenderedPdf
+from reports.reliability_kept import round_figures
 
 EVIDENCE_EXCERPTS = 5
 EXCERPT_LENGTH = 320
@@ -151,6 +152,11 @@ class Report:
         """A round without names answered by one or two people: their answers can be told
         apart (a median of one answer is that person's answer), and the report says so."""
         return not self.assessment.show_names and 0 < self.respondents < SMALLEST_ANONYMOUS_GROUP
+
+    @cached_property
+    def reliability(self):
+        """Each framework's reliability figures (reports.reliability_kept.round_figures)."""
+        return round_figures(self.assessment, self.summaries.values())
 
     @property
     def without_agreement(self) -> list[ItemResult]:

@@ -3,12 +3,13 @@
 import logging
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -99,38 +100,70 @@ def document_render(*, document: Document) -> str:
         # this document's lock; unless the document is stored already.
         if document.prepare and not document_stored(document):
             document.prepare()
+        if connection.vendor == "sqlite":
+            return _render_then_record(document, identity)
         with transaction.atomic():
             row, _ = RenderedPdf.objects.select_for_update().get_or_create(
                 **identity, defaults={"created_at": document.read_at}
             )
             if is_stored(row):  # made while this render waited for the row
                 return row.name
-            row.name = _store(document)
-            row.status, row.reason = PdfStatus.READY, ""
-            row.save()
-            _forget_older(row)
-            return row.name
+            with _made(document) as made:
+                return _record(row, _saved(document, made))
     except Exception as exc:
         # Readers are told, and wait a minute before asking again (reports.documents).
-        failed = {"status": PdfStatus.FAILED, "name": "", "reason": failure_reason_of(exc)}
+        failed = {
+            "status": PdfStatus.FAILED,
+            "name": "",
+            "reason": failure_reason_of(exc, document.kind),
+        }
         RenderedPdf.objects.update_or_create(
             **identity, defaults=failed, create_defaults={**failed, "created_at": document.read_at}
         )
         raise
 
 
-def _store(document: Document) -> str:
-    """Make the file beside nothing else (a folder of its own), then save it under its name."""
-    name = document.storage_name
+def _render_then_record(document: Document, identity: dict) -> str:
+    """document_render on SQLite, which has no row locks: locking the row there locks the whole
+    database, so every write of every request (`make run`'s pages beside its worker) would wait
+    for the render. The file is made first, outside any transaction, and recorded in a short one;
+    a render that finds the document recorded meanwhile by another keeps theirs."""
+    if name := document_stored(document):
+        return name
+    with _made(document) as made, transaction.atomic():
+        row, _ = RenderedPdf.objects.get_or_create(
+            **identity, defaults={"created_at": document.read_at}
+        )
+        if is_stored(row):
+            return row.name
+        return _record(row, _saved(document, made))
+
+
+@contextmanager
+def _made(document: Document) -> Iterator[Path]:
+    """The document's file, made beside nothing else (a folder of its own, removed after)."""
     with tempfile.TemporaryDirectory() as folder:
-        made = Path(folder) / Path(name).name
+        made = Path(folder) / Path(document.storage_name).name
         document.write(made)  # everything is made before anything is stored
-        # A file under this name can only be left by a render that died before recording it:
-        # this render holds the row, so nobody else writes this document and digest.
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        with made.open("rb") as handle:
-            return default_storage.save(name, File(handle))
+        yield made
+
+
+def _saved(document: Document, made: Path) -> str:
+    """The file made, saved under the document's name; returns the name storage gave it."""
+    name = document.storage_name
+    # A file under this name can only be left by a render that died before recording it: this
+    # render holds the row (or, on SQLite, the database), so nobody else writes this document.
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    with made.open("rb") as handle:
+        return default_storage.save(name, File(handle))
+
+
+def _record(row: RenderedPdf, name: str) -> str:
+    row.name, row.status, row.reason = name, PdfStatus.READY, ""
+    row.save()
+    _forget_older(row)
+    return row.name
 
 
 def _forget_older(row: RenderedPdf) -> None:
@@ -200,6 +233,9 @@ def _stored_files(folder: str) -> Iterator[str]:
         folders, files = default_storage.listdir(folder)
     except FileNotFoundError:
         return  # nothing stored yet
-    yield from (f"{folder}/{name}" for name in files)
+    for name in files:
+        # django-storages' Azure backend lists every file under the folder by its full name
+        # (its issue 1431); the others list the folder's own files by their own names.
+        yield name if name.startswith(f"{folder}/") else f"{folder}/{name}"
     for inner in folders:
         yield from _stored_files(f"{folder}/{inner}")

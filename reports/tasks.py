@@ -1,5 +1,5 @@
 """Work in the background: the documents of reports.documents, made on a worker (a round's
-report PDF and Word board paper, a comparison PDF, a board pack).
+report PDF and Word board paper, a comparison PDF, a board pack), some before anyone asks.
 
 Arguments are plain ids, so a database-backed queue can store them. What a task makes is built
 again here for the person who asked, with the same rules as the page: a comparison never holds a
@@ -23,6 +23,8 @@ from reports.services import document_render
 logger = logging.getLogger(__name__)
 # Readers wait on a page for their PDF; a board pack is a batch: its work goes after theirs.
 BATCH_PRIORITY = -10
+# Documents made before anyone asks (reports.ahead): after those readers wait for, before packs.
+AHEAD_PRIORITY = -5
 
 
 @task()
@@ -112,10 +114,21 @@ def build_board_pack(
         raise
 
 
+@task(priority=AHEAD_PRIORITY)
+def render_round_documents(*, assessment_id: int) -> list[str]:
+    """A closed round's report PDF and Word paper, made before anyone asks (reports.ahead);
+    returns their storage names."""
+    from reports.ahead import round_documents_render
+
+    return round_documents_render(assessment_id)
+
+
 # Tasks a PDF worker may start again from the beginning when the worker running one died (see
 # `manage.py pdf_worker`): each stores its result under a name of its own, so a second run
 # finds or replaces what the first left. Any other task left running is failed instead.
-RERUNNABLE = frozenset({render_pdf.module_path, build_board_pack.module_path})
+RERUNNABLE = frozenset(
+    {render_pdf.module_path, build_board_pack.module_path, render_round_documents.module_path}
+)
 
 
 @task()

@@ -36,7 +36,7 @@ export DEBUG=0 SECRET_KEY="lighthouse-only-$$-not-secret" ALLOWED_HOSTS=127.0.0.
 export SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_frameworks -v0 >/dev/null
-$PY manage.py seed_demo -v0 >/dev/null
+DOCUMENTS_AHEAD=0 $PY manage.py seed_demo -v0 >/dev/null  # no documents made ahead, inline
 
 .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --timeout 60 \
   --access-logfile /dev/null --error-logfile "$RUN/gunicorn.log" &

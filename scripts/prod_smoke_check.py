@@ -6,18 +6,27 @@
         serves the PDF: sessions in the database, the PDF in the shared storage.
     prod_smoke_check.py processes WEB_PID [WEB_PID ...] --worker WORKER_PID
         No browser under any web node; one under the worker. Prints each process tree's memory.
+    prod_smoke_check.py storage prepare
+        Makes the bucket or container the settings name (STORAGE_BUCKET, STORAGE_AZURE_CONTAINER)
+        on the emulator the script started, with the service's own client.
+    prod_smoke_check.py storage check --since EPOCH
+        Every PDF rendered since EPOCH is in the storage the settings name, as the service's own
+        client lists it (not django-storages); then the orphan sweep
+        (reports.services.pdf_orphans_sweep) removes a file nothing names, and nothing else.
 
 Exits non-zero, saying why, on the first thing that is not as it should be.
 """
 
 import argparse
 import http.cookiejar
+import os
 import re
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import psutil
 
@@ -143,6 +152,107 @@ def check_processes(web: list[int], worker: int) -> None:
     print("prod-smoke: no browser under the web nodes; one under the PDF worker")
 
 
+def _django_settings():
+    """Django set up as the nodes are, from the same environment and the same code."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    return settings
+
+
+def _s3_client(options: dict):
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=options.get("endpoint_url"),
+        region_name=options.get("region_name"),
+        aws_access_key_id=options.get("access_key"),
+        aws_secret_access_key=options.get("secret_key"),
+    )
+
+
+def _azure_container(options: dict):
+    from azure.storage.blob import BlobServiceClient
+
+    if connection := options.get("connection_string"):
+        service = BlobServiceClient.from_connection_string(connection)
+    else:
+        address = f"https://{options['account_name']}.blob.core.windows.net"
+        service = BlobServiceClient(address, credential=options["account_key"])
+    return service.get_container_client(options["azure_container"])
+
+
+def _stored_names(settings) -> tuple[str, set[str]]:
+    """Which storage the settings name, and every file in it, as its own client lists them."""
+    storage = settings.STORAGES["default"]
+    options = storage.get("OPTIONS", {})
+    if storage["BACKEND"].endswith("S3Storage"):
+        prefix = f"{options['location']}/" if options.get("location") else ""
+        pages = _s3_client(options).get_paginator("list_objects_v2")
+        listed = pages.paginate(Bucket=options["bucket_name"], Prefix=prefix)
+        names = {item["Key"][len(prefix) :] for page in listed for item in page.get("Contents", [])}
+        return f"S3-compatible bucket {options['bucket_name']}", names
+    if storage["BACKEND"].endswith("AzureStorage"):
+        names = set(_azure_container(options).list_blob_names())
+        return f"Azure Blob container {options['azure_container']}", names
+    root = settings.MEDIA_ROOT
+    names = {
+        os.path.relpath(os.path.join(folder, name), root)
+        for folder, _, files in os.walk(root)
+        for name in files
+    }
+    return f"folder {root}", names
+
+
+def prepare_storage() -> None:
+    settings = _django_settings()
+    storage = settings.STORAGES["default"]
+    options = storage.get("OPTIONS", {})
+    if storage["BACKEND"].endswith("S3Storage"):
+        where = {"LocationConstraint": options["region_name"]}
+        _s3_client(options).create_bucket(
+            Bucket=options["bucket_name"], CreateBucketConfiguration=where
+        )
+    elif storage["BACKEND"].endswith("AzureStorage"):
+        _azure_container(options).create_container()
+    print(f"prod-smoke: PDFs go to the {_stored_names(settings)[0]}")
+
+
+def check_storage(since: float) -> None:
+    settings = _django_settings()
+    from datetime import UTC, datetime, timedelta
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from reports.models import PdfStatus, RenderedPdf
+    from reports.services import pdf_orphans_sweep
+
+    where, names = _stored_names(settings)
+    rendered = set(
+        RenderedPdf.objects.filter(
+            status=PdfStatus.READY, updated_at__gte=datetime.fromtimestamp(since, UTC)
+        ).values_list("name", flat=True)
+    )
+    if not rendered:
+        fail("no PDF was recorded as rendered in this pass")
+    if missing := rendered - names:
+        fail(f"the {where} lacks {', '.join(sorted(missing))}")
+    print(f"prod-smoke: the {where} holds {', '.join(sorted(rendered))}")
+    # As a render that died after writing its file leaves it: in storage, named by no row.
+    orphan = default_storage.save("pdf/report/0-smoke-orphan.pdf", ContentFile(b"%PDF-1.7 left"))
+    time.sleep(1.5)  # older than the sweep's cutoff below, at a storage's one-second resolution
+    removed = pdf_orphans_sweep(older_than=timedelta(0))
+    after = _stored_names(settings)[1]
+    if removed != 1 or orphan in after or not rendered <= after:
+        fail(f"the orphan sweep removed {removed} files in the {where}, not just {orphan}")
+    print(f"prod-smoke: the orphan sweep listed the {where} and removed {orphan} alone")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -152,14 +262,21 @@ def main() -> None:
     processes = commands.add_parser("processes")
     processes.add_argument("web", type=int, nargs="+")
     processes.add_argument("--worker", type=int, required=True)
+    storage = commands.add_parser("storage")
+    storage.add_argument("step", choices=["prepare", "check"])
+    storage.add_argument("--since", type=float, default=0.0)
     options = parser.parse_args()
     for node in (getattr(options, "node_a", None), getattr(options, "node_b", None)):
         if node and urllib.parse.urlparse(node).hostname not in {"127.0.0.1", "localhost"}:
             fail(f"{node} is not on loopback")
     if options.command == "pdf":
         check_pdf(options.node_a, options.node_b)
-    else:
+    elif options.command == "processes":
         check_processes(options.web, options.worker)
+    elif options.step == "prepare":
+        prepare_storage()
+    else:
+        check_storage(options.since)
 
 
 if __name__ == "__main__":

@@ -119,6 +119,78 @@ def test_it_keeps_pdfs_in_a_bucket_when_one_is_named(tmp_path):
     assert "Signature=" in found["link"]
 
 
+AZURE = """
+import json, django
+django.setup()
+from django.core.files.storage import storages
+storage = storages["default"]
+print(json.dumps({
+    "class": type(storage).__name__,
+    "container": storage.azure_container,
+    "account": storage.client.account_name,
+    "address": storage.client.url,
+}))
+"""
+# Azurite's well-known development account, as an emulator's connection string names it.
+AZURITE = (
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+    "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;"
+)
+
+
+def test_it_keeps_pdfs_in_an_azure_container_named_by_a_connection_string(tmp_path):
+    environment = (
+        f"DEBUG=1\nSTORAGE_AZURE_CONTAINER=integration-reports\n"
+        f"STORAGE_AZURE_CONNECTION_STRING={AZURITE}\n"
+    )
+    found = settings_from(environment, tmp_path, code=AZURE)
+    assert found["class"] == "AzureStorage"
+    assert (found["container"], found["account"]) == ("integration-reports", "devstoreaccount1")
+    assert found["address"] == "http://127.0.0.1:10000/devstoreaccount1/integration-reports"
+
+
+def test_it_keeps_pdfs_in_an_azure_container_named_by_account_and_key(tmp_path):
+    environment = (
+        "DEBUG=1\nSTORAGE_AZURE_CONTAINER=integration-reports\n"
+        "STORAGE_AZURE_ACCOUNT_NAME=northmoorreports\nSTORAGE_AZURE_ACCOUNT_KEY=a2V5\n"
+    )
+    found = settings_from(environment, tmp_path, code=AZURE)
+    assert found["account"] == "northmoorreports"
+    assert found["address"] == "https://northmoorreports.blob.core.windows.net/integration-reports"
+
+
+@pytest.mark.parametrize(
+    ("environment", "problem"),
+    [
+        (
+            "STORAGE_BUCKET=integration-reports\nSTORAGE_AZURE_CONTAINER=integration-reports\n",
+            "Set STORAGE_BUCKET (S3-compatible) or STORAGE_AZURE_CONTAINER (Azure), not both.",
+        ),
+        (
+            "STORAGE_AZURE_CONTAINER=integration-reports\n",
+            "STORAGE_AZURE_CONTAINER needs STORAGE_AZURE_CONNECTION_STRING, or "
+            "STORAGE_AZURE_ACCOUNT_NAME and STORAGE_AZURE_ACCOUNT_KEY (see .env.example).",
+        ),
+        (
+            "STORAGE_AZURE_CONTAINER=integration-reports\nSTORAGE_AZURE_ACCOUNT_NAME=northmoor\n",
+            "STORAGE_AZURE_CONTAINER needs STORAGE_AZURE_CONNECTION_STRING, or "
+            "STORAGE_AZURE_ACCOUNT_NAME and STORAGE_AZURE_ACCOUNT_KEY (see .env.example).",
+        ),
+        (
+            f"STORAGE_AZURE_CONTAINER=integration-reports\nSTORAGE_AZURE_CONNECTION_STRING={AZURITE}\n"
+            "STORAGE_AZURE_ACCOUNT_NAME=northmoor\n",
+            "Set STORAGE_AZURE_CONNECTION_STRING or STORAGE_AZURE_ACCOUNT_NAME and "
+            "STORAGE_AZURE_ACCOUNT_KEY, not both.",
+        ),
+    ],
+)
+def test_it_refuses_storage_it_cannot_use_saying_why(tmp_path, environment, problem):
+    with pytest.raises(RuntimeError) as refused:
+        settings_from(f"DEBUG=1\n{environment}", tmp_path)
+    assert str(refused.value) == f"django.core.exceptions.ImproperlyConfigured: {problem}"
+
+
 @pytest.mark.parametrize(
     ("environment", "problem"),
     [
@@ -132,6 +204,10 @@ def test_it_keeps_pdfs_in_a_bucket_when_one_is_named(tmp_path):
             "REDIS_URL must start with redis://, rediss:// or unix://; got '127.0.0.1:6379'",
         ),
         ("DEBUG=maybe\n", "DEBUG must be one of 1/0, true/false, yes/no, on/off; got 'maybe'"),
+        (
+            "DEBUG=1\nDOCUMENTS_AHEAD_QUIET_SECONDS=-5\n",
+            "DOCUMENTS_AHEAD_QUIET_SECONDS must be 0 or more seconds.",
+        ),
     ],
 )
 def test_it_refuses_a_setting_it_cannot_use_saying_why(tmp_path, environment, problem):

@@ -10,7 +10,7 @@ import pytest
 
 from assessment.results import ItemScores, item_result
 from reports.chart_export import figures_to_svg
-from reports.charts import factor_radar, lessons_chart
+from reports.charts import factor_radar, in_print, lessons_chart
 from reports.compare import Crowd, Factor
 from reports.compare_charts import distribution_chart, overlay_radar, trend_chart
 
@@ -107,6 +107,15 @@ def test_it_draws_one_row_a_lesson():
     assert len(set(rows)) == 16
     names = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
     assert names[rows[0]].startswith("1. Lesson number 1 ")
+
+
+def test_it_sets_the_lessons_closer_in_print_with_the_same_type():
+    fig = lessons_chart(sixteen_lessons())
+    printed = in_print(fig)
+    assert printed.layout.height < 0.85 * fig.layout.height  # fits under a section's end
+    assert printed.layout.yaxis.tickfont.size == fig.layout.yaxis.tickfont.size
+    assert fig.layout.meta["narrow"]  # the phone's layout is kept beside it
+    assert in_print(factor_radar(nine_factors())).layout.height == 600  # the radar as drawn
 
 
 def test_it_gives_figures_the_page_can_draw_from_json():

@@ -1,6 +1,7 @@
 """Comparing 4 places or 40 takes the same queries: the pages read stored results in bulk."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from assessment.demo import seed_demo
@@ -92,8 +93,9 @@ def test_it_builds_the_comparison_pdf_in_the_same_queries_for_any_number_of_plac
     # versions' levels and their factors' own names for levels, every shared place's results,
     # the action counts); its PDF's row. The task builds it again for the same person from
     # ids: user, permissions (2), the comparison (9); then the row, locked or made (savepoints,
-    # select, insert), marked ready, and its older rows looked for.
-    with django_assert_num_queries(34):
+    # select, insert), marked ready, and its older rows looked for. SQLite has no row locks, so
+    # there the row is looked for once more before the file is made (reports.services).
+    with django_assert_num_queries(34 + (connection.vendor == "sqlite")):
         response = analyst_client.get(url, query)
     assert b"".join(response.streaming_content).count(b'<td class="heat heat-') == 9 * len(national)
     # Served again from storage: the request's own 14 queries, and no task.

@@ -108,3 +108,33 @@ def test_kept_figures_read_back_as_they_were_worked_out(closed):
 
     cache.clear()
     assert kept_reliability([closed.pk]) == rounds_reliability([closed.pk])
+
+
+def test_the_report_of_a_closed_round_reads_its_kept_figures_without_working_them_out(
+    client, lead, closed, monkeypatch
+):
+    """A closed round's report page, PDF and Word paper (made ahead, or in a board pack of
+    hundreds) show the kept figures, interval included, and never bootstrap them again."""
+    from assessment import reliability_selectors
+
+    kept = kept_reliability([closed.pk])[closed.pk]
+    cache.clear()
+
+    def worked_out(*args, **kwargs):
+        raise AssertionError("a kept figure was worked out again")
+
+    monkeypatch.setattr(reliability_selectors, "reliability", worked_out)
+    client.force_login(lead)
+    page = client.get(reverse("reports-page", args=[closed.pk]))
+    assert page.status_code == 200
+    low, high = kept[0].alpha_ci
+    assert f"{low:.2f} to {high:.2f}" in page.text
+
+
+def test_the_report_of_a_round_still_open_works_its_figures_out(client, lead, place):
+    assessment = closed_round(place, "2026 Q4", ANSWERS)
+    assessment.status = "consensus"
+    assessment.save(update_fields=["status"])
+    client.force_login(lead)
+    page = client.get(reverse("reports-page", args=[assessment.pk]))
+    assert page.status_code == 200 and "Krippendorff" in page.text
