@@ -21,6 +21,7 @@
 # Argon2 at the pages' priority, for comparison), CAPACITY_REPORT (bench-results/capacity.md), REDIS_PORT (6379).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/services.sh
 
 STEPS=${CAPACITY_STEPS:-10 20 30 40 50 60 70 80 100}
 SECONDS_PER_STEP=${CAPACITY_SECONDS:-100}
@@ -43,8 +44,6 @@ largest=$(echo "$STEPS" | tr ' ' '\n' | sort -n | tail -1)
 
 pids=()
 pinned=()
-redis_started=""
-db_created=""
 cleanup() {
   status=$?
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -54,16 +53,7 @@ cleanup() {
       taskset -a -p -c "$ALL_CORES" "$each" >/dev/null 2>&1 || true
     done
   done
-  if [ -n "$redis_started" ]; then
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  else
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "capacity-$$:*" 2>/dev/null \
-      | xargs -r redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null 2>&1 || true
-  fi
-  if [ -n "$db_created" ]; then
-    psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
-      >/dev/null 2>&1 || true
-  fi
+  services_down "$DB" "$REDIS_PORT" "capacity-$$:*"
   if [ "$status" != 0 ]; then
     echo "capacity: FAILED (logs of the nodes and the worker follow)" >&2
     tail -n 40 "$RUN"/*.log >&2 2>/dev/null || true
@@ -73,19 +63,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- shared services, as prod-smoke starts them ---------------------------------------------------
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
-  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-fi
-psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DB" >/dev/null
-db_created=1
-if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
-  taskset -c "$SERVER_CORE" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' \
-    --appendonly no --daemonize yes --logfile "$PWD/$RUN/redis.log" >/dev/null
-  redis_started=1
-  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.5; done
-fi
+# --- shared services, as prod-smoke starts them (a Redis started here on the servers' core) -------
+services_up "$DB" "$REDIS_PORT" "$PWD/$RUN/redis.log" "$SERVER_CORE"
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" CACHE_KEY_PREFIX="capacity-$$"

@@ -17,6 +17,7 @@
 # bench-results/loadtest.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/services.sh
 
 USERS=${SMOKE_USERS:-50}
 SECONDS_TO_RUN=${SMOKE_SECONDS:-60}
@@ -45,8 +46,6 @@ mkdir -p "$RUN" bench-results
 
 pids=()
 emulator=""
-redis_started=""
-db_created=""
 stop_nodes() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -63,16 +62,7 @@ cleanup() {
   status=$?
   stop_nodes
   stop_emulator
-  if [ -n "$redis_started" ]; then
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  else  # a Redis that was already running keeps nothing of this run
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "smoke-$$-*" 2>/dev/null \
-      | xargs -r redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null 2>&1 || true
-  fi
-  if [ -n "$db_created" ]; then
-    psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
-      >/dev/null 2>&1 || true
-  fi
+  services_down "$DB" "$REDIS_PORT" "smoke-$$-*"
   if [ "$status" != 0 ]; then
     echo "prod-smoke: FAILED (logs of the nodes and the worker follow)" >&2
     tail -n 40 "$RUN"/*.log >&2 2>/dev/null || true
@@ -83,19 +73,7 @@ cleanup() {
 trap cleanup EXIT
 
 # --- shared services ------------------------------------------------------------------------------
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
-  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-fi
-psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB" >/dev/null
-psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DB" >/dev/null
-db_created=1
-if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
-    --logfile "$PWD/$RUN/redis.log" >/dev/null
-  redis_started=1
-  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.5; done
-fi
+services_up "$DB" "$REDIS_PORT" "$PWD/$RUN/redis.log"
 
 # --- the settings every process shares (the environment, as a process manager would set it) ----
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
