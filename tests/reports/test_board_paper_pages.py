@@ -27,6 +27,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from assessment.models import Assessment
+from frameworks.models import FrameworkVersion
 from reports.paper_docx import CHART_WIDTH_MM
 
 pytestmark = pytest.mark.chromium
@@ -82,6 +83,10 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory) -> Printed:
         override_settings(MEDIA_ROOT=folder / "media"),
         transaction.atomic(),
     ):
+        # A transactional test run before this module in the same process empties every table,
+        # the frameworks with them (tests/conftest.py): load them again, rolled back with the demo.
+        if not FrameworkVersion.objects.exists():
+            call_command("load_frameworks", verbosity=0)
         call_command("seed_demo", stdout=io.StringIO())
         paper = _download(folder / "paper.docx")
         transaction.set_rollback(True)
