@@ -8,7 +8,6 @@ TASKS_BACKEND=database and, across machines, STORAGE_BUCKET (README, "Deployment
 """
 
 from datetime import timedelta
-from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -18,6 +17,7 @@ from dotenv import load_dotenv
 
 from config.env import env_bool, env_int, env_list, env_str
 from config.oidc import form_action_origins, providers_from_env
+from config.storage import bucket_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -277,71 +277,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # (STORAGE_BUCKET) or an Azure Blob Storage container (STORAGE_AZURE_CONTAINER), never both.
 STORAGE_BUCKET = env_str("STORAGE_BUCKET")
 STORAGE_AZURE_CONTAINER = env_str("STORAGE_AZURE_CONTAINER")
-if STORAGE_BUCKET and STORAGE_AZURE_CONTAINER:
-    raise ImproperlyConfigured(
-        "Set STORAGE_BUCKET (S3-compatible) or STORAGE_AZURE_CONTAINER (Azure), not both."
-    )
-if STORAGE_BUCKET:
-    if find_spec("storages") is None or find_spec("boto3") is None:
-        raise ImproperlyConfigured(
-            "STORAGE_BUCKET needs django-storages: pip install -e '.[s3]' (see .env.example)."
-        )
-    # Unset options are left to django-storages, which falls back to boto3's own AWS_* variables.
-    bucket_options = {
-        "endpoint_url": env_str("STORAGE_ENDPOINT_URL"),
-        "region_name": env_str("STORAGE_REGION"),
-        "access_key": env_str("STORAGE_ACCESS_KEY_ID"),
-        "secret_key": env_str("STORAGE_SECRET_ACCESS_KEY"),
-        "location": env_str("STORAGE_PREFIX"),
-    }
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": STORAGE_BUCKET,
-            # Reports are private: no public ACL, and no file is ever linked to directly.
-            "default_acl": None,
-            "querystring_auth": True,
-            **{name: value for name, value in bucket_options.items() if value},
-        },
-    }
-if STORAGE_AZURE_CONTAINER:
-    try:
-        azure_installed = find_spec("storages") and find_spec("azure.storage.blob")
-    except ModuleNotFoundError:  # not even the azure namespace
-        azure_installed = None
-    if not azure_installed:
-        raise ImproperlyConfigured(
-            "STORAGE_AZURE_CONTAINER needs django-storages' Azure backend: "
-            "pip install -e '.[azure]' (see .env.example)."
-        )
-    # The storage account: its connection string (as the Azure portal shows it; it may name the
-    # blob endpoint, as an emulator's does) or its name and access key; one or the other. The
-    # container is the app's own: the backend's listing is not kept within a prefix.
-    azure_account = {
-        "connection_string": env_str("STORAGE_AZURE_CONNECTION_STRING"),
-        "account_name": env_str("STORAGE_AZURE_ACCOUNT_NAME"),
-        "account_key": env_str("STORAGE_AZURE_ACCOUNT_KEY"),
-    }
-    if azure_account["connection_string"]:
-        if azure_account["account_name"] or azure_account["account_key"]:
-            raise ImproperlyConfigured(
-                "Set STORAGE_AZURE_CONNECTION_STRING or STORAGE_AZURE_ACCOUNT_NAME and "
-                "STORAGE_AZURE_ACCOUNT_KEY, not both."
-            )
-    elif not (azure_account["account_name"] and azure_account["account_key"]):
-        raise ImproperlyConfigured(
-            "STORAGE_AZURE_CONTAINER needs STORAGE_AZURE_CONNECTION_STRING, or "
-            "STORAGE_AZURE_ACCOUNT_NAME and STORAGE_AZURE_ACCOUNT_KEY (see .env.example)."
-        )
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.azure_storage.AzureStorage",
-        "OPTIONS": {
-            "azure_container": STORAGE_AZURE_CONTAINER,
-            # As in a bucket, a name is written over, never given a suffix: a name is its content.
-            "overwrite_files": True,
-            **{name: value for name, value in azure_account.items() if value},
-        },
-    }
+if bucket := bucket_storage(STORAGE_BUCKET, STORAGE_AZURE_CONTAINER):
+    STORAGES["default"] = bucket
 
 # Sessions in the database, so any web node serves any signed-in person.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
