@@ -24,6 +24,8 @@ import plotly.graph_objects as go
 from assessment.results import ItemResult
 
 FONT = "DejaVu Sans"
+# The PDF's type, as the Word paper's: Arial, or its metric twin where Arial is not installed.
+PRINT_FONT = "Liberation Sans, Arial, sans-serif"
 INK = "#163155"  # dark band: navy
 TARGET = "#c96400"  # mid band: orange
 BAND = "rgba(110, 110, 110, 0.22)"  # the range of answers: a light fill (1.3:1 on white) ...
@@ -87,9 +89,10 @@ def _in_print(fig: go.Figure, layout: dict) -> go.Figure:
 
 
 def in_print(fig: go.Figure) -> go.Figure:
-    """The figure as the PDF draws it: its print layout, where it has one, over its own."""
-    layout = (fig.layout.meta or {}).get("print")
-    return go.Figure(fig).update_layout(layout) if layout else fig
+    """The figure as the PDF draws it: in the PDF's type, and in its print layout, where it has
+    one, over its own."""
+    layout = (fig.layout.meta or {}).get("print") or {}
+    return go.Figure(fig).update_layout(layout, font_family=PRINT_FONT)
 
 
 NARROW_SPOKE_LINE = 10  # characters to a line of a factor's name on a phone

@@ -1,4 +1,4 @@
-"""PDFs of a round's report and of a comparison: print HTML (charts inline as SVG, each with its
+"""PDFs of a round's report and of a comparison: print HTML (charts as SVG images, each with its
 message in words) laid out by WeasyPrint as tagged PDF/UA-1, for screen readers.
 
 Each is a Document (reports.documents) whose digest is that of its print HTML as laid out
@@ -7,8 +7,11 @@ is always beside its table) and of the code that draws the charts (reports.diges
 shown is left out by a list kept by hand.
 """
 
-import re
-from collections.abc import Callable
+import base64
+import functools
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -69,16 +72,12 @@ def report_svgs(report: Report) -> dict[str, str]:
 
 
 def _accessible(svg: str, alt: str) -> str:
-    """The chart as a figure whose alternative text is its message. WeasyPrint tags an inline
-    <svg> as a /Figure and takes its /Alt from the svg's own first <title>; a browser reads
-    role and aria-label."""
-    alt = escape(alt)
-    return re.sub(
-        r"^<svg ([^>]*)>",
-        lambda m: f'<svg role="img" aria-label="{alt}" {m[1]}><title>{alt}</title>',
-        svg,
-        count=1,
-    )
+    """The chart as an image whose alternative text is its message: WeasyPrint tags an <img>
+    as a /Figure with its alt as the /Alt. An image of the SVG, not the SVG inline: WeasyPrint
+    then reads the chart once, with an XML parser, where inline it went through the HTML parser
+    and the style cascade, node by node, before being drawn."""
+    data = base64.b64encode(svg.encode()).decode("ascii")
+    return f'<img alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}">'
 
 
 def report_print_html(
@@ -151,7 +150,7 @@ def comparison_svgs(comparison: Comparison) -> dict[str, str]:
     no radar is drawn (the heat map leads): only the distribution."""
     rounds = compare_charts.rounds_chart(comparison.rounds, comparison.factors, comparison.levels)
     figures = [compare_charts.distribution_chart(comparison), *([rounds] if rounds else [])]
-    distribution, *overlay = figures_to_svg(figures)
+    distribution, *overlay = figures_to_svg([charts.in_print(figure) for figure in figures])
     summary = comparison.distribution_summary()
     svgs = {
         "distribution": _accessible(
@@ -212,8 +211,38 @@ def tagged_pdf(html: str, *, base_url: str | None) -> bytes:
     """A tagged PDF (PDF/UA-1): headings, tables and figures in a structure tree, read in the
     order they are laid out; its language and title from the HTML's lang and <title>; running
     headers and footers as artifacts, words on every link and a scope on every table header
-    (reports.pdf_tags). Every PDF the app makes is laid out here (the board pack's index too)."""
+    (reports.pdf_tags). Every PDF the app makes is laid out here (the board pack's index too).
+
+    WeasyPrint writes it uncompressed: pikepdf, reading it to finish the tags, compresses it as
+    it saves it, once, in C++ where WeasyPrint would in Python."""
     from weasyprint import HTML  # imported late: a large import most requests never need
 
-    laid_out = HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT)
-    return finish_tags(laid_out, links_in(html))
+    with _collector_paused():
+        page = HTML(string=html, base_url=base_url, url_fetcher=_charts_only())
+        laid_out = page.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=True)
+        return finish_tags(laid_out, links_in(html))
+
+
+@functools.cache
+def _charts_only():
+    """What WeasyPrint may fetch: the charts, inline as data: URIs, and never a file or an
+    address a report's words might name. Made once: each of WeasyPrint's own fetchers opens a
+    TLS context (some 17 ms) that a document with nothing to fetch over the network never uses."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a PDF is made. WeasyPrint makes a hundred thousand
+    objects in cycles (boxes and their parents) for a long report; the collector would walk
+    them, and the rest of the process, some hundreds of times on the way. Paused, they are
+    freed in one pass afterwards, when the collector next runs."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()

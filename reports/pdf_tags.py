@@ -17,7 +17,6 @@ stream parser: no PDF bytes are edited by hand. reports.pdf.tagged_pdf calls it 
 """
 
 import io
-from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pikepdf
@@ -33,51 +32,40 @@ PATH_END = frozenset(["f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "n"])
 def finish_tags(pdf: bytes, link_words: dict[str, str]) -> bytes:
     """The PDF with every mark either in its structure tree or an artifact, words on every link
     and a scope on every table header cell. `link_words` gives a link's words by its target
-    (an element's id, or an address), as links_in(html) reads them."""
+    (an element's id, or an address), as links_in(html) reads them. Saved compressed, whether
+    or not it came so."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         root = document.Root.get("/StructTreeRoot")
-        if root is not None:
-            _join_continued(root)
-        owners = _owners(document)
+        elements = _joined(root) if root is not None else []
+        owners = _owners(elements)
         if root is not None:
             _point_parent_tree(document, owners)
         for page in document.pages:
             _mark_artifacts(document, page, set(owners.get(page.obj.objgen, {})))
-        for element in _structure(document):
-            if element.get("/S") == Name.TH:
+        for element, tag, _ in elements:
+            if tag == Name.TH:
                 _give_scope(element)
         for page in document.pages:
             for annotation in page.obj.get("/Annots") or []:
                 _give_words(annotation, link_words)
         out = io.BytesIO()
-        document.save(out)
+        # Every stream compressed, and the small objects (the structure tree's thousands of
+        # elements) packed into compressed object streams.
+        document.save(
+            out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
+        )
         return out.getvalue()
 
 
 # --- artifacts ------------------------------------------------------------------------------------
 
 
-def _structure(document) -> Iterator[Dictionary]:
-    """Every structure element, depth first."""
-    root = document.Root.get("/StructTreeRoot")
-    stack = [root] if root is not None else []
-    while stack:
-        element = stack.pop()
-        if element.get("/S") is not None:
-            yield element
-        stack.extend(
-            kid
-            for kid in _kids(element)
-            if isinstance(kid, Dictionary) and kid.get("/Type") != Name.MCR
-        )
-
-
-def _owners(document) -> dict[tuple, dict[int, Dictionary]]:
+def _owners(elements) -> dict[tuple, dict[int, Dictionary]]:
     """The structure element that owns each marked-content id, by page."""
     owners: dict[tuple, dict[int, Dictionary]] = {}
-    for element in _structure(document):
+    for element, _, kids in elements:
         page = element.get("/Pg")
-        for kid in _kids(element):
+        for kid in kids:
             if isinstance(kid, int):
                 where = page
             elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
@@ -131,6 +119,7 @@ def _mcid(operands) -> int | None:
 # --- sections and tables continued on a new page ------------------------------------------------
 
 HEADINGS = frozenset(Name(f"/H{n}") for n in ("", 1, 2, 3, 4, 5, 6))
+CUT = frozenset([Name.Sect, Name.Table, Name.Div])  # what a page break may cut in two
 
 
 def _kids(element) -> list:
@@ -162,24 +151,27 @@ def _continues(before: Dictionary, element: Dictionary) -> bool:
     return False
 
 
-def _join_continued(parent: Dictionary) -> None:
-    """Each section, table and table wrapper cut by page breaks made one again, depth first;
-    a table's repeated header row on each later page is left to be an artifact."""
-    joined: list = []
-    for kid in _kids(parent):
-        before = joined[-1] if joined else None
-        if _both_elements(before, kid) and _continues(before, kid):
-            _append(before, kid)
-            continue
-        joined.append(kid)
-    if joined != _kids(parent):
-        parent.K = Array(joined)
-    for kid in _elements_in(parent):
-        _join_continued(kid)
-
-
-def _both_elements(*kids) -> bool:
-    return all(isinstance(kid, Dictionary) and kid.get("/S") is not None for kid in kids)
+def _joined(root: Dictionary) -> list[tuple[Dictionary, Name, list]]:
+    """Every structure element with its tag and its kids, once each section, table and table
+    wrapper cut by page breaks is made one again, outermost first; a table's repeated header
+    row on each later page is left to be an artifact. Each element's kids are read once: every
+    read goes through pikepdf's object model."""
+    found, stack = [], [(root, None)]
+    while stack:
+        parent, parent_tag = stack.pop()
+        kids, joined = _kids(parent), []
+        for kid in kids:
+            tag = kid.get("/S") if isinstance(kid, Dictionary) else None
+            if tag in CUT and joined and joined[-1][1] == tag and _continues(joined[-1][0], kid):
+                _append(joined[-1][0], kid)
+                continue
+            joined.append((kid, tag))
+        if len(joined) < len(kids):
+            parent.K = Array([kid for kid, _ in joined])
+        if parent_tag is not None:
+            found.append((parent, parent_tag, [kid for kid, _ in joined]))
+        stack.extend((kid, tag) for kid, tag in joined if tag is not None)
+    return found
 
 
 def _append(element: Dictionary, rest: Dictionary) -> None:

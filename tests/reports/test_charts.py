@@ -10,7 +10,7 @@ import pytest
 
 from assessment.results import ItemScores, item_result
 from reports.chart_export import figures_to_svg
-from reports.charts import factor_radar, in_print, lessons_chart
+from reports.charts import FONT, PRINT_FONT, factor_radar, in_print, lessons_chart
 from reports.compare import Crowd, Factor
 from reports.compare_charts import distribution_chart, overlay_radar, trend_chart
 
@@ -116,6 +116,12 @@ def test_it_sets_the_lessons_closer_in_print_with_the_same_type():
     assert printed.layout.yaxis.tickfont.size == fig.layout.yaxis.tickfont.size
     assert fig.layout.meta["narrow"]  # the phone's layout is kept beside it
     assert in_print(factor_radar(nine_factors())).layout.height == 600  # the radar as drawn
+
+
+def test_it_sets_the_pdf_s_charts_in_the_pdf_s_type_and_keeps_the_page_s():
+    for fig in (factor_radar(nine_factors()), lessons_chart(sixteen_lessons())):
+        assert in_print(fig).layout.font.family == PRINT_FONT
+        assert fig.layout.font.family == FONT
 
 
 def test_it_gives_figures_the_page_can_draw_from_json():

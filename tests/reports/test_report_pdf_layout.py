@@ -93,6 +93,15 @@ def test_it_lists_each_section_on_a_contents_page_with_the_page_it_starts_on(rep
         assert listed == starts, f"{heading} is listed on page {listed}, printed on {starts}"
 
 
+def test_it_prints_in_arial_s_metric_twin_as_the_word_paper_does(report_pdf):
+    fonts = {
+        str(font["/BaseFont"]).split("+")[-1]
+        for page in report_pdf.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all(font.startswith("Liberation-Sans") for font in fonts), fonts
+
+
 def test_it_outlines_the_sections_and_under_factor_by_factor_each_factor(report_pdf):
     outline = report_pdf.outline
     titles = [entry.title for entry in outline if not isinstance(entry, list)]
