@@ -28,7 +28,8 @@ trap stop EXIT
 
 if [ "$TASKS_BACKEND" = database ]; then
   # Quiet about each task; the e-mail it sends and any failure still show in this terminal.
-  $PY manage.py pdf_worker --interval 0.5 -v0 &
+  # At nice 10, as in the Procfile: a page comes before a document made ahead.
+  nice -n 10 $PY manage.py pdf_worker --interval 0.5 -v0 &
   worker=$!
   echo "A worker makes documents and sends e-mail beside the server (TASKS_BACKEND=$TASKS_BACKEND)."
 fi
