@@ -37,8 +37,8 @@ $(VENV)/.installed: pyproject.toml
 
 # Chromium exports the charts in PDFs as SVG; poppler-utils turns PDFs into images in checks;
 # Node.js and npm build the pages' plotly.js; LibreOffice Writer turns the Word board paper into
-# PDF for its page checks. The PDFs, and the Word paper where Arial is missing, are set in
-# Arial's metric twin (fonts-liberation).
+# PDF for its page checks. The report and comparison PDFs, and the Word paper where Arial is
+# missing, are set in Arial's metric twin (fonts-liberation).
 system-deps:
 	@missing=""; command -v chromium >/dev/null 2>&1 || [ -n "$$BROWSER_PATH" ] || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \

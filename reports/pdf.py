@@ -10,6 +10,7 @@ shown is left out by a list kept by hand.
 import base64
 import functools
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -233,16 +234,32 @@ def _charts_only():
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a PDF is made. WeasyPrint makes a hundred thousand
+class _CollectorPause:
+    """Python's cycle collector paused while PDFs are made. WeasyPrint makes a hundred thousand
     objects in cycles (boxes and their parents) for a long report; the collector would walk
     them, and the rest of the process, some hundreds of times on the way. Paused, they are
-    freed in one pass afterwards, when the collector next runs."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
+    freed in one pass afterwards, when the collector next runs. Threads making PDFs at once
+    share one pause: the first pauses it, the last resumes it, if it was running."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._making = 0
+        self._resume = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if not self._making:
+                self._resume = gc.isenabled()
+                gc.disable()
+            self._making += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._making -= 1
+                if not self._making and self._resume:
+                    gc.enable()
+
+
+_collector_paused = _CollectorPause()

@@ -108,6 +108,15 @@ def test_it_draws_each_chart_across_the_page(pdf):
     assert all(width > 0.8 * page_width for width in widths)
 
 
+@pytest.mark.chromium
+def test_it_keeps_each_chart_no_taller_than_its_page_leaves_room_for(pdf):
+    _, reader, _ = pdf
+    # 140 mm in CSS pixels: with its heading and key the chart stays on one landscape page.
+    heights = [figure["/A"]["/BBox"][3] - figure["/A"]["/BBox"][1] for figure in figures(reader)]
+    assert len(heights) == 2
+    assert all(height <= 140 / 25.4 * 96 + 1 for height in heights), heights
+
+
 # A period as a workshop might write it: each row of the heat map takes four lines.
 LONG_PERIOD = "2026 Q2 refresh workshop with the whole partnership board"
 

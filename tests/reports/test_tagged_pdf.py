@@ -123,3 +123,33 @@ def test_it_leaves_the_cycle_collector_off_when_it_was_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_it_keeps_the_collector_paused_until_the_last_of_several_threads_is_done():
+    """Two threads make PDFs at once; the first to start finishes first."""
+    steps = {name: threading.Event() for name in ("a_in", "b_in", "a_out", "b_out")}
+    done = {name: threading.Event() for name in ("a", "b")}
+
+    def make(me: str, go_in: str, go_out: str):
+        steps[go_in].wait(5)
+        with pdf._collector_paused():
+            done[me].set()
+            steps[go_out].wait(5)
+        done[me].clear()
+
+    threads = [
+        threading.Thread(target=make, args=("a", "a_in", "a_out")),
+        threading.Thread(target=make, args=("b", "b_in", "b_out")),
+    ]
+    for thread in threads:
+        thread.start()
+    steps["a_in"].set()
+    assert done["a"].wait(5) and not gc.isenabled()
+    steps["b_in"].set()
+    assert done["b"].wait(5)
+    steps["a_out"].set()
+    threads[0].join(5)
+    assert not gc.isenabled()  # b is still making its PDF
+    steps["b_out"].set()
+    threads[1].join(5)
+    assert gc.isenabled()
