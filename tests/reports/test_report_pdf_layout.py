@@ -19,12 +19,19 @@ from reports.selectors import report_build
 
 from .plan_rounds import add_action, build_two_rounds
 
-# Drawn as big as the real radar and lessons charts, so that pages break where they would.
+# Drawn as big as the real radar and lessons charts, so that pages break where they would, and
+# put in the print HTML as the real ones are.
 CHARTS = {
-    "radar": '<svg xmlns="http://www.w3.org/2000/svg" width="700" height="560" role="img" '
-    'aria-label="Radar chart"><rect width="700" height="560" fill="#eef1f5"/></svg>',
-    "lessons": '<svg xmlns="http://www.w3.org/2000/svg" width="700" height="820" role="img" '
-    'aria-label="Lessons chart"><rect width="700" height="820" fill="#eef1f5"/></svg>',
+    "radar": pdf._accessible(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="700" height="560">'
+        '<rect width="700" height="560" fill="#eef1f5"/></svg>',
+        "Radar chart",
+    ),
+    "lessons": pdf._accessible(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="700" height="820">'
+        '<rect width="700" height="820" fill="#eef1f5"/></svg>',
+        "Lessons chart",
+    ),
 }
 SECTIONS = [
     "Summary",
